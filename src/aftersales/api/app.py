@@ -1,0 +1,55 @@
+"""The FastAPI application, built around a ready ``Context`` (see ``aftersales.bootstrap``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from aftersales import __version__
+from aftersales.api.problems import install_problem_handlers
+from aftersales.api.routes import cases, catalog
+from aftersales.scheduler import Scheduler
+from aftersales.services.context import Context
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """After-sales cases for a multi-merchant marketplace: orders pushed by the
+marketplace, cases opened by consumers, SLA clocks, proposals, arbitration and ratings.
+Authenticate with `Authorization: Bearer <token>` (see `aftersales token create`). Errors are
+RFC 9457 `application/problem+json`. Creating POSTs accept an `Idempotency-Key` header."""
+
+
+def create_app(ctx: Context, scheduler: Scheduler | None = None) -> FastAPI:
+    """The API app; with a scheduler, its periodic jobs run while the app is up."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if scheduler:
+            scheduler.start()
+        try:
+            yield
+        finally:
+            if scheduler:
+                scheduler.stop()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="aftersales",
+        version=__version__,
+        description=_DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    install_problem_handlers(app)
+    app.include_router(catalog.router, prefix="/api/v1")
+    app.include_router(cases.router, prefix="/api/v1")
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

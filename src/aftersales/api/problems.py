@@ -1,0 +1,79 @@
+"""RFC 9457 problem+json for every error: domain errors, bad requests, and the unexpected."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from aftersales.errors import AftersalesError, ErrorCode
+
+__all__ = ["install_problem_handlers", "problem"]
+
+log = logging.getLogger("aftersales.api")
+
+STATUS: dict[ErrorCode, int] = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.AUTHENTICATION_FAILED: 401,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.VALIDATION_FAILED: 422,
+    ErrorCode.MALFORMED_REQUEST: 400,
+    ErrorCode.INVALID_TRANSITION: 409,
+    ErrorCode.CASE_ALREADY_OPEN: 409,
+    ErrorCode.OUTSIDE_AFTER_SALES_WINDOW: 422,
+    ErrorCode.ORDER_CONFLICT: 409,
+    ErrorCode.UNKNOWN_REFERENCE: 422,
+    ErrorCode.CONCURRENT_UPDATE: 409,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.IDEMPOTENCY_KEY_IN_USE: 409,
+    ErrorCode.EVIDENCE_TOO_LARGE: 413,
+    ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED: 415,
+}
+
+MEDIA_TYPE = "application/problem+json"
+
+
+def problem(status: int, code: str, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": f"urn:aftersales:problem:{code}", "title": title, "status": status}
+    body |= {"detail": detail, "code": code, **extra}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AftersalesError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def _domain_error(request: Request, exc: AftersalesError) -> JSONResponse:
+    extra = {k: v for k, v in exc.extra.items() if isinstance(v, str | int | list)}
+    return problem(STATUS.get(exc.code, 400), exc.code.value, exc.title, exc.detail, **extra)
+
+
+def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem(
+            400, ErrorCode.MALFORMED_REQUEST, "Malformed request", "the body is not valid JSON"
+        )
+    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return problem(422, ErrorCode.VALIDATION_FAILED, "Invalid input", detail, errors=errors)
+
+
+def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
+    return problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "internal_error", "Internal error", "something went wrong on our side")

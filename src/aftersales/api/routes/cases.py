@@ -1,0 +1,235 @@
+"""Routes of the case lifecycle. Each parses input, calls one use case, and presents the case."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.api.deps import CtxDep, IdempotencyDep, role
+from aftersales.api.schemas import (
+    ActorPublic,
+    AppealCreate,
+    ArbitrationCreate,
+    CaseCreate,
+    CasePublic,
+    CasesPublic,
+    CompleteCreate,
+    EventPublic,
+    EvidencePublic,
+    MessageCreate,
+    ProposalCreate,
+    RatingCreate,
+    ReasonCreate,
+)
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.case import Case
+from aftersales.domain.cases_types import CaseState, CaseType
+from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.services import cases as uc
+from aftersales.services import evidence as ev
+from aftersales.store.cases import CaseQuery
+from aftersales.store.evidence import EvidenceRecord
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+Consumer = Annotated[Actor, role(Role.CONSUMER)]
+Merchant = Annotated[Actor, role(Role.MERCHANT_AGENT)]
+Operator = Annotated[Actor, role(Role.OPERATOR)]
+Party = Annotated[Actor, role(Role.CONSUMER, Role.MERCHANT_AGENT)]
+Participant = Annotated[Actor, role(Role.CONSUMER, Role.MERCHANT_AGENT, Role.OPERATOR)]
+Reader = Annotated[Actor, role(Role.CONSUMER, Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)]
+CaseId = Annotated[str, Path(min_length=1, max_length=40)]
+
+
+@router.post("", status_code=201, response_model=CasePublic)
+def open_case(body: CaseCreate, ctx: CtxDep, actor: Consumer, idem: IdempotencyDep) -> JSONResponse:
+    """Open a case on one of your order lines."""
+    cmd = uc.OpenCase(body.order_line_id, body.type, body.description)
+    return idem.run(body, lambda: (201, CasePublic.of(uc.open_case(ctx, actor, cmd))))
+
+
+@router.get("", response_model=CasesPublic)
+def list_cases(
+    ctx: CtxDep,
+    actor: Reader,
+    state: Annotated[list[CaseState] | None, Query()] = None,
+    type: Annotated[list[CaseType] | None, Query()] = None,
+    order_line_id: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[str, Query(pattern="^(newest|deadline)$")] = "newest",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> CasesPublic:
+    """Cases you may see: your own as consumer or merchant; all for operators and auditors.
+
+    ``sort=deadline`` gives the work queue: active cases by their next SLA deadline."""
+    query = CaseQuery(
+        states=tuple(state or ()),
+        types=tuple(type or ()),
+        order_line_id=order_line_id,
+        sort=sort,
+        limit=limit,
+        after=_decode_cursor(cursor),
+    )
+    found = uc.list_cases(ctx, actor, query)
+    items = [CasePublic.of(c) for c in found]
+    next_cursor = _encode_cursor(found[-1], sort) if len(found) == limit else None
+    return CasesPublic(items=items, next_cursor=next_cursor)
+
+
+@router.get("/{case_id}", response_model=CasePublic)
+def get_case(case_id: CaseId, ctx: CtxDep, actor: Reader) -> CasePublic:
+    return CasePublic.of(uc.get_case(ctx, actor, case_id))
+
+
+@router.get("/{case_id}/events", response_model=list[EventPublic])
+def case_events(case_id: CaseId, ctx: CtxDep, actor: Reader) -> list[EventPublic]:
+    """The append-only history of the case: who did what, when."""
+    return [EventPublic.of(e) for e in uc.case_events(ctx, actor, case_id)]
+
+
+@router.post("/{case_id}/messages", status_code=201, response_model=CasePublic)
+def post_message(
+    case_id: CaseId, body: MessageCreate, ctx: CtxDep, actor: Participant, idem: IdempotencyDep
+) -> JSONResponse:
+    return idem.run(
+        (case_id, body),
+        lambda: (201, CasePublic.of(uc.post_message(ctx, actor, case_id, body.body))),
+    )
+
+
+@router.post("/{case_id}/evidence", status_code=201, response_model=EvidencePublic)
+async def add_evidence(
+    case_id: CaseId,
+    request: Request,
+    ctx: CtxDep,
+    actor: Participant,
+    idem: IdempotencyDep,
+    file: Annotated[UploadFile, File(description="a photo, video or PDF")],
+) -> JSONResponse:
+    """Upload an evidence file (multipart field ``file``), stored by its SHA-256."""
+    limit = ctx.evidence_max_bytes
+    declared = int(request.headers.get("content-length") or 0)
+    if declared > limit + 64 * 1024:  # refuse early, before reading a huge body
+        raise _too_large(limit)
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(limit)
+    name = file.filename or "evidence"
+
+    def produce() -> tuple[int, EvidencePublic]:
+        return 201, _evidence(ev.add_evidence(ctx, actor, case_id, name, data))
+
+    return await run_in_threadpool(idem.run, (case_id, name, _sha(data)), produce)
+
+
+@router.get("/{case_id}/evidence", response_model=list[EvidencePublic])
+def list_evidence(case_id: CaseId, ctx: CtxDep, actor: Reader) -> list[EvidencePublic]:
+    return [_evidence(r) for r in ev.list_evidence(ctx, actor, case_id)]
+
+
+@router.get("/{case_id}/evidence/{evidence_id}", response_class=Response)
+def read_evidence(
+    case_id: CaseId, evidence_id: Annotated[str, Path(max_length=40)], ctx: CtxDep, actor: Reader
+) -> Response:
+    record, data = ev.read_evidence(ctx, actor, case_id, evidence_id)
+    headers = {"X-Content-Type-Options": "nosniff", "ETag": f'"{record.sha256}"'}
+    return Response(data, media_type=record.content_type, headers=headers)
+
+
+@router.post("/{case_id}/proposals", response_model=CasePublic)
+def propose(case_id: CaseId, body: ProposalCreate, ctx: CtxDep, actor: Merchant) -> CasePublic:
+    """Propose a remedy; the consumer then accepts, rejects or lets it stand."""
+    amount = uc.to_fen(body.amount)
+    return CasePublic.of(uc.propose(ctx, actor, case_id, body.resolution, amount))
+
+
+@router.post("/{case_id}/accept", response_model=CasePublic)
+def accept(case_id: CaseId, ctx: CtxDep, actor: Consumer) -> CasePublic:
+    return CasePublic.of(uc.accept(ctx, actor, case_id))
+
+
+@router.post("/{case_id}/reject", response_model=CasePublic)
+def reject(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Consumer) -> CasePublic:
+    return CasePublic.of(uc.reject(ctx, actor, case_id, body.reason))
+
+
+@router.post("/{case_id}/complete", response_model=CasePublic)
+def complete(case_id: CaseId, body: CompleteCreate, ctx: CtxDep, actor: Merchant) -> CasePublic:
+    """Report the agreed service done (refund paid, repair finished, visit made)."""
+    return CasePublic.of(uc.complete_service(ctx, actor, case_id, body.note))
+
+
+@router.post("/{case_id}/cancel", response_model=CasePublic)
+def cancel(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Consumer) -> CasePublic:
+    return CasePublic.of(uc.cancel(ctx, actor, case_id, body.reason))
+
+
+@router.post("/{case_id}/escalate", response_model=CasePublic)
+def escalate(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Party) -> CasePublic:
+    """Ask the platform to step in (平台介入)."""
+    return CasePublic.of(uc.escalate(ctx, actor, case_id, body.reason))
+
+
+@router.post("/{case_id}/arbitration", response_model=CasePublic)
+def arbitrate(case_id: CaseId, body: ArbitrationCreate, ctx: CtxDep, actor: Operator) -> CasePublic:
+    """The platform's verdict on an escalated case; open to one appeal within the window."""
+    cmd = uc.ArbitrationCommand(
+        body.verdict, body.liable_party, body.resolution, uc.to_fen(body.amount), body.note
+    )
+    return CasePublic.of(uc.arbitrate(ctx, actor, case_id, cmd))
+
+
+@router.post("/{case_id}/appeal", response_model=CasePublic)
+def appeal(case_id: CaseId, body: AppealCreate, ctx: CtxDep, actor: Party) -> CasePublic:
+    return CasePublic.of(uc.appeal(ctx, actor, case_id, body.reason))
+
+
+@router.post("/{case_id}/rating", response_model=CasePublic)
+def rate(case_id: CaseId, body: RatingCreate, ctx: CtxDep, actor: Consumer) -> CasePublic:
+    """Rate the service from 1 to 5 once the case is resolved."""
+    return CasePublic.of(uc.rate(ctx, actor, case_id, body.score, body.comment))
+
+
+def _evidence(r: EvidenceRecord) -> EvidencePublic:
+    return EvidencePublic(
+        id=r.id,
+        case_id=r.case_id,
+        sha256=r.sha256,
+        content_type=r.content_type,
+        size=r.size,
+        filename=r.filename,
+        uploaded_by=ActorPublic(role=r.uploaded_by.role, id=r.uploaded_by.subject),
+        created_at=r.created_at,
+    )
+
+
+def _too_large(limit: int) -> AftersalesError:
+    return AftersalesError(
+        f"the file is larger than {limit // (1024 * 1024)} MiB", code=ErrorCode.EVIDENCE_TOO_LARGE
+    )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _encode_cursor(case: Case, sort: str) -> str:
+    key = case.next_deadline() if sort == "deadline" else case.opened_at
+    assert key is not None
+    return base64.urlsafe_b64encode(f"{key.isoformat()}|{case.id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if not cursor:
+        return None
+    try:
+        moment, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
+        return datetime.fromisoformat(moment), case_id
+    except ValueError as exc:
+        raise ValidationFailed("the cursor is not one this API gave out") from exc

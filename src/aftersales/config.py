@@ -1,0 +1,68 @@
+"""Settings: the one place that reads the environment (variables prefixed ``AFTERSALES_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from aftersales.domain.cases_types import CaseType
+from aftersales.domain.sla import AfterSalesWindows, SlaTerms
+
+__all__ = ["Settings"]
+
+_DEFAULT_WINDOWS: dict[CaseType, int] = {
+    CaseType.RETURN_REFUND: 15,
+    CaseType.REFUND_ONLY: 15,
+    CaseType.EXCHANGE: 15,
+    CaseType.REPAIR: 365,
+    CaseType.COMPLAINT: 90,
+    CaseType.SAFETY_REPORT: 1095,
+}
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with defaults fit for the embedded SQLite set-up."""
+
+    model_config = SettingsConfigDict(env_prefix="AFTERSALES_", env_nested_delimiter="__")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""  # empty: a SQLite file inside data_dir
+
+    # Default SLA clocks (the policy engine refines them per category, channel and severity).
+    first_response_hours: float = Field(24, gt=0)
+    resolution_hours: float = Field(168, gt=0)
+    consumer_reply_hours: float = Field(72, gt=0)
+    appeal_days: float = Field(30, gt=0)
+    close_after_days: float = Field(7, gt=0)
+    # Days after delivery (or purchase, if not delivered) a case of each type may be opened.
+    window_days: dict[CaseType, int] = Field(default_factory=lambda: dict(_DEFAULT_WINDOWS))
+
+    evidence_max_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    sweep_interval_seconds: float = Field(60, gt=0)
+    idempotency_ttl_hours: float = Field(24, gt=0)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'aftersales.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+    def sla_terms(self) -> SlaTerms:
+        return SlaTerms(
+            first_response_hours=self.first_response_hours,
+            resolution_hours=self.resolution_hours,
+            consumer_reply_hours=self.consumer_reply_hours,
+            appeal_days=self.appeal_days,
+            close_after_days=self.close_after_days,
+        )
+
+    def windows(self) -> AfterSalesWindows:
+        return AfterSalesWindows(
+            {t: self.window_days.get(t, _DEFAULT_WINDOWS[t]) for t in CaseType}
+        )

@@ -1,0 +1,1 @@
+"""The after-sales domain: pure Python, no I/O, no web or database code."""

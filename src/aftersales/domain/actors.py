@@ -1,0 +1,36 @@
+"""Who is acting: a role bound to a subject (a consumer id, a merchant id, or none)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["SYSTEM", "Actor", "Role"]
+
+
+class Role(StrEnum):
+    CONSUMER = "consumer"
+    MERCHANT_AGENT = "merchant_agent"
+    OPERATOR = "operator"
+    AUDITOR = "auditor"
+    INTEGRATION = "integration"
+    SYSTEM = "system"
+
+    @property
+    def needs_subject(self) -> bool:
+        return self in (Role.CONSUMER, Role.MERCHANT_AGENT)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: Role
+    subject: str | None = None
+
+    def is_consumer(self, consumer_id: str) -> bool:
+        return self.role is Role.CONSUMER and self.subject == consumer_id
+
+    def is_merchant(self, merchant_id: str) -> bool:
+        return self.role is Role.MERCHANT_AGENT and self.subject == merchant_id
+
+
+SYSTEM = Actor(Role.SYSTEM, "sla")

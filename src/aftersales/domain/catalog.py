@@ -1,0 +1,151 @@
+"""Marketplace master data: merchants and their stores, products and batches, consumers, orders.
+
+These arrive from the marketplace (its ids are kept as ours) and are facts the after-sales
+process reads; the platform does not change them except for delivery updates on orders.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from aftersales.errors import ValidationFailed
+
+__all__ = [
+    "Batch",
+    "Channel",
+    "Consumer",
+    "Merchant",
+    "Order",
+    "OrderLine",
+    "Product",
+    "Store",
+    "StoreKind",
+    "check_region",
+]
+
+# Province-level divisions as ISO 3166-2:CN codes (CN-BJ, CN-GD, …), plus HK, MO and TW.
+_REGION = re.compile(r"^CN-[A-Z]{2}$")
+
+
+def check_region(region: str) -> str:
+    """Return the region code, or refuse one that is not a province-level code such as CN-BJ."""
+    if not _REGION.match(region):
+        raise ValidationFailed(f"region {region!r} is not a province-level code such as CN-BJ")
+    return region
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+class StoreKind(StrEnum):
+    ONLINE = "online"
+    OFFLINE = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    id: str
+    merchant_id: str
+    kind: StoreKind
+    name: str
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class Merchant:
+    id: str
+    name: str
+    stores: tuple[Store, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    id: str
+    product_id: str
+    code: str
+    produced_on: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    id: str
+    merchant_id: str
+    category: str
+    name: str
+    brand: str | None = None
+    model: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    batches: tuple[Batch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Consumer:
+    id: str
+    display_name: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    id: str
+    order_id: str
+    product_id: str
+    unit_price: int  # in fen (1/100 yuan); money is never a float
+    quantity: int
+    batch_id: str | None = None
+
+    @property
+    def amount(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: str
+    merchant_id: str
+    consumer_id: str
+    store_id: str
+    channel: Channel
+    region: str
+    placed_at: datetime
+    lines: tuple[OrderLine, ...]
+    paid_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        problems = _order_problems(self)
+        if problems:
+            raise ValidationFailed("; ".join(problems), errors=problems)
+
+    def line(self, line_id: str) -> OrderLine | None:
+        return next((line for line in self.lines if line.id == line_id), None)
+
+    def same_lines_as(self, other: Order) -> bool:
+        """True when both carry the same lines; lines never change once pushed."""
+        return sorted(self.lines, key=lambda x: x.id) == sorted(other.lines, key=lambda x: x.id)
+
+
+def _order_problems(order: Order) -> list[str]:
+    problems: list[str] = []
+    if not order.lines:
+        problems.append("an order needs at least one line")
+    ids = [line.id for line in order.lines]
+    if len(set(ids)) != len(ids):
+        problems.append("order line ids must be unique")
+    for line in order.lines:
+        if line.quantity < 1:
+            problems.append(f"line {line.id}: quantity must be at least 1")
+        if line.unit_price < 0:
+            problems.append(f"line {line.id}: unit price cannot be negative")
+    if order.paid_at and order.paid_at < order.placed_at:
+        problems.append("paid_at is before placed_at")
+    if order.delivered_at and order.delivered_at < order.placed_at:
+        problems.append("delivered_at is before placed_at")
+    return problems

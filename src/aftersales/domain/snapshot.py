@@ -1,0 +1,31 @@
+"""Turning domain values into JSON-ready data and back, for events and snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+__all__ = ["decode_time", "encode"]
+
+
+def encode(value: Any) -> Any:
+    """JSON-ready form: datetimes as ISO 8601 UTC, enums by value, dataclasses as dicts."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode_time(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 timestamp written by ``encode``."""
+    return None if value is None else datetime.fromisoformat(value)

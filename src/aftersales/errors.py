@@ -1,0 +1,85 @@
+"""The one error tree of the platform.
+
+Every error a user can cause is an ``AftersalesError`` with a stable ``ErrorCode``. The API turns
+it into RFC 9457 problem+json, the CLI prints it on one line. Nothing here knows about HTTP:
+the status code for each code lives in the API layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "AftersalesError",
+    "AuthenticationFailed",
+    "Conflict",
+    "ErrorCode",
+    "InvalidTransition",
+    "NotFound",
+    "PermissionDenied",
+    "ValidationFailed",
+]
+
+
+class ErrorCode(StrEnum):
+    NOT_FOUND = "not_found"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    PERMISSION_DENIED = "permission_denied"
+    VALIDATION_FAILED = "validation_failed"
+    MALFORMED_REQUEST = "malformed_request"
+    INVALID_TRANSITION = "invalid_transition"
+    CASE_ALREADY_OPEN = "case_already_open"
+    OUTSIDE_AFTER_SALES_WINDOW = "outside_after_sales_window"
+    ORDER_CONFLICT = "order_conflict"
+    UNKNOWN_REFERENCE = "unknown_reference"
+    CONCURRENT_UPDATE = "concurrent_update"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
+    EVIDENCE_TOO_LARGE = "evidence_too_large"
+    EVIDENCE_TYPE_NOT_ALLOWED = "evidence_type_not_allowed"
+
+
+class AftersalesError(Exception):
+    """Base of every error a caller can cause; carries a stable code and a plain detail."""
+
+    code: ErrorCode = ErrorCode.VALIDATION_FAILED
+    title: str = "Request could not be processed"
+
+    def __init__(self, detail: str, *, code: ErrorCode | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code
+        self.extra: Mapping[str, Any] = extra
+
+
+class NotFound(AftersalesError):
+    code = ErrorCode.NOT_FOUND
+    title = "Not found"
+
+
+class AuthenticationFailed(AftersalesError):
+    code = ErrorCode.AUTHENTICATION_FAILED
+    title = "Authentication required"
+
+
+class PermissionDenied(AftersalesError):
+    code = ErrorCode.PERMISSION_DENIED
+    title = "Not allowed for this role"
+
+
+class ValidationFailed(AftersalesError):
+    code = ErrorCode.VALIDATION_FAILED
+    title = "Invalid input"
+
+
+class InvalidTransition(AftersalesError):
+    code = ErrorCode.INVALID_TRANSITION
+    title = "Not possible in the case's current state"
+
+
+class Conflict(AftersalesError):
+    code = ErrorCode.CONCURRENT_UPDATE
+    title = "Conflicts with the current state"

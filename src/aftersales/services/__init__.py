@@ -1,0 +1,1 @@
+"""Use cases: one function each, called alike by the API, the CLI and the console."""

@@ -1,0 +1,205 @@
+"""Use cases of the case lifecycle: open, converse, propose, agree, escalate, arbitrate, rate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.case import Case, CaseEvent, CaseFacts
+from aftersales.domain.cases_types import CaseType, LiableParty, ResolutionType, Verdict
+from aftersales.domain.catalog import Order, OrderLine
+from aftersales.domain.sla import check_window
+from aftersales.errors import AftersalesError, ErrorCode, NotFound, PermissionDenied
+from aftersales.services.context import Context
+from aftersales.store.cases import CaseQuery
+from aftersales.store.uow import UnitOfWork
+
+__all__ = [
+    "ArbitrationCommand",
+    "OpenCase",
+    "accept",
+    "appeal",
+    "arbitrate",
+    "cancel",
+    "case_events",
+    "complete_service",
+    "escalate",
+    "get_case",
+    "list_cases",
+    "load_visible",
+    "open_case",
+    "post_message",
+    "propose",
+    "rate",
+    "reject",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    order_line_id: str
+    type: CaseType
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArbitrationCommand:
+    verdict: Verdict
+    liable_party: LiableParty
+    resolution: ResolutionType
+    amount: int
+    note: str
+
+
+def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
+    """Open a case on one of the consumer's own order lines."""
+    if actor.role is not Role.CONSUMER:
+        raise PermissionDenied("only consumers open after-sales cases")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        order, line = _own_line(uow, actor, cmd.order_line_id)
+        check_window(ctx.windows, cmd.type, order.delivered_at or order.placed_at, now)
+        if uow.cases.active_on_line(line.id):
+            raise AftersalesError(
+                "this order line already has an open after-sales case",
+                code=ErrorCode.CASE_ALREADY_OPEN,
+            )
+        facts = _facts(uow, order, line)
+        case = Case.open(
+            ctx.ids("cs"),
+            facts=facts,
+            type=cmd.type,
+            description=cmd.description,
+            sla=ctx.sla(facts.category, order.channel, cmd.type),
+            by=actor,
+            at=now,
+        )
+        uow.cases.add(case)
+        uow.commit()
+    return case
+
+
+def get_case(ctx: Context, actor: Actor, case_id: str) -> Case:
+    with ctx.uow(read_only=True) as uow:
+        return load_visible(uow, actor, case_id)
+
+
+def case_events(ctx: Context, actor: Actor, case_id: str) -> list[CaseEvent]:
+    with ctx.uow(read_only=True) as uow:
+        load_visible(uow, actor, case_id)
+        return uow.cases.events(case_id)
+
+
+def list_cases(ctx: Context, actor: Actor, query: CaseQuery) -> list[Case]:
+    """The cases the actor may see, filtered; consumers and merchants see only their own."""
+    with ctx.uow(read_only=True) as uow:
+        return uow.cases.search(query, actor)
+
+
+def post_message(ctx: Context, actor: Actor, case_id: str, body: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.post_message(actor, body, now))
+
+
+def propose(
+    ctx: Context, actor: Actor, case_id: str, resolution: ResolutionType, amount: int
+) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.propose(actor, resolution, amount, now))
+
+
+def accept(ctx: Context, actor: Actor, case_id: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.accept(actor, now))
+
+
+def reject(ctx: Context, actor: Actor, case_id: str, reason: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.reject(actor, reason, now))
+
+
+def escalate(ctx: Context, actor: Actor, case_id: str, reason: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.escalate(actor, reason, now))
+
+
+def complete_service(ctx: Context, actor: Actor, case_id: str, note: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.complete_service(actor, note, now))
+
+
+def cancel(ctx: Context, actor: Actor, case_id: str, reason: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.cancel(actor, reason, now))
+
+
+def appeal(ctx: Context, actor: Actor, case_id: str, reason: str) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.appeal(actor, reason, now))
+
+
+def rate(ctx: Context, actor: Actor, case_id: str, score: int, comment: str | None) -> Case:
+    return _change(ctx, actor, case_id, lambda c, now: c.rate(actor, score, comment, now))
+
+
+def arbitrate(ctx: Context, actor: Actor, case_id: str, cmd: ArbitrationCommand) -> Case:
+    def apply(case: Case, now: datetime) -> None:
+        case.arbitrate(
+            actor,
+            verdict=cmd.verdict,
+            liable_party=cmd.liable_party,
+            resolution=cmd.resolution,
+            amount=cmd.amount,
+            note=cmd.note,
+            at=now,
+        )
+
+    return _change(ctx, actor, case_id, apply)
+
+
+def to_fen(amount: Decimal) -> int:
+    """Yuan with at most two decimals, as whole fen."""
+    return int((amount * 100).to_integral_exact())
+
+
+def _change(
+    ctx: Context, actor: Actor, case_id: str, action: Callable[[Case, datetime], None]
+) -> Case:
+    """Load the case under a row lock, let due timeouts fire first, act, store, commit."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        case = load_visible(uow, actor, case_id, for_update=True)
+        case.tick(now)  # a deadline that passed binds even if the sweep has not run yet
+        action(case, now)
+        uow.cases.save(case)
+        uow.commit()
+    return case
+
+
+def load_visible(uow: UnitOfWork, actor: Actor, case_id: str, *, for_update: bool = False) -> Case:
+    """The case, if the actor may see it; to anyone else it does not exist."""
+    case = uow.cases.get(case_id, for_update=for_update)
+    if case is None or not case.visible_to(actor):
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def _own_line(uow: UnitOfWork, actor: Actor, line_id: str) -> tuple[Order, OrderLine]:
+    order = uow.catalog.order_of_line(line_id)
+    line = order.line(line_id) if order else None
+    if order is None or line is None or not actor.is_consumer(order.consumer_id):
+        raise NotFound(f"order line {line_id} not found among your orders")
+    return order, line
+
+
+def _facts(uow: UnitOfWork, order: Order, line: OrderLine) -> CaseFacts:
+    product = uow.catalog.get_product(line.product_id)
+    assert product is not None  # order lines reference products by foreign key
+    return CaseFacts(
+        order_line_id=line.id,
+        order_id=order.id,
+        consumer_id=order.consumer_id,
+        merchant_id=order.merchant_id,
+        store_id=order.store_id,
+        product_id=product.id,
+        category=product.category,
+        channel=order.channel.value,
+        region=order.region,
+        amount=line.amount,
+        batch_id=line.batch_id,
+    )

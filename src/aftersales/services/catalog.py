@@ -1,0 +1,143 @@
+"""Use cases for the marketplace's master data and orders (pushed by its integration)."""
+
+from __future__ import annotations
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.catalog import Consumer, Merchant, Order, Product, check_region
+from aftersales.domain.categories import is_known
+from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied, ValidationFailed
+from aftersales.services.context import Context
+from aftersales.store.uow import UnitOfWork
+
+__all__ = ["get_order", "push_order", "put_consumer", "put_merchant", "put_product"]
+
+
+def put_merchant(ctx: Context, actor: Actor, merchant: Merchant) -> Merchant:
+    """Create or update a merchant and its stores."""
+    _require_integration(actor)
+    for store in merchant.stores:
+        check_region(store.region)
+        if store.merchant_id != merchant.id:
+            raise ValidationFailed(f"store {store.id} belongs to another merchant")
+    with ctx.uow() as uow:
+        for store in merchant.stores:
+            existing = uow.catalog.get_store(store.id)
+            if existing and existing.merchant_id != merchant.id:
+                raise _unknown([f"store {store.id} belongs to another merchant"])
+        uow.catalog.put_merchant(merchant, ctx.clock.now())
+        uow.commit()
+    return merchant
+
+
+def put_product(ctx: Context, actor: Actor, product: Product) -> Product:
+    """Create or update a product and its batches."""
+    _require_integration(actor)
+    if not is_known(product.category):
+        raise ValidationFailed(f"unknown category {product.category!r}")
+    with ctx.uow() as uow:
+        problems = []
+        if uow.catalog.get_merchant(product.merchant_id) is None:
+            problems.append(f"merchant {product.merchant_id} is unknown")
+        existing = uow.catalog.get_product(product.id)
+        if existing and existing.merchant_id != product.merchant_id:
+            problems.append(f"product {product.id} belongs to another merchant")
+        for batch in product.batches:
+            owner = uow.catalog.batch_owner(batch.id)
+            if owner not in (None, product.id):
+                problems.append(f"batch {batch.id} belongs to another product")
+        if problems:
+            raise _unknown(problems)
+        uow.catalog.put_product(product)
+        uow.commit()
+    return product
+
+
+def put_consumer(ctx: Context, actor: Actor, consumer: Consumer) -> Consumer:
+    """Create or update a consumer (only an id and what the after-sales process needs)."""
+    _require_integration(actor)
+    if consumer.region:
+        check_region(consumer.region)
+    with ctx.uow() as uow:
+        uow.catalog.put_consumer(consumer)
+        uow.commit()
+    return consumer
+
+
+def push_order(ctx: Context, actor: Actor, order: Order) -> tuple[Order, bool]:
+    """Record an order, or update its payment and delivery times when pushed again.
+
+    Returns the stored order and whether it was new. The lines and parties of an order never
+    change: a push that differs in them is refused.
+    """
+    _require_integration(actor)
+    check_region(order.region)
+    with ctx.uow() as uow:
+        existing = uow.catalog.get_order(order.id)
+        if existing is not None:
+            stored = _update_order(uow, existing, order)
+            uow.commit()
+            return stored, False
+        _check_references(uow, order)
+        uow.catalog.add_order(order, ctx.clock.now())
+        uow.commit()
+    return order, True
+
+
+def _update_order(uow: UnitOfWork, existing: Order, order: Order) -> Order:
+    same_parties = (existing.merchant_id, existing.consumer_id, existing.store_id) == (
+        order.merchant_id,
+        order.consumer_id,
+        order.store_id,
+    )
+    if not (same_parties and existing.same_lines_as(order)):
+        raise AftersalesError(
+            f"order {order.id} was already recorded with other parties or lines",
+            code=ErrorCode.ORDER_CONFLICT,
+        )
+    uow.catalog.update_order_times(order)
+    return order
+
+
+def _check_references(uow: UnitOfWork, order: Order) -> None:
+    problems: list[str] = []
+    store = uow.catalog.get_store(order.store_id)
+    if store is None or store.merchant_id != order.merchant_id:
+        problems.append(f"store {order.store_id} is not a store of merchant {order.merchant_id}")
+    elif store.kind.value != order.channel.value:
+        problems.append(f"a {order.channel} order cannot come from {store.kind} store {store.id}")
+    if uow.catalog.get_consumer(order.consumer_id) is None:
+        problems.append(f"consumer {order.consumer_id} is unknown")
+    for line in order.lines:
+        product = uow.catalog.get_product(line.product_id)
+        if product is None or product.merchant_id != order.merchant_id:
+            problems.append(
+                f"line {line.id}: product {line.product_id} is not sold by this merchant"
+            )
+        elif line.batch_id and line.batch_id not in {b.id for b in product.batches}:
+            problems.append(f"line {line.id}: batch {line.batch_id} is not a batch of the product")
+    for line_id, other in uow.catalog.lines_taken(line.id for line in order.lines).items():
+        problems.append(f"line {line_id} already belongs to order {other}")
+    if problems:
+        raise _unknown(problems)
+
+
+def _unknown(problems: list[str]) -> AftersalesError:
+    return AftersalesError("; ".join(problems), code=ErrorCode.UNKNOWN_REFERENCE, errors=problems)
+
+
+def _require_integration(actor: Actor) -> None:
+    if actor.role not in (Role.INTEGRATION, Role.SYSTEM):
+        raise PermissionDenied("only the marketplace integration can push master data and orders")
+
+
+def get_order(ctx: Context, actor: Actor, order_id: str) -> Order | None:
+    """The order if the actor may see it: its consumer, its merchant, or the platform's roles."""
+    with ctx.uow(read_only=True) as uow:
+        order = uow.catalog.get_order(order_id)
+    if order is None:
+        return None
+    if actor.role in (Role.INTEGRATION, Role.OPERATOR, Role.AUDITOR):
+        return order
+    if actor.is_consumer(order.consumer_id) or actor.is_merchant(order.merchant_id):
+        return order
+    return None

@@ -1,0 +1,62 @@
+"""Use cases for evidence files: checked by size and content, stored once by SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+
+from aftersales.domain.actors import Actor
+from aftersales.domain.evidence import ALLOWED_TYPES, sniff_type
+from aftersales.errors import AftersalesError, ErrorCode, NotFound
+from aftersales.services.cases import load_visible
+from aftersales.services.context import Context
+from aftersales.store.evidence import EvidenceRecord
+
+__all__ = ["add_evidence", "list_evidence", "read_evidence"]
+
+
+def add_evidence(
+    ctx: Context, actor: Actor, case_id: str, filename: str, data: bytes
+) -> EvidenceRecord:
+    """Attach a file to a case; its type is judged by its content, not by its name."""
+    if len(data) > ctx.evidence_max_bytes:
+        raise AftersalesError(
+            f"the file is larger than {ctx.evidence_max_bytes // (1024 * 1024)} MiB",
+            code=ErrorCode.EVIDENCE_TOO_LARGE,
+        )
+    content_type = sniff_type(data[:16])
+    if content_type is None:
+        raise AftersalesError(
+            "evidence must be one of: " + ", ".join(ALLOWED_TYPES),
+            code=ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED,
+        )
+    now = ctx.clock.now()
+    digest = hashlib.sha256(data).hexdigest()
+    record = EvidenceRecord(
+        ctx.ids("ev"), case_id, digest, content_type, len(data), filename[:255], actor, now
+    )
+    with ctx.uow() as uow:
+        case = load_visible(uow, actor, case_id, for_update=True)
+        case.tick(now)
+        case.add_evidence(actor, record.id, digest, now)  # the rules are checked before any I/O
+        ctx.blobs.put(data)  # content-addressed: a blob left by a failed commit is harmless
+        uow.evidence.add(record)
+        uow.cases.save(case)
+        uow.commit()
+    return record
+
+
+def list_evidence(ctx: Context, actor: Actor, case_id: str) -> list[EvidenceRecord]:
+    with ctx.uow(read_only=True) as uow:
+        load_visible(uow, actor, case_id)
+        return uow.evidence.for_case(case_id)
+
+
+def read_evidence(
+    ctx: Context, actor: Actor, case_id: str, evidence_id: str
+) -> tuple[EvidenceRecord, bytes]:
+    with ctx.uow(read_only=True) as uow:
+        load_visible(uow, actor, case_id)
+        record = next((r for r in uow.evidence.for_case(case_id) if r.id == evidence_id), None)
+    if record is None:
+        raise NotFound(f"evidence {evidence_id} not found")
+    return record, ctx.blobs.get(record.sha256)

@@ -1,0 +1,190 @@
+"""Case repository: snapshots for reading, append-only events and outbox rows for every change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.case import Case, CaseEvent
+from aftersales.domain.snapshot import encode
+from aftersales.errors import AftersalesError, Conflict, ErrorCode
+from aftersales.store.tables import case_events, cases, outbox
+
+__all__ = ["CaseQuery", "CaseRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseQuery:
+    """Filters for listing cases; the scope of the actor is always applied on top."""
+
+    states: Sequence[str] = ()
+    types: Sequence[str] = ()
+    order_line_id: str | None = None
+    sort: str = "newest"  # newest | deadline
+    limit: int = 50
+    after: tuple[datetime, str] | None = None  # keyset cursor: (sort key, id) of the last row
+
+
+class CaseRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, case: Case) -> None:
+        """Insert a new case; refuse a second active case on the same order line."""
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(insert(cases).values(**self._row(case)))
+        except IntegrityError as exc:
+            raise AftersalesError(
+                "this order line already has an open after-sales case",
+                code=ErrorCode.CASE_ALREADY_OPEN,
+            ) from exc
+        self._store_events(case)
+
+    def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
+        stmt = select(cases.c.snapshot).where(cases.c.id == case_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        snapshot = self._conn.execute(stmt).scalar_one_or_none()
+        return None if snapshot is None else Case.from_snapshot(snapshot)
+
+    def save(self, case: Case) -> None:
+        """Store the case's new state and events; fail if someone else changed it meanwhile."""
+        if not case.pending:
+            return
+        previous = case.pending[0].seq - 1
+        result = self._conn.execute(
+            update(cases)
+            .where(cases.c.id == case.id, cases.c.version == previous)
+            .values(**self._row(case))
+        )
+        if result.rowcount != 1:
+            raise Conflict("the case was changed by someone else at the same time; try again")
+        self._store_events(case)
+
+    def events(self, case_id: str) -> list[CaseEvent]:
+        rows = self._conn.execute(
+            select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.seq)
+        )
+        return [
+            CaseEvent(r.case_id, r.seq, r.kind, r.at, Actor(Role(r.actor_role), r.actor_id), r.data)
+            for r in rows
+        ]
+
+    def active_on_line(self, order_line_id: str) -> str | None:
+        return self._conn.execute(
+            select(cases.c.id).where(cases.c.order_line_id == order_line_id, cases.c.is_active)
+        ).scalar_one_or_none()
+
+    def search(self, query: CaseQuery, actor: Actor) -> list[Case]:
+        key = cases.c.next_due_at if query.sort == "deadline" else cases.c.opened_at
+        stmt = select(cases.c.snapshot).where(*_scope(actor))
+        if query.states:
+            stmt = stmt.where(cases.c.state.in_(query.states))
+        if query.types:
+            stmt = stmt.where(cases.c.type.in_(query.types))
+        if query.order_line_id:
+            stmt = stmt.where(cases.c.order_line_id == query.order_line_id)
+        if query.sort == "deadline":
+            stmt = stmt.where(cases.c.next_due_at.is_not(None))
+            if query.after:
+                stmt = stmt.where(_after(key, query.after, ascending=True))
+            stmt = stmt.order_by(key, cases.c.id)
+        else:
+            if query.after:
+                stmt = stmt.where(_after(key, query.after, ascending=False))
+            stmt = stmt.order_by(key.desc(), cases.c.id.desc())
+        rows = self._conn.execute(stmt.limit(query.limit)).scalars()
+        return [Case.from_snapshot(s) for s in rows]
+
+    def count_by_state(self, actor: Actor) -> dict[str, int]:
+        rows = self._conn.execute(
+            select(cases.c.state, func.count()).where(*_scope(actor)).group_by(cases.c.state)
+        )
+        return {state: n for state, n in rows}
+
+    def due(self, now: datetime, limit: int) -> list[str]:
+        """Ids of cases with a timeout due by ``now``, most overdue first."""
+        rows = self._conn.execute(
+            select(cases.c.id)
+            .where(cases.c.next_due_at <= now)
+            .order_by(cases.c.next_due_at)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+    def _row(self, case: Case) -> dict[str, Any]:
+        assert case.facts is not None and case.type is not None
+        return {
+            "id": case.id,
+            "order_line_id": case.facts.order_line_id,
+            "consumer_id": case.facts.consumer_id,
+            "merchant_id": case.facts.merchant_id,
+            "type": case.type.value,
+            "state": case.state.value,
+            "is_active": case.is_active,
+            "category": case.facts.category,
+            "channel": case.facts.channel,
+            "region": case.facts.region,
+            "opened_at": case.opened_at,
+            "updated_at": case.updated_at,
+            "next_due_at": case.next_deadline(),
+            "version": case.version,
+            "snapshot": case.to_snapshot(),
+        }
+
+    def _store_events(self, case: Case) -> None:
+        events = case.take_events()
+        self._conn.execute(insert(case_events), [_event_row(e) for e in events])
+        self._conn.execute(insert(outbox), [_outbox_row(case, e) for e in events])
+
+
+def _scope(actor: Actor) -> list[Any]:
+    if actor.role is Role.CONSUMER:
+        return [cases.c.consumer_id == actor.subject]
+    if actor.role is Role.MERCHANT_AGENT:
+        return [cases.c.merchant_id == actor.subject]
+    if actor.role in (Role.OPERATOR, Role.AUDITOR, Role.SYSTEM):
+        return []
+    return [cases.c.id.is_(None)]  # any other role sees no case
+
+
+def _after(key: Any, after: tuple[datetime, str], *, ascending: bool) -> Any:
+    value, case_id = after
+    if ascending:
+        return or_(key > value, and_(key == value, cases.c.id > case_id))
+    return or_(key < value, and_(key == value, cases.c.id < case_id))
+
+
+def _event_row(e: CaseEvent) -> dict[str, Any]:
+    return {
+        "case_id": e.case_id,
+        "seq": e.seq,
+        "kind": e.kind,
+        "at": e.at,
+        "actor_role": e.actor.role.value,
+        "actor_id": e.actor.subject,
+        "data": e.data,
+    }
+
+
+def _outbox_row(case: Case, e: CaseEvent) -> dict[str, Any]:
+    assert case.facts is not None
+    payload = {
+        "case_id": e.case_id,
+        "seq": e.seq,
+        "kind": e.kind,
+        "at": encode(e.at),
+        "actor": {"role": e.actor.role.value, "id": e.actor.subject},
+        "merchant_id": case.facts.merchant_id,
+        "order_line_id": case.facts.order_line_id,
+        "case_state": case.state.value,  # the state once this transaction commits
+        "data": e.data,
+    }
+    return {"topic": f"case.{e.kind}", "key": e.case_id, "payload": payload, "created_at": e.at}

@@ -1,0 +1,61 @@
+"""The unit of work: one transaction, its repositories, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from aftersales.store.access import IdempotencyRepository, TokenRepository
+from aftersales.store.cases import CaseRepository
+from aftersales.store.catalog import CatalogRepository
+from aftersales.store.db import READ_ONLY
+from aftersales.store.evidence import EvidenceRepository
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """``with uow: ...; uow.commit()`` — anything not committed is rolled back on exit."""
+
+    cases: CaseRepository
+    catalog: CatalogRepository
+    evidence: EvidenceRepository
+    tokens: TokenRepository
+    idempotency: IdempotencyRepository
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self._engine = engine
+        self._read_only = read_only
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> UnitOfWork:
+        conn = self._engine.connect()
+        if self._read_only:
+            conn = conn.execution_options(**{READ_ONLY: True})
+        conn.begin()
+        self._conn = conn
+        self.cases = CaseRepository(conn)
+        self.catalog = CatalogRepository(conn)
+        self.evidence = EvidenceRepository(conn)
+        self.tokens = TokenRepository(conn)
+        self.idempotency = IdempotencyRepository(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+
+    def commit(self) -> None:
+        assert self._conn is not None
+        self._conn.commit()
