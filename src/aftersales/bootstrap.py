@@ -40,4 +40,5 @@ def bootstrap(
         sla=sla,
         evidence_max_bytes=settings.evidence_max_bytes,
         idempotency_ttl_hours=settings.idempotency_ttl_hours,
+        close=engine.dispose,
     )

@@ -35,3 +35,4 @@ class Context:
     evidence_max_bytes: int = 10 * 1024 * 1024
     idempotency_ttl_hours: float = 24
     ids: Callable[[str], str] = field(default=new_id)
+    close: Callable[[], None] = field(default=lambda: None)  # releases database connections

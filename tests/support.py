@@ -1,0 +1,98 @@
+"""Test helpers: a small marketplace with one token per role, built through the real use cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.catalog import (
+    Batch,
+    Channel,
+    Consumer,
+    Merchant,
+    Order,
+    OrderLine,
+    Product,
+    Store,
+    StoreKind,
+)
+from aftersales.services import catalog
+from aftersales.services.context import Context
+from aftersales.services.tokens import create_token
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+INTEGRATION = Actor(Role.INTEGRATION)
+
+
+@dataclass
+class Market:
+    """Two merchants, two consumers, three orders, and a bearer token for every kind of caller."""
+
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+def build_market(ctx: Context) -> Market:
+    now = ctx.clock.now()
+    _merchants(ctx)
+    _products(ctx)
+    for cid, region in (("c1", "CN-BJ"), ("c2", "CN-SH")):
+        catalog.put_consumer(ctx, INTEGRATION, Consumer(cid, f"consumer {cid}", region))
+    _orders(ctx, now)
+    market = Market()
+    actors = {
+        "c1": Actor(Role.CONSUMER, "c1"),
+        "c2": Actor(Role.CONSUMER, "c2"),
+        "m1": Actor(Role.MERCHANT_AGENT, "m1"),
+        "m2": Actor(Role.MERCHANT_AGENT, "m2"),
+        "operator": Actor(Role.OPERATOR),
+        "auditor": Actor(Role.AUDITOR),
+        "integration": INTEGRATION,
+    }
+    for name, actor in actors.items():
+        market.tokens[name] = create_token(ctx, actor, name)[1]
+    return market
+
+
+def _merchants(ctx: Context) -> None:
+    m1_stores = (
+        Store("s1", "m1", StoreKind.ONLINE, "M1 flagship", "CN-BJ"),
+        Store("s2", "m1", StoreKind.OFFLINE, "M1 Guangzhou store", "CN-GD"),
+    )
+    catalog.put_merchant(ctx, INTEGRATION, Merchant("m1", "Merchant One", m1_stores))
+    m2_stores = (Store("s3", "m2", StoreKind.ONLINE, "M2 shop", "CN-SH"),)
+    catalog.put_merchant(ctx, INTEGRATION, Merchant("m2", "Merchant Two", m2_stores))
+
+
+def _products(ctx: Context) -> None:
+    phone = Product(
+        "p1", "m1", "digital/phone", "Phone X", "Acme", "X1", {}, (Batch("b1", "p1", "L2026-10"),)
+    )
+    sweater = Product(
+        "p2", "m2", "apparel/knitwear", "Wool sweater", "Knit", "W1", {"fabric": "wool"}
+    )
+    sofa = Product("p3", "m1", "home/furniture", "Sofa", "Comfy", "S3", {"bulky": True})
+    for product in (phone, sweater, sofa):
+        catalog.put_product(ctx, INTEGRATION, product)
+
+
+def _orders(ctx: Context, now: datetime) -> None:
+    orders = [
+        Order("o1", "m1", "c1", "s1", Channel.ONLINE, "CN-BJ", now - timedelta(days=4),
+              (OrderLine("l1", "o1", "p1", 299900, 1, "b1"),), now - timedelta(days=4),
+              now - timedelta(days=2)),
+        Order("o2", "m2", "c2", "s3", Channel.ONLINE, "CN-SH", now - timedelta(days=3),
+              (OrderLine("l2", "o2", "p2", 45000, 2),), now - timedelta(days=3),
+              now - timedelta(days=1)),
+        Order("o3", "m1", "c1", "s2", Channel.OFFLINE, "CN-GD", now - timedelta(days=40),
+              (OrderLine("l3", "o3", "p3", 560000, 1),), now - timedelta(days=40),
+              now - timedelta(days=30)),
+        Order("o4", "m1", "c2", "s1", Channel.ONLINE, "CN-SH", now - timedelta(days=2),
+              (OrderLine("l4", "o4", "p1", 299900, 1, "b1"),), now - timedelta(days=2),
+              now - timedelta(days=1)),
+    ]
+    for order in orders:
+        catalog.push_order(ctx, INTEGRATION, order)
