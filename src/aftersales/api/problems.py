@@ -53,7 +53,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def _domain_error(request: Request, exc: AftersalesError) -> JSONResponse:
     extra = {k: v for k, v in exc.extra.items() if isinstance(v, str | int | list)}
-    return problem(STATUS.get(exc.code, 400), exc.code.value, exc.title, exc.detail, **extra)
+    status = STATUS.get(exc.code, 400)
+    return problem(
+        status, exc.code.value, exc.title, exc.detail, instance=request.url.path, **extra
+    )
 
 
 def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -66,7 +69,10 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
             400, ErrorCode.MALFORMED_REQUEST, "Malformed request", "the body is not valid JSON"
         )
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
-    return problem(422, ErrorCode.VALIDATION_FAILED, "Invalid input", detail, errors=errors)
+    path = request.url.path
+    return problem(
+        422, ErrorCode.VALIDATION_FAILED, "Invalid input", detail, instance=path, errors=errors
+    )
 
 
 def _http_error(request: Request, exc: HTTPException) -> JSONResponse:

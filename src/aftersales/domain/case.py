@@ -224,7 +224,8 @@ class Case:
         """A party asks the platform to step in."""
         self._require_consumer_or_merchant(by)
         self._require_in(S.AWAITING_MERCHANT, S.AWAITING_CONSUMER, S.IN_SERVICE, action="escalate")
-        if by.role is Role.CONSUMER and self.responded_at is None:
+        # The merchant gets its chance first; after that either party may call the platform.
+        if by.role is Role.CONSUMER and self.state is S.AWAITING_MERCHANT and not self.responded_at:
             raise InvalidTransition(
                 "the merchant has until "
                 f"{self.first_response_due:%Y-%m-%d %H:%M} UTC to respond before the platform"

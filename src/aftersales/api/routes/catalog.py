@@ -27,6 +27,7 @@ from aftersales.domain.catalog import (
     Product,
     Store,
 )
+from aftersales.domain.categories import CATEGORIES
 from aftersales.errors import NotFound
 from aftersales.services import catalog
 from aftersales.services.cases import to_fen
@@ -35,6 +36,14 @@ router = APIRouter(tags=["marketplace integration"])
 
 Integration = Annotated[Actor, role(Role.INTEGRATION)]
 PathId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+@router.get("/categories")
+def list_categories(actor: ActorDep) -> list[dict[str, str | None]]:
+    """The product category tree, with names in Chinese and English."""
+    return [
+        {"path": c.path, "parent": c.parent, "zh": c.zh, "en": c.en} for c in CATEGORIES.values()
+    ]
 
 
 @router.put("/merchants/{merchant_id}", status_code=200)
