@@ -1,31 +1,19 @@
-"""What evidence files are accepted: recognised by their first bytes, never by their name."""
+"""What evidence files are accepted: recognised by their content, never by their name."""
 
 from __future__ import annotations
 
-__all__ = ["ALLOWED_TYPES", "sniff_type"]
+import filetype  # type: ignore[import-untyped]
 
-ALLOWED_TYPES = (
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "image/gif",
-    "application/pdf",
-    "video/mp4",
-)
+__all__ = ["ALLOWED_TYPES", "HEADER_BYTES", "sniff_type"]
+
+ALLOWED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf", "video/mp4")
+
+# filetype reads at most this many leading bytes.
+HEADER_BYTES = 8192
 
 
 def sniff_type(head: bytes) -> str | None:
-    """The media type the leading bytes prove, or None when they match no allowed type."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head[4:8] == b"ftyp":
-        return "video/mp4"
-    return None
+    """The media type the leading bytes prove, or None when they prove no allowed type."""
+    kind = filetype.guess(head[:HEADER_BYTES])
+    mime: str | None = kind.mime if kind else None
+    return mime if mime in ALLOWED_TYPES else None

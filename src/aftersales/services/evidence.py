@@ -23,7 +23,7 @@ def add_evidence(
             f"the file is larger than {ctx.evidence_max_bytes // (1024 * 1024)} MiB",
             code=ErrorCode.EVIDENCE_TOO_LARGE,
         )
-    content_type = sniff_type(data[:16])
+    content_type = sniff_type(data)
     if content_type is None:
         raise AftersalesError(
             "evidence must be one of: " + ", ".join(ALLOWED_TYPES),
