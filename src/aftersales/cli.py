@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from aftersales.config import Settings
 from aftersales.domain.actors import Actor, Role
@@ -24,8 +25,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(sla_app, name="sla")
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: a line is never broken at the console width (80 columns when piped), so an error
+# stays on one line and logs of `sla sweep` stay greppable.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
@@ -47,7 +50,10 @@ def _errors_on_one_line(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except AftersalesError as exc:
-            err.print(f"[red]error[/red] [{exc.code.value}] {exc.detail}", highlight=False)
+            # Escaped: Rich would otherwise read "[not_found]" (and any brackets in the detail)
+            # as markup and silently drop it.
+            line = escape(f"[{exc.code.value}] {exc.detail}")
+            err.print(f"[red]error[/red] {line}", highlight=False)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -272,7 +272,8 @@ class Case:
         self._require_in(S.RESOLVED, action="appeal")
         if self.arbitration is None or self.arbitration.final or self.appeal_due is None:
             raise InvalidTransition("only a first arbitration verdict can be appealed")
-        if at > self.appeal_due:
+        # The window is open before appeal_due; at that moment ``tick`` closes the case.
+        if at >= self.appeal_due:
             raise InvalidTransition(f"the appeal window closed on {self.appeal_due:%Y-%m-%d}")
         self._emit("appealed", by, at, reason=reason)
 
@@ -296,7 +297,12 @@ class Case:
         return min(due) if due else None
 
     def tick(self, now: datetime) -> list[CaseEvent]:
-        """Apply every timeout that is due by ``now``, earliest first; return the new events."""
+        """Apply every timeout that is due by ``now``, earliest first; return the new events.
+
+        Each timeout takes effect at its own deadline, not at ``now``: however late the sweep
+        runs, a proposal stands at its reply deadline (so the pause credited ends there) and a
+        deadline that follows from it is measured from that moment.
+        """
         before = len(self.pending)
         while True:
             due = sorted(
@@ -305,7 +311,8 @@ class Case:
             )
             if not due:
                 return self.pending[before:]
-            due[0][1](now)
+            deadline, act = due[0]
+            act(deadline)
 
     def _timeouts(self) -> list[tuple[datetime | None, Callable[[datetime], None]]]:
         if self.state is S.AWAITING_MERCHANT:
@@ -319,26 +326,26 @@ class Case:
             return [(self.close_due, self._close)]
         return []
 
-    def _first_response_missed(self, now: datetime) -> None:
+    def _first_response_missed(self, due: datetime) -> None:
         assert self.facts is not None and self.type is not None
         remedy = _DEFAULT_REMEDY.get(self.type)
         amount = self.facts.amount if remedy and remedy.pays_money else 0
         self._emit(
             "first_response_missed",
             SYSTEM,
-            now,
+            due,
             resolution=remedy,
             amount=amount,
         )
 
-    def _proposal_stands(self, now: datetime) -> None:
-        self._emit("proposal_stood", SYSTEM, now)
+    def _proposal_stands(self, due: datetime) -> None:
+        self._emit("proposal_stood", SYSTEM, due)
 
-    def _overdue(self, now: datetime) -> None:
-        self._emit("escalated", SYSTEM, now, reason="resolution_overdue")
+    def _overdue(self, due: datetime) -> None:
+        self._emit("escalated", SYSTEM, due, reason="resolution_overdue")
 
-    def _close(self, now: datetime) -> None:
-        self._emit("closed", SYSTEM, now)
+    def _close(self, due: datetime) -> None:
+        self._emit("closed", SYSTEM, due)
 
     # ---- views ---------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AuthenticationFailed, NotFound, ValidationFailed
 from aftersales.services.context import Context
 
-__all__ = ["authenticate", "create_token", "revoke_token"]
+__all__ = ["authenticate", "cached_actor", "create_token", "revoke_token"]
 
 _PREFIX = "ast_"
 
@@ -26,14 +26,30 @@ def create_token(ctx: Context, actor: Actor, label: str = "") -> tuple[str, str]
 
 
 def authenticate(ctx: Context, token: str) -> Actor:
-    """The actor a bearer token stands for; refuse unknown or revoked tokens."""
+    """The actor a bearer token stands for; refuse unknown or revoked tokens.
+
+    A token found valid is remembered for a few seconds (``Settings.token_cache_seconds``, see
+    ``aftersales.services.token_cache``): a revocation made by another process takes effect on
+    this one within that time; one made through this process, at once."""
+    actor = cached_actor(ctx, token)
+    if actor is not None:
+        return actor
     if not token.startswith(_PREFIX):
         raise AuthenticationFailed("the bearer token is not valid")
+    token_hash = _hash(token)
     with ctx.uow(read_only=True) as uow:
-        actor = uow.tokens.actor_for(_hash(token))
+        actor = uow.tokens.actor_for(token_hash)
     if actor is None:
         raise AuthenticationFailed("the bearer token is not valid or has been revoked")
+    ctx.tokens.put(token_hash, actor)
     return actor
+
+
+def cached_actor(ctx: Context, token: str) -> Actor | None:
+    """The actor of a token authenticated moments ago, without touching the database; else None."""
+    if not token.startswith(_PREFIX):
+        return None
+    return ctx.tokens.get(_hash(token))
 
 
 def revoke_token(ctx: Context, token_id: str) -> None:
@@ -41,6 +57,7 @@ def revoke_token(ctx: Context, token_id: str) -> None:
         if not uow.tokens.revoke(token_id, ctx.clock.now()):
             raise NotFound(f"no active token {token_id}")
         uow.commit()
+    ctx.tokens.clear()  # the revoked token's hash is not at hand: forget them all
 
 
 def _check_subject(ctx: Context, actor: Actor) -> None:
@@ -48,10 +65,10 @@ def _check_subject(ctx: Context, actor: Actor) -> None:
         raise ValidationFailed("tokens cannot be issued for the system role")
     if not actor.role.needs_subject:
         if actor.subject:
-            raise ValidationFailed(f"a {actor.role} token has no subject")
+            raise ValidationFailed(f"a token for the {actor.role} role has no subject")
         return
     if not actor.subject:
-        raise ValidationFailed(f"a {actor.role} token needs --subject")
+        raise ValidationFailed(f"a token for the {actor.role} role needs a subject (--subject)")
     with ctx.uow(read_only=True) as uow:
         found = (
             uow.catalog.get_consumer(actor.subject)
