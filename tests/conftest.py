@@ -21,7 +21,7 @@ from aftersales.services.context import Context
 from aftersales.store.db import make_engine
 from aftersales.store.migrate import upgrade
 from aftersales.store.tables import metadata
-from tests.support import START, Market, build_market
+from tests.support import START, Market, Storage, build_market
 
 PG_ADMIN_URL = os.environ.get(
     "AFTERSALES_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -103,3 +103,11 @@ def market(ctx: Context) -> Market:
 def client(ctx: Context) -> Iterator[TestClient]:
     with TestClient(create_app(ctx), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def storage(db_url: str, tmp_path: Path) -> Iterator[Storage]:
+    """Everything stored in the test's database and evidence directory, for before/after checks."""
+    reader = Storage(db_url, tmp_path)
+    yield reader
+    reader.close()

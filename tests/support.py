@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from httpx import Response
+from sqlalchemy import select
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import (
@@ -20,6 +25,8 @@ from aftersales.domain.catalog import (
 from aftersales.services import catalog
 from aftersales.services.context import Context
 from aftersales.services.tokens import create_token
+from aftersales.store.db import READ_ONLY, make_engine
+from aftersales.store.tables import metadata
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 INTEGRATION = Actor(Role.INTEGRATION)
@@ -81,18 +88,111 @@ def _products(ctx: Context) -> None:
 
 def _orders(ctx: Context, now: datetime) -> None:
     orders = [
-        Order("o1", "m1", "c1", "s1", Channel.ONLINE, "CN-BJ", now - timedelta(days=4),
-              (OrderLine("l1", "o1", "p1", 299900, 1, "b1"),), now - timedelta(days=4),
-              now - timedelta(days=2)),
-        Order("o2", "m2", "c2", "s3", Channel.ONLINE, "CN-SH", now - timedelta(days=3),
-              (OrderLine("l2", "o2", "p2", 45000, 2),), now - timedelta(days=3),
-              now - timedelta(days=1)),
-        Order("o3", "m1", "c1", "s2", Channel.OFFLINE, "CN-GD", now - timedelta(days=40),
-              (OrderLine("l3", "o3", "p3", 560000, 1),), now - timedelta(days=40),
-              now - timedelta(days=30)),
-        Order("o4", "m1", "c2", "s1", Channel.ONLINE, "CN-SH", now - timedelta(days=2),
-              (OrderLine("l4", "o4", "p1", 299900, 1, "b1"),), now - timedelta(days=2),
-              now - timedelta(days=1)),
+        Order(
+            "o1",
+            "m1",
+            "c1",
+            "s1",
+            Channel.ONLINE,
+            "CN-BJ",
+            now - timedelta(days=4),
+            (OrderLine("l1", "o1", "p1", 299900, 1, "b1"),),
+            now - timedelta(days=4),
+            now - timedelta(days=2),
+        ),
+        Order(
+            "o2",
+            "m2",
+            "c2",
+            "s3",
+            Channel.ONLINE,
+            "CN-SH",
+            now - timedelta(days=3),
+            (OrderLine("l2", "o2", "p2", 45000, 2),),
+            now - timedelta(days=3),
+            now - timedelta(days=1),
+        ),
+        Order(
+            "o3",
+            "m1",
+            "c1",
+            "s2",
+            Channel.OFFLINE,
+            "CN-GD",
+            now - timedelta(days=40),
+            (OrderLine("l3", "o3", "p3", 560000, 1),),
+            now - timedelta(days=40),
+            now - timedelta(days=30),
+        ),
+        Order(
+            "o4",
+            "m1",
+            "c2",
+            "s1",
+            Channel.ONLINE,
+            "CN-SH",
+            now - timedelta(days=2),
+            (OrderLine("l4", "o4", "p1", 299900, 1, "b1"),),
+            now - timedelta(days=2),
+            now - timedelta(days=1),
+        ),
     ]
     for order in orders:
         catalog.push_order(ctx, INTEGRATION, order)
+
+
+class Storage:
+    """Reads back everything the platform stored: every row and every evidence file.
+
+    Two snapshots taken around a refused request must be equal — the proof it wrote nothing.
+    """
+
+    def __init__(self, url: str, data_dir: Path) -> None:
+        self._engine = make_engine(url)
+        self._blobs = data_dir / "evidence"
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        with self._engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+            stored = {
+                table.name: [
+                    tuple(row)
+                    for row in conn.execute(select(table).order_by(*table.primary_key.columns))
+                ]
+                for table in metadata.sorted_tables
+            }
+        files = self._blobs.rglob("*") if self._blobs.exists() else []
+        stored["evidence files"] = sorted((p.name,) for p in files if p.is_file())
+        return stored
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def assert_problem(response: Response, status: int, code: str) -> dict[str, Any]:
+    """An RFC 9457 problem with this status and code, complete enough for a client to act on."""
+    assert (response.status_code, response.headers["content-type"]) == (
+        status,
+        "application/problem+json",
+    ), response.text
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["type"] == f"urn:aftersales:problem:{code}"
+    assert body["title"]
+    assert body["detail"]
+    return body
+
+
+def outcome(response: Response) -> str:
+    """``"<status>"`` for a success, ``"<status> <code>"`` for a complete problem+json answer,
+    and otherwise what is wrong with the answer: a table of these reads well in a failed test."""
+    status = response.status_code
+    if status < 400:
+        return str(status)
+    if response.headers.get("content-type") != "application/problem+json":
+        return f"{status} (not problem+json)"
+    body = response.json()
+    missing = [name for name in ("type", "title", "status", "detail", "code") if not body.get(name)]
+    if missing or body["status"] != status:
+        return f"{status} (incomplete problem: {body})"
+    return f"{status} {body['code']}"

@@ -8,6 +8,7 @@ from aftersales.domain.catalog import Channel
 from aftersales.domain.clock import Clock, SystemClock
 from aftersales.domain.sla import SlaTerms
 from aftersales.services.context import Context
+from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.db import make_engine
 from aftersales.store.migrate import upgrade
@@ -41,4 +42,5 @@ def bootstrap(
         evidence_max_bytes=settings.evidence_max_bytes,
         idempotency_ttl_hours=settings.idempotency_ttl_hours,
         close=engine.dispose,
+        tokens=TokenCache(settings.token_cache_seconds),
     )

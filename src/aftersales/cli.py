@@ -83,7 +83,11 @@ def serve(
     out.print(
         f"aftersales on http://{host}:{port}  (API docs at /docs, database {_shown(settings)})"
     )
-    uvicorn.run(create_app(ctx, scheduler), host=host, port=port, log_level="warning")
+    # At log level "warning" uvicorn prints no access lines anyway; switched off, it does not
+    # even format them (bench/api.py runs its bare baseline with the same settings).
+    uvicorn.run(
+        create_app(ctx, scheduler), host=host, port=port, log_level="warning", access_log=False
+    )
 
 
 @db_app.command("upgrade")

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     evidence_max_bytes: int = Field(10 * 1024 * 1024, gt=0)
     sweep_interval_seconds: float = Field(60, gt=0)
     idempotency_ttl_hours: float = Field(24, gt=0)
+    # Seconds a server trusts a token it has checked before asking the database again; a token
+    # revoked by another process (the CLI, another server) is refused at most this much later.
+    token_cache_seconds: float = Field(5, ge=0)
 
     @property
     def db_url(self) -> str:

@@ -39,6 +39,9 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
     EVIDENCE_TOO_LARGE = "evidence_too_large"
     EVIDENCE_TYPE_NOT_ALLOWED = "evidence_type_not_allowed"
+    LEDGER_PROOF_INVALID = "ledger_proof_invalid"
+    LEDGER_SIGNATURE_INVALID = "ledger_signature_invalid"
+    LEDGER_RANGE = "ledger_range"
 
 
 class AftersalesError(Exception):

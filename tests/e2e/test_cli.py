@@ -148,7 +148,9 @@ def test_a_consumer_token_without_a_subject_fails_with_one_line_and_exit_code_1(
 ) -> None:
     result = migrated("token", "create", "--role", "consumer")
 
-    assert_one_line_error(result, "validation_failed", "a token for the consumer role needs a subject")
+    assert_one_line_error(
+        result, "validation_failed", "a token for the consumer role needs a subject"
+    )
 
 
 def test_a_token_for_an_unknown_subject_fails_with_one_not_found_line(migrated: Cli) -> None:

@@ -11,9 +11,34 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "aftersales"
 
 # For each layer, the imports it must never make.
 FORBIDDEN = {
-    "domain": ("fastapi", "starlette", "sqlalchemy", "pydantic", "alembic", "typer",
-               "aftersales.store", "aftersales.services", "aftersales.api", "aftersales.cli",
-               "aftersales.bootstrap", "aftersales.config"),
+    "domain": (
+        "fastapi",
+        "starlette",
+        "sqlalchemy",
+        "pydantic",
+        "alembic",
+        "typer",
+        "aftersales.store",
+        "aftersales.services",
+        "aftersales.api",
+        "aftersales.cli",
+        "aftersales.bootstrap",
+        "aftersales.config",
+    ),
+    "ledger": (
+        "fastapi",
+        "starlette",
+        "sqlalchemy",
+        "pydantic",
+        "alembic",
+        "typer",
+        "aftersales.store",
+        "aftersales.services",
+        "aftersales.api",
+        "aftersales.cli",
+        "aftersales.bootstrap",
+        "aftersales.config",
+    ),
     "store": ("fastapi", "starlette", "aftersales.services", "aftersales.api", "aftersales.cli"),
     "services": ("fastapi", "starlette", "typer", "aftersales.api", "aftersales.cli"),
 }

@@ -9,19 +9,25 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
+from aftersales.api.responses import encoded, model_response
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AuthenticationFailed, PermissionDenied
 from aftersales.services import idempotency
 from aftersales.services.context import Context
-from aftersales.services.tokens import authenticate
+from aftersales.services.tokens import authenticate, cached_actor
 
 __all__ = ["ActorDep", "CtxDep", "Idempotency", "IdempotencyDep", "role"]
 
 
-def _context(request: Request) -> Context:
+# The dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in
+# the thread pool, and each such hop costs more than the work it does.
+
+
+async def _context(request: Request) -> Context:
     ctx: Context = request.app.state.ctx
     return ctx
 
@@ -31,12 +37,16 @@ CtxDep = Annotated[Context, Depends(_context)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _actor(
+async def _actor(
     ctx: CtxDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
     if credentials is None:
         raise AuthenticationFailed("send a bearer token in the Authorization header")
-    return authenticate(ctx, credentials.credentials)
+    # A token seen moments ago is answered from memory; only the others need the database.
+    actor = cached_actor(ctx, credentials.credentials)
+    if actor is None:
+        actor = await run_in_threadpool(authenticate, ctx, credentials.credentials)
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(_actor)]
@@ -45,7 +55,7 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 def role(*allowed: Role) -> Any:
     """A dependency that admits only these roles (403 for the others)."""
 
-    def check(actor: ActorDep) -> Actor:
+    async def check(actor: ActorDep) -> Actor:
         if actor.role not in allowed:
             names = ", ".join(r.value for r in allowed)
             raise PermissionDenied(f"this needs one of the roles: {names}")
@@ -62,10 +72,10 @@ class Idempotency:
     actor: Actor
     key: str | None
 
-    def run(self, fingerprint: Any, produce: Callable[[], tuple[int, Any]]) -> JSONResponse:
+    def run(self, fingerprint: Any, produce: Callable[[], tuple[int, Any]]) -> Response:
         if self.key is None:
             status, body = produce()
-            return JSONResponse(jsonable_encoder(body), status_code=status)
+            return model_response(body, status)
         principal = f"{self.actor.role}:{self.actor.subject or ''}"
         digest = hashlib.sha256(repr(jsonable_encoder(fingerprint)).encode()).hexdigest()
         stored = idempotency.claim(self.ctx, principal, self.key, digest)
@@ -77,12 +87,12 @@ class Idempotency:
         except Exception:
             idempotency.forget(self.ctx, principal, self.key)  # a failed request may be retried
             raise
-        encoded = jsonable_encoder(body)
-        idempotency.finish(self.ctx, principal, self.key, status, encoded)
-        return JSONResponse(encoded, status_code=status)
+        data = encoded(body)
+        idempotency.finish(self.ctx, principal, self.key, status, data)
+        return JSONResponse(data, status_code=status)
 
 
-def _idempotency(
+async def _idempotency(
     ctx: CtxDep,
     actor: ActorDep,
     key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,

@@ -32,6 +32,9 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.IDEMPOTENCY_KEY_IN_USE: 409,
     ErrorCode.EVIDENCE_TOO_LARGE: 413,
     ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED: 415,
+    ErrorCode.LEDGER_PROOF_INVALID: 422,
+    ErrorCode.LEDGER_SIGNATURE_INVALID: 422,
+    ErrorCode.LEDGER_RANGE: 422,
 }
 
 MEDIA_TYPE = "application/problem+json"

@@ -7,7 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from aftersales.domain.actors import Role
 from aftersales.domain.case import Case, CaseEvent
@@ -49,6 +56,25 @@ Region = Annotated[str, StringConstraints(pattern=r"^CN-[A-Z]{2}$")]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # PostgreSQL cannot store U+0000 in text or JSONB (SQLite can): refused here, the same
+        # input gets the same 422 on both databases instead of a 500 on one of them.
+        if _has_nul(data):
+            raise ValueError("text cannot contain the NUL character (U+0000)")
+        return data
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 # ---- master data and orders (pushed by the marketplace integration) --------------------------
@@ -274,8 +300,10 @@ class CasePublic(BaseModel):
             proposal=_proposal(case),
             rejected_proposals=case.rejected_proposals,
             resolution=_resolution(case),
+            # ``is not None``: a party may escalate with an empty reason, and the case is still
+            # escalated; a truthiness test hid the escalation from the API.
             escalation=EscalationPublic(at=case.escalated_at, reason=case.escalation_reason)
-            if case.escalated_at and case.escalation_reason
+            if case.escalated_at is not None and case.escalation_reason is not None
             else None,
             arbitration=_arbitration(case),
             rating=RatingPublic(score=case.rating, comment=case.rating_comment)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +27,10 @@ __all__ = [
     "StoreKind",
     "check_region",
 ]
+
+# Order times outside these bounds are typing mistakes, and deadlines computed from them overflow.
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_LATEST = datetime(2099, 12, 31, tzinfo=UTC)
 
 # Province-level divisions as ISO 3166-2:CN codes (CN-BJ, CN-GD, …), plus HK, MO and TW.
 _REGION = re.compile(r"^CN-[A-Z]{2}$")
@@ -144,6 +148,10 @@ def _order_problems(order: Order) -> list[str]:
             problems.append(f"line {line.id}: quantity must be at least 1")
         if line.unit_price < 0:
             problems.append(f"line {line.id}: unit price cannot be negative")
+    for name in ("placed_at", "paid_at", "delivered_at"):
+        moment = getattr(order, name)
+        if moment is not None and not _EARLIEST <= moment <= _LATEST:
+            problems.append(f"{name} must lie between 2000 and 2099")
     if order.paid_at and order.paid_at < order.placed_at:
         problems.append("paid_at is before placed_at")
     if order.delivered_at and order.delivered_at < order.placed_at:

@@ -6,7 +6,14 @@ import filetype  # type: ignore[import-untyped]
 
 __all__ = ["ALLOWED_TYPES", "HEADER_BYTES", "sniff_type"]
 
-ALLOWED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf", "video/mp4")
+ALLOWED_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/gif",
+    "application/pdf",
+    "video/mp4",
+)
 
 # filetype reads at most this many leading bytes.
 HEADER_BYTES = 8192

@@ -11,8 +11,15 @@ from typing import Any
 __all__ = ["decode_time", "encode"]
 
 
+# Values that are their own JSON-ready form, by exact type: a StrEnum is a str, yet goes by its
+# value below. Checked first, since most values of a case are plain strings, numbers or None.
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """JSON-ready form: datetimes as ISO 8601 UTC, enums by value, dataclasses as dicts."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, Enum):

@@ -188,16 +188,16 @@ def _own_line(uow: UnitOfWork, actor: Actor, line_id: str) -> tuple[Order, Order
 
 
 def _facts(uow: UnitOfWork, order: Order, line: OrderLine) -> CaseFacts:
-    product = uow.catalog.get_product(line.product_id)
-    assert product is not None  # order lines reference products by foreign key
+    category = uow.catalog.product_category(line.product_id)
+    assert category is not None  # order lines reference products by foreign key
     return CaseFacts(
         order_line_id=line.id,
         order_id=order.id,
         consumer_id=order.consumer_id,
         merchant_id=order.merchant_id,
         store_id=order.store_id,
-        product_id=product.id,
-        category=product.category,
+        product_id=line.product_id,
+        category=category,
         channel=order.channel.value,
         region=order.region,
         amount=line.amount,

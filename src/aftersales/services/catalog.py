@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import Consumer, Merchant, Order, Product, check_region
 from aftersales.domain.categories import is_known
@@ -84,18 +86,19 @@ def push_order(ctx: Context, actor: Actor, order: Order) -> tuple[Order, bool]:
 
 
 def _update_order(uow: UnitOfWork, existing: Order, order: Order) -> Order:
-    same_parties = (existing.merchant_id, existing.consumer_id, existing.store_id) == (
-        order.merchant_id,
-        order.consumer_id,
-        order.store_id,
-    )
-    if not (same_parties and existing.same_lines_as(order)):
+    """Only payment and delivery times may change once an order is recorded."""
+    fixed = ("merchant_id", "consumer_id", "store_id", "channel", "region", "placed_at")
+    changed = [name for name in fixed if getattr(existing, name) != getattr(order, name)]
+    if changed or not existing.same_lines_as(order):
+        what = ", ".join(changed) if changed else "lines"
         raise AftersalesError(
-            f"order {order.id} was already recorded with other parties or lines",
+            f"order {order.id} was already recorded with other {what}; only paid_at and"
+            " delivered_at may change",
             code=ErrorCode.ORDER_CONFLICT,
         )
-    uow.catalog.update_order_times(order)
-    return order
+    updated = replace(existing, paid_at=order.paid_at, delivered_at=order.delivered_at)
+    uow.catalog.update_order_times(updated)
+    return updated
 
 
 def _check_references(uow: UnitOfWork, order: Order) -> None:
@@ -104,7 +107,7 @@ def _check_references(uow: UnitOfWork, order: Order) -> None:
     if store is None or store.merchant_id != order.merchant_id:
         problems.append(f"store {order.store_id} is not a store of merchant {order.merchant_id}")
     elif store.kind.value != order.channel.value:
-        problems.append(f"a {order.channel} order cannot come from {store.kind} store {store.id}")
+        problems.append(f"an {order.channel} order cannot come from {store.kind} store {store.id}")
     if uow.catalog.get_consumer(order.consumer_id) is None:
         problems.append(f"consumer {order.consumer_id} is unknown")
     for line in order.lines:

@@ -10,6 +10,7 @@ from aftersales.domain.cases_types import CaseType
 from aftersales.domain.catalog import Channel
 from aftersales.domain.clock import Clock
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
+from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.uow import UnitOfWork
 
@@ -36,3 +37,4 @@ class Context:
     idempotency_ttl_hours: float = 24
     ids: Callable[[str], str] = field(default=new_id)
     close: Callable[[], None] = field(default=lambda: None)  # releases database connections
+    tokens: TokenCache = field(default_factory=TokenCache)  # recently authenticated tokens

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from aftersales.domain.actors import Actor
 from aftersales.domain.evidence import ALLOWED_TYPES, sniff_type
@@ -32,7 +33,7 @@ def add_evidence(
     now = ctx.clock.now()
     digest = hashlib.sha256(data).hexdigest()
     record = EvidenceRecord(
-        ctx.ids("ev"), case_id, digest, content_type, len(data), filename[:255], actor, now
+        ctx.ids("ev"), case_id, digest, content_type, len(data), _clean(filename), actor, now
     )
     with ctx.uow() as uow:
         case = load_visible(uow, actor, case_id, for_update=True)
@@ -60,3 +61,9 @@ def read_evidence(
     if record is None:
         raise NotFound(f"evidence {evidence_id} not found")
     return record, ctx.blobs.get(record.sha256)
+
+
+def _clean(filename: str) -> str:
+    """The name as sent, without control characters (PostgreSQL cannot store a NUL), cut to 255."""
+    kept = "".join(ch for ch in filename if unicodedata.category(ch) != "Cc")
+    return kept[:255] or "evidence"

@@ -6,13 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.store.tables import api_tokens, idempotency_keys
 
 __all__ = ["IdempotencyRepository", "StoredResponse", "TokenRepository"]
+
+# Built once: constructing a statement costs more than running a cached one.
+_ACTOR_FOR = select(api_tokens.c.role, api_tokens.c.subject).where(
+    api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None)
+)
 
 
 class TokenRepository:
@@ -32,11 +37,7 @@ class TokenRepository:
         )
 
     def actor_for(self, token_hash: str) -> Actor | None:
-        row = self._conn.execute(
-            select(api_tokens.c.role, api_tokens.c.subject).where(
-                api_tokens.c.token_hash == token_hash, api_tokens.c.revoked_at.is_(None)
-            )
-        ).first()
+        row = self._conn.execute(_ACTOR_FOR, {"token_hash": token_hash}).first()
         return None if row is None else Actor(Role(row.role), row.subject)
 
     def revoke(self, token_id: str, now: datetime) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.domain.actors import Actor, Role
@@ -17,6 +17,21 @@ from aftersales.errors import AftersalesError, Conflict, ErrorCode
 from aftersales.store.tables import case_events, cases, outbox
 
 __all__ = ["CaseQuery", "CaseRepository"]
+
+# The statements every case change runs, built once: constructing a statement costs more than
+# running a cached one.
+_GET = select(cases.c.snapshot).where(cases.c.id == bindparam("case_id"))
+_GET_FOR_UPDATE = _GET.with_for_update()
+_ACTIVE_ON_LINE = select(cases.c.id).where(
+    cases.c.order_line_id == bindparam("order_line_id"), cases.c.is_active
+)
+_INSERT_CASE = insert(cases)
+# SET takes the columns of the parameters; the WHERE names its own (the version it replaces).
+_UPDATE_CASE = update(cases).where(
+    cases.c.id == bindparam("where_id"), cases.c.version == bindparam("where_version")
+)
+_INSERT_EVENTS = insert(case_events)
+_INSERT_OUTBOX = insert(outbox)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +51,11 @@ class CaseRepository:
         self._conn = conn
 
     def add(self, case: Case) -> None:
-        """Insert a new case; refuse a second active case on the same order line."""
+        """Insert a new case; refuse a second active case on the same order line.
+
+        No savepoint around the insert: the refusal ends the unit of work, which rolls back."""
         try:
-            with self._conn.begin_nested():
-                self._conn.execute(insert(cases).values(**self._row(case)))
+            self._conn.execute(_INSERT_CASE, self._row(case))
         except IntegrityError as exc:
             raise AftersalesError(
                 "this order line already has an open after-sales case",
@@ -48,10 +64,8 @@ class CaseRepository:
         self._store_events(case)
 
     def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
-        stmt = select(cases.c.snapshot).where(cases.c.id == case_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        snapshot = self._conn.execute(stmt).scalar_one_or_none()
+        stmt = _GET_FOR_UPDATE if for_update else _GET
+        snapshot = self._conn.execute(stmt, {"case_id": case_id}).scalar_one_or_none()
         return None if snapshot is None else Case.from_snapshot(snapshot)
 
     def save(self, case: Case) -> None:
@@ -59,11 +73,17 @@ class CaseRepository:
         if not case.pending:
             return
         previous = case.pending[0].seq - 1
-        result = self._conn.execute(
-            update(cases)
-            .where(cases.c.id == case.id, cases.c.version == previous)
-            .values(**self._row(case))
-        )
+        params = self._row(case) | {"where_id": case.id, "where_version": previous}
+        try:
+            result = self._conn.execute(_UPDATE_CASE, params)
+        except IntegrityError as exc:
+            # An appeal makes a resolved case active again; if a newer case is open on the same
+            # line meanwhile, the one-active-case index refuses it. A refusal, not a 500.
+            raise AftersalesError(
+                "this order line has another open after-sales case; this one cannot reopen"
+                " until that one is settled",
+                code=ErrorCode.CASE_ALREADY_OPEN,
+            ) from exc
         if result.rowcount != 1:
             raise Conflict("the case was changed by someone else at the same time; try again")
         self._store_events(case)
@@ -78,9 +98,10 @@ class CaseRepository:
         ]
 
     def active_on_line(self, order_line_id: str) -> str | None:
-        return self._conn.execute(
-            select(cases.c.id).where(cases.c.order_line_id == order_line_id, cases.c.is_active)
+        found: str | None = self._conn.execute(
+            _ACTIVE_ON_LINE, {"order_line_id": order_line_id}
         ).scalar_one_or_none()
+        return found
 
     def search(self, query: CaseQuery, actor: Actor) -> list[Case]:
         key = cases.c.next_due_at if query.sort == "deadline" else cases.c.opened_at
@@ -141,8 +162,8 @@ class CaseRepository:
 
     def _store_events(self, case: Case) -> None:
         events = case.take_events()
-        self._conn.execute(insert(case_events), [_event_row(e) for e in events])
-        self._conn.execute(insert(outbox), [_outbox_row(case, e) for e in events])
+        self._conn.execute(_INSERT_EVENTS, [_event_row(e) for e in events])
+        self._conn.execute(_INSERT_OUTBOX, [_outbox_row(case, e) for e in events])
 
 
 def _scope(actor: Actor) -> list[Any]:

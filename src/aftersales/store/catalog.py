@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from aftersales.domain.catalog import (
     Batch,
@@ -29,6 +29,38 @@ from aftersales.store.tables import (
 )
 
 __all__ = ["CatalogRepository"]
+
+# The statements of the hot paths, built once: constructing a statement costs more than running
+# a cached one.
+_PRODUCT = select(products).where(products.c.id == bindparam("product_id"))
+_CATEGORY = select(products.c.category).where(products.c.id == bindparam("product_id"))
+_BATCHES = (
+    select(batches).where(batches.c.product_id == bindparam("product_id")).order_by(batches.c.id)
+)
+_ORDER = select(orders).where(orders.c.id == bindparam("order_id"))
+_ORDER_LINES = (
+    select(order_lines)
+    .where(order_lines.c.order_id == bindparam("order_id"))
+    .order_by(order_lines.c.id)
+)
+_wanted = order_lines.alias("wanted")
+# The order that holds a line, with all its lines, in one round trip (one row per line).
+_ORDER_OF_LINE = (
+    select(
+        orders,
+        order_lines.c.id.label("line_id"),
+        order_lines.c.product_id.label("line_product_id"),
+        order_lines.c.batch_id.label("line_batch_id"),
+        order_lines.c.unit_price.label("line_unit_price"),
+        order_lines.c.quantity.label("line_quantity"),
+    )
+    .join(order_lines, order_lines.c.order_id == orders.c.id)
+    .where(
+        orders.c.id
+        == select(_wanted.c.order_id).where(_wanted.c.id == bindparam("line_id")).scalar_subquery()
+    )
+    .order_by(order_lines.c.id)
+)
 
 
 class CatalogRepository:
@@ -60,12 +92,10 @@ class CatalogRepository:
     # ---- products and batches ------------------------------------------------------------
 
     def get_product(self, product_id: str) -> Product | None:
-        row = self._conn.execute(select(products).where(products.c.id == product_id)).first()
+        row = self._conn.execute(_PRODUCT, {"product_id": product_id}).first()
         if row is None:
             return None
-        batch_rows = self._conn.execute(
-            select(batches).where(batches.c.product_id == product_id).order_by(batches.c.id)
-        )
+        batch_rows = self._conn.execute(_BATCHES, {"product_id": product_id})
         return Product(
             row.id,
             row.merchant_id,
@@ -76,6 +106,13 @@ class CatalogRepository:
             row.attributes,
             tuple(Batch(b.id, b.product_id, b.code, b.produced_on) for b in batch_rows),
         )
+
+    def product_category(self, product_id: str) -> str | None:
+        """Just the category of a product (what a new case needs of it), in one statement."""
+        category: str | None = self._conn.execute(
+            _CATEGORY, {"product_id": product_id}
+        ).scalar_one_or_none()
+        return category
 
     def put_product(self, product: Product) -> None:
         values = {
@@ -114,19 +151,28 @@ class CatalogRepository:
     # ---- orders --------------------------------------------------------------------------
 
     def get_order(self, order_id: str) -> Order | None:
-        row = self._conn.execute(select(orders).where(orders.c.id == order_id)).first()
+        row = self._conn.execute(_ORDER, {"order_id": order_id}).first()
         if row is None:
             return None
-        line_rows = self._conn.execute(
-            select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.id)
-        )
+        line_rows = self._conn.execute(_ORDER_LINES, {"order_id": order_id})
         return _order(row, line_rows)
 
     def order_of_line(self, line_id: str) -> Order | None:
-        order_id = self._conn.execute(
-            select(order_lines.c.order_id).where(order_lines.c.id == line_id)
-        ).scalar_one_or_none()
-        return None if order_id is None else self.get_order(order_id)
+        rows = self._conn.execute(_ORDER_OF_LINE, {"line_id": line_id}).all()
+        if not rows:
+            return None
+        lines = (
+            OrderLine(
+                r.line_id,
+                r.id,
+                r.line_product_id,
+                r.line_unit_price,
+                r.line_quantity,
+                r.line_batch_id,
+            )
+            for r in rows
+        )
+        return _order_with(rows[0], tuple(lines))
 
     def lines_taken(self, line_ids: Iterable[str]) -> dict[str, str]:
         """Of these line ids, those already used, with the order that owns each."""
@@ -176,6 +222,16 @@ def _store(row: Any) -> Store:
 
 
 def _order(row: Any, line_rows: Iterable[Any]) -> Order:
+    return _order_with(
+        row,
+        tuple(
+            OrderLine(r.id, r.order_id, r.product_id, r.unit_price, r.quantity, r.batch_id)
+            for r in line_rows
+        ),
+    )
+
+
+def _order_with(row: Any, lines: tuple[OrderLine, ...]) -> Order:
     return Order(
         id=row.id,
         merchant_id=row.merchant_id,
@@ -186,10 +242,7 @@ def _order(row: Any, line_rows: Iterable[Any]) -> Order:
         placed_at=row.placed_at,
         paid_at=row.paid_at,
         delivered_at=row.delivered_at,
-        lines=tuple(
-            OrderLine(r.id, r.order_id, r.product_id, r.unit_price, r.quantity, r.batch_id)
-            for r in line_rows
-        ),
+        lines=lines,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine
 from aftersales.store.access import IdempotencyRepository, TokenRepository
 from aftersales.store.cases import CaseRepository
 from aftersales.store.catalog import CatalogRepository
-from aftersales.store.db import READ_ONLY
+from aftersales.store.db import READ_ONLY, writer_lock
 from aftersales.store.evidence import EvidenceRepository
 
 __all__ = ["UnitOfWork"]
@@ -28,12 +28,20 @@ class UnitOfWork:
         self._engine = engine
         self._read_only = read_only
         self._conn: Connection | None = None
+        self._lock = None if read_only else writer_lock(engine)
 
     def __enter__(self) -> UnitOfWork:
-        conn = self._engine.connect()
-        if self._read_only:
-            conn = conn.execution_options(**{READ_ONLY: True})
-        conn.begin()
+        if self._lock is not None:
+            self._lock.acquire()  # before taking a pooled connection, so waiters hold none
+        try:
+            conn = self._engine.connect()
+            if self._read_only:
+                conn = conn.execution_options(**{READ_ONLY: True})
+            conn.begin()
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self._conn = conn
         self.cases = CaseRepository(conn)
         self.catalog = CatalogRepository(conn)
@@ -55,6 +63,8 @@ class UnitOfWork:
         finally:
             self._conn.close()
             self._conn = None
+            if self._lock is not None:
+                self._lock.release()
 
     def commit(self) -> None:
         assert self._conn is not None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.api.deps import CtxDep, IdempotencyDep, role
+from aftersales.api.responses import model_response
 from aftersales.api.schemas import (
     ActorPublic,
     AppealCreate,
@@ -44,11 +46,14 @@ Operator = Annotated[Actor, role(Role.OPERATOR)]
 Party = Annotated[Actor, role(Role.CONSUMER, Role.MERCHANT_AGENT)]
 Participant = Annotated[Actor, role(Role.CONSUMER, Role.MERCHANT_AGENT, Role.OPERATOR)]
 Reader = Annotated[Actor, role(Role.CONSUMER, Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)]
-CaseId = Annotated[str, Path(min_length=1, max_length=40)]
+# Ids are ASCII: anything else (a NUL, which PostgreSQL refuses outright) cannot name a record.
+ID_PATTERN = r"^[A-Za-z0-9_.:-]+$"
+CaseId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
+EvidenceId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
 
 
 @router.post("", status_code=201, response_model=CasePublic)
-def open_case(body: CaseCreate, ctx: CtxDep, actor: Consumer, idem: IdempotencyDep) -> JSONResponse:
+def open_case(body: CaseCreate, ctx: CtxDep, actor: Consumer, idem: IdempotencyDep) -> Response:
     """Open a case on one of your order lines."""
     cmd = uc.OpenCase(body.order_line_id, body.type, body.description)
     return idem.run(body, lambda: (201, CasePublic.of(uc.open_case(ctx, actor, cmd))))
@@ -60,7 +65,7 @@ def list_cases(
     actor: Reader,
     state: Annotated[list[CaseState] | None, Query()] = None,
     type: Annotated[list[CaseType] | None, Query()] = None,
-    order_line_id: Annotated[str | None, Query(max_length=64)] = None,
+    order_line_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
     sort: Annotated[str, Query(pattern="^(newest|deadline)$")] = "newest",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -83,8 +88,8 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CasePublic)
-def get_case(case_id: CaseId, ctx: CtxDep, actor: Reader) -> CasePublic:
-    return CasePublic.of(uc.get_case(ctx, actor, case_id))
+def get_case(case_id: CaseId, ctx: CtxDep, actor: Reader) -> Response:
+    return _present(uc.get_case(ctx, actor, case_id))
 
 
 @router.get("/{case_id}/events", response_model=list[EventPublic])
@@ -96,7 +101,7 @@ def case_events(case_id: CaseId, ctx: CtxDep, actor: Reader) -> list[EventPublic
 @router.post("/{case_id}/messages", status_code=201, response_model=CasePublic)
 def post_message(
     case_id: CaseId, body: MessageCreate, ctx: CtxDep, actor: Participant, idem: IdempotencyDep
-) -> JSONResponse:
+) -> Response:
     return idem.run(
         (case_id, body),
         lambda: (201, CasePublic.of(uc.post_message(ctx, actor, case_id, body.body))),
@@ -111,7 +116,7 @@ async def add_evidence(
     actor: Participant,
     idem: IdempotencyDep,
     file: Annotated[UploadFile, File(description="a photo, video or PDF")],
-) -> JSONResponse:
+) -> Response:
     """Upload an evidence file (multipart field ``file``), stored by its SHA-256."""
     limit = ctx.evidence_max_bytes
     declared = int(request.headers.get("content-length") or 0)
@@ -134,66 +139,69 @@ def list_evidence(case_id: CaseId, ctx: CtxDep, actor: Reader) -> list[EvidenceP
 
 
 @router.get("/{case_id}/evidence/{evidence_id}", response_class=Response)
-def read_evidence(
-    case_id: CaseId, evidence_id: Annotated[str, Path(max_length=40)], ctx: CtxDep, actor: Reader
-) -> Response:
+def read_evidence(case_id: CaseId, evidence_id: EvidenceId, ctx: CtxDep, actor: Reader) -> Response:
     record, data = ev.read_evidence(ctx, actor, case_id, evidence_id)
     headers = {"X-Content-Type-Options": "nosniff", "ETag": f'"{record.sha256}"'}
     return Response(data, media_type=record.content_type, headers=headers)
 
 
 @router.post("/{case_id}/proposals", response_model=CasePublic)
-def propose(case_id: CaseId, body: ProposalCreate, ctx: CtxDep, actor: Merchant) -> CasePublic:
+def propose(case_id: CaseId, body: ProposalCreate, ctx: CtxDep, actor: Merchant) -> Response:
     """Propose a remedy; the consumer then accepts, rejects or lets it stand."""
     amount = uc.to_fen(body.amount)
-    return CasePublic.of(uc.propose(ctx, actor, case_id, body.resolution, amount))
+    return _present(uc.propose(ctx, actor, case_id, body.resolution, amount))
 
 
 @router.post("/{case_id}/accept", response_model=CasePublic)
-def accept(case_id: CaseId, ctx: CtxDep, actor: Consumer) -> CasePublic:
-    return CasePublic.of(uc.accept(ctx, actor, case_id))
+def accept(case_id: CaseId, ctx: CtxDep, actor: Consumer) -> Response:
+    return _present(uc.accept(ctx, actor, case_id))
 
 
 @router.post("/{case_id}/reject", response_model=CasePublic)
-def reject(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Consumer) -> CasePublic:
-    return CasePublic.of(uc.reject(ctx, actor, case_id, body.reason))
+def reject(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Consumer) -> Response:
+    return _present(uc.reject(ctx, actor, case_id, body.reason))
 
 
 @router.post("/{case_id}/complete", response_model=CasePublic)
-def complete(case_id: CaseId, body: CompleteCreate, ctx: CtxDep, actor: Merchant) -> CasePublic:
+def complete(case_id: CaseId, body: CompleteCreate, ctx: CtxDep, actor: Merchant) -> Response:
     """Report the agreed service done (refund paid, repair finished, visit made)."""
-    return CasePublic.of(uc.complete_service(ctx, actor, case_id, body.note))
+    return _present(uc.complete_service(ctx, actor, case_id, body.note))
 
 
 @router.post("/{case_id}/cancel", response_model=CasePublic)
-def cancel(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Consumer) -> CasePublic:
-    return CasePublic.of(uc.cancel(ctx, actor, case_id, body.reason))
+def cancel(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Consumer) -> Response:
+    return _present(uc.cancel(ctx, actor, case_id, body.reason))
 
 
 @router.post("/{case_id}/escalate", response_model=CasePublic)
-def escalate(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Party) -> CasePublic:
+def escalate(case_id: CaseId, body: ReasonCreate, ctx: CtxDep, actor: Party) -> Response:
     """Ask the platform to step in (平台介入)."""
-    return CasePublic.of(uc.escalate(ctx, actor, case_id, body.reason))
+    return _present(uc.escalate(ctx, actor, case_id, body.reason))
 
 
 @router.post("/{case_id}/arbitration", response_model=CasePublic)
-def arbitrate(case_id: CaseId, body: ArbitrationCreate, ctx: CtxDep, actor: Operator) -> CasePublic:
+def arbitrate(case_id: CaseId, body: ArbitrationCreate, ctx: CtxDep, actor: Operator) -> Response:
     """The platform's verdict on an escalated case; open to one appeal within the window."""
     cmd = uc.ArbitrationCommand(
         body.verdict, body.liable_party, body.resolution, uc.to_fen(body.amount), body.note
     )
-    return CasePublic.of(uc.arbitrate(ctx, actor, case_id, cmd))
+    return _present(uc.arbitrate(ctx, actor, case_id, cmd))
 
 
 @router.post("/{case_id}/appeal", response_model=CasePublic)
-def appeal(case_id: CaseId, body: AppealCreate, ctx: CtxDep, actor: Party) -> CasePublic:
-    return CasePublic.of(uc.appeal(ctx, actor, case_id, body.reason))
+def appeal(case_id: CaseId, body: AppealCreate, ctx: CtxDep, actor: Party) -> Response:
+    return _present(uc.appeal(ctx, actor, case_id, body.reason))
 
 
 @router.post("/{case_id}/rating", response_model=CasePublic)
-def rate(case_id: CaseId, body: RatingCreate, ctx: CtxDep, actor: Consumer) -> CasePublic:
+def rate(case_id: CaseId, body: RatingCreate, ctx: CtxDep, actor: Consumer) -> Response:
     """Rate the service from 1 to 5 once the case is resolved."""
-    return CasePublic.of(uc.rate(ctx, actor, case_id, body.score, body.comment))
+    return _present(uc.rate(ctx, actor, case_id, body.score, body.comment))
+
+
+def _present(case: Case) -> Response:
+    """The case as ``CasePublic`` JSON (see ``model_response``: no second validation)."""
+    return model_response(CasePublic.of(case))
 
 
 def _evidence(r: EvidenceRecord) -> EvidencePublic:
@@ -230,6 +238,14 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
         return None
     try:
         moment, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return datetime.fromisoformat(moment), case_id
+        after = datetime.fromisoformat(moment)
     except ValueError as exc:
-        raise ValidationFailed("the cursor is not one this API gave out") from exc
+        raise _bad_cursor() from exc
+    # Ours always carry a zone and a real case id; a naive time or a NUL would fail in the store.
+    if after.tzinfo is None or not re.fullmatch(ID_PATTERN, case_id):
+        raise _bad_cursor()
+    return after, case_id
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed("the cursor is not one this API gave out")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from aftersales.api.deps import ActorDep, CtxDep, IdempotencyDep, role
 from aftersales.api.schemas import (
@@ -88,7 +88,7 @@ def put_consumer(
 @router.post("/orders", status_code=201, response_model=OrderPublic)
 def push_order(
     body: OrderCreate, ctx: CtxDep, actor: Integration, idem: IdempotencyDep
-) -> JSONResponse:
+) -> Response:
     """Record an order (201), or update its payment and delivery times when pushed again (200)."""
 
     def produce() -> tuple[int, OrderPublic]:
