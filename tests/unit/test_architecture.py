@@ -9,36 +9,26 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "aftersales"
 
+# The pure layers (the domain and the capability packages) import no framework and no outer layer.
+PURE_FORBIDDEN = (
+    "fastapi",
+    "starlette",
+    "sqlalchemy",
+    "pydantic",
+    "alembic",
+    "typer",
+    "aftersales.store",
+    "aftersales.services",
+    "aftersales.api",
+    "aftersales.cli",
+    "aftersales.bootstrap",
+    "aftersales.config",
+)
+
 # For each layer, the imports it must never make.
 FORBIDDEN = {
-    "domain": (
-        "fastapi",
-        "starlette",
-        "sqlalchemy",
-        "pydantic",
-        "alembic",
-        "typer",
-        "aftersales.store",
-        "aftersales.services",
-        "aftersales.api",
-        "aftersales.cli",
-        "aftersales.bootstrap",
-        "aftersales.config",
-    ),
-    "ledger": (
-        "fastapi",
-        "starlette",
-        "sqlalchemy",
-        "pydantic",
-        "alembic",
-        "typer",
-        "aftersales.store",
-        "aftersales.services",
-        "aftersales.api",
-        "aftersales.cli",
-        "aftersales.bootstrap",
-        "aftersales.config",
-    ),
+    "domain": PURE_FORBIDDEN,
+    "ledger": PURE_FORBIDDEN,
     "store": ("fastapi", "starlette", "aftersales.services", "aftersales.api", "aftersales.cli"),
     "services": ("fastapi", "starlette", "typer", "aftersales.api", "aftersales.cli"),
 }
