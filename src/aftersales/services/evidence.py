@@ -12,7 +12,15 @@ from aftersales.services.cases import load_visible
 from aftersales.services.context import Context
 from aftersales.store.evidence import EvidenceRecord
 
-__all__ = ["add_evidence", "list_evidence", "read_evidence"]
+__all__ = ["add_evidence", "list_evidence", "read_evidence", "too_large"]
+
+
+def too_large(limit: int) -> AftersalesError:
+    """The refusal of a file over the size limit, with the limit in readable units."""
+    shown = f"{limit / (1024 * 1024):g} MiB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+    return AftersalesError(
+        f"the file is larger than the limit of {shown}", code=ErrorCode.EVIDENCE_TOO_LARGE
+    )
 
 
 def add_evidence(
@@ -20,10 +28,7 @@ def add_evidence(
 ) -> EvidenceRecord:
     """Attach a file to a case; its type is judged by its content, not by its name."""
     if len(data) > ctx.evidence_max_bytes:
-        raise AftersalesError(
-            f"the file is larger than {ctx.evidence_max_bytes // (1024 * 1024)} MiB",
-            code=ErrorCode.EVIDENCE_TOO_LARGE,
-        )
+        raise too_large(ctx.evidence_max_bytes)
     content_type = sniff_type(data)
     if content_type is None:
         raise AftersalesError(

@@ -32,7 +32,7 @@ from aftersales.api.schemas import (
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case
 from aftersales.domain.cases_types import CaseState, CaseType
-from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.errors import ValidationFailed
 from aftersales.services import cases as uc
 from aftersales.services import evidence as ev
 from aftersales.store.cases import CaseQuery
@@ -121,10 +121,10 @@ async def add_evidence(
     limit = ctx.evidence_max_bytes
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit + 64 * 1024:  # refuse early, before reading a huge body
-        raise _too_large(limit)
+        raise ev.too_large(limit)
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise _too_large(limit)
+        raise ev.too_large(limit)
     name = file.filename or "evidence"
 
     def produce() -> tuple[int, EvidencePublic]:
@@ -214,12 +214,6 @@ def _evidence(r: EvidenceRecord) -> EvidencePublic:
         filename=r.filename,
         uploaded_by=ActorPublic(role=r.uploaded_by.role, id=r.uploaded_by.subject),
         created_at=r.created_at,
-    )
-
-
-def _too_large(limit: int) -> AftersalesError:
-    return AftersalesError(
-        f"the file is larger than {limit // (1024 * 1024)} MiB", code=ErrorCode.EVIDENCE_TOO_LARGE
     )
 
 
