@@ -9,11 +9,22 @@ property the tests hold the system to.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from aftersales.domain.actors import SYSTEM, Actor, Role
+from aftersales.domain.case_history import CaseRecord
+from aftersales.domain.case_values import (
+    Arbitration,
+    CaseEvent,
+    CaseFacts,
+    Proposal,
+    Resolution,
+    decode_arbitration,
+    decode_proposal,
+    decode_resolution,
+)
 from aftersales.domain.cases_types import (
     ACTIVE_STATES,
     CaseState,
@@ -41,96 +52,9 @@ _DEFAULT_REMEDY: Mapping[CaseType, ResolutionType] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class CaseEvent:
-    case_id: str
-    seq: int
-    kind: str
-    at: datetime
-    actor: Actor
-    data: Mapping[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class CaseFacts:
-    """What the case is about, copied from the order line when it opens and never changed."""
-
-    order_line_id: str
-    order_id: str
-    consumer_id: str
-    merchant_id: str
-    store_id: str
-    product_id: str
-    category: str
-    channel: str
-    region: str
-    amount: int  # what the consumer paid for the line, in fen: the ceiling of any refund
-    batch_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    resolution: ResolutionType
-    amount: int
-    at: datetime
-    reply_due: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    type: ResolutionType
-    amount: int
-    by: str  # agreement | proposal_stood | sla_default | arbitration
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Arbitration:
-    verdict: Verdict
-    liable_party: LiableParty
-    resolution: ResolutionType
-    amount: int
-    note: str
-    operator_id: str | None
-    at: datetime
-    final: bool
-
-
 @dataclass(eq=False)
-class Case:
-    """One after-sales case on one order line."""
-
-    id: str
-    facts: CaseFacts | None = None
-    type: CaseType | None = None
-    description: str = ""
-    sla: SlaTerms = field(default_factory=SlaTerms)
-    state: CaseState = S.AWAITING_MERCHANT
-    opened_at: datetime | None = None
-    updated_at: datetime | None = None
-    first_response_due: datetime | None = None
-    responded_at: datetime | None = None
-    first_response_breached: bool = False
-    resolution_due: datetime | None = None
-    paused_at: datetime | None = None
-    proposal: Proposal | None = None
-    rejected_proposals: int = 0
-    resolution: Resolution | None = None
-    escalated_at: datetime | None = None
-    escalation_reason: str | None = None
-    arbitration: Arbitration | None = None
-    appeal_due: datetime | None = None
-    appealed: bool = False
-    resolved_at: datetime | None = None
-    close_due: datetime | None = None
-    closed_at: datetime | None = None
-    cancelled_at: datetime | None = None
-    rating: int | None = None
-    rating_comment: str | None = None
-    messages: int = 0
-    evidence: int = 0
-    version: int = 0
-    pending: list[CaseEvent] = field(default_factory=list, repr=False)
+class Case(CaseRecord):
+    """One after-sales case on one order line: the rules, the clocks, and what may be seen."""
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -445,164 +369,6 @@ class Case:
         if resolution in (ResolutionType.RETURN_REFUND, ResolutionType.REFUND_ONLY) and not amount:
             raise ValidationFailed(f"a {resolution} needs an amount greater than zero")
 
-    # ---- events --------------------------------------------------------------------------
-
-    def _emit(self, kind: str, by: Actor, at: datetime, **data: Any) -> None:
-        if self.updated_at is not None and at < self.updated_at:
-            at = self.updated_at  # a case's own history never runs backwards
-        event = CaseEvent(self.id, self.version + 1, kind, at, by, encode(data))
-        self._apply(event)
-        self.pending.append(event)
-
-    def _apply(self, event: CaseEvent) -> None:
-        _APPLIERS[event.kind](self, event)
-        self.version = event.seq
-        self.updated_at = event.at
-
-    def _on_opened(self, e: CaseEvent) -> None:
-        d = e.data
-        self.facts = CaseFacts(**d["facts"])
-        self.type = CaseType(d["type"])
-        self.description = d["description"]
-        self.sla = SlaTerms.from_dict(d["sla"])
-        self.opened_at = e.at
-        self.first_response_due = decode_time(d["first_response_due"])
-        self.resolution_due = decode_time(d["resolution_due"])
-        self.state = S.AWAITING_MERCHANT
-
-    def _on_message(self, e: CaseEvent) -> None:
-        self.messages += 1
-        self._mark_response(e)
-
-    def _on_evidence(self, e: CaseEvent) -> None:
-        self.evidence += 1
-
-    def _on_proposed(self, e: CaseEvent) -> None:
-        self._mark_response(e)
-        self.proposal = Proposal(
-            ResolutionType(e.data["resolution"]),
-            e.data["amount"],
-            e.at,
-            _t(e.data["reply_due"]),
-        )
-        self._pause(e.at)
-        self.state = S.AWAITING_CONSUMER
-
-    def _on_accepted(self, e: CaseEvent) -> None:
-        assert self.proposal is not None
-        by = "agreement" if e.kind == "proposal_accepted" else "proposal_stood"
-        self._resume(e.at)
-        self._settle(self.proposal.resolution, self.proposal.amount, by, e.at)
-
-    def _on_rejected(self, e: CaseEvent) -> None:
-        self._resume(e.at)
-        self.proposal = None
-        self.rejected_proposals += 1
-        self.state = S.AWAITING_MERCHANT
-
-    def _on_first_response_missed(self, e: CaseEvent) -> None:
-        self.first_response_breached = True
-        remedy = e.data["resolution"]
-        if remedy is None:
-            self._to_escalated(e.at, "first_response_missed")
-        else:
-            self._settle(ResolutionType(remedy), e.data["amount"], "sla_default", e.at)
-
-    def _on_escalated(self, e: CaseEvent) -> None:
-        self._resume(e.at)
-        self._to_escalated(e.at, e.data["reason"])
-
-    def _on_arbitrated(self, e: CaseEvent) -> None:
-        d = e.data
-        self.arbitration = Arbitration(
-            Verdict(d["verdict"]),
-            LiableParty(d["liable_party"]),
-            ResolutionType(d["resolution"]),
-            d["amount"],
-            d["note"],
-            e.actor.subject,
-            e.at,
-            d["final"],
-        )
-        self.resolution = Resolution(self.arbitration.resolution, d["amount"], "arbitration", e.at)
-        self.appeal_due = decode_time(d["appeal_due"])
-        self.state = S.RESOLVED
-        self.resolved_at = e.at
-        self.close_due = self.appeal_due or e.at + self.sla.close_after
-
-    def _on_appealed(self, e: CaseEvent) -> None:
-        self.appealed = True
-        self.close_due = None
-        self._to_escalated(e.at, "appeal")
-
-    def _on_service_completed(self, e: CaseEvent) -> None:
-        self._to_resolved(e.at)
-
-    def _on_cancelled(self, e: CaseEvent) -> None:
-        self._resume(e.at)
-        self.proposal = None
-        self.state = S.CANCELLED
-        self.cancelled_at = e.at
-
-    def _on_rated(self, e: CaseEvent) -> None:
-        self.rating = e.data["score"]
-        self.rating_comment = e.data["comment"]
-
-    def _on_closed(self, e: CaseEvent) -> None:
-        self.state = S.CLOSED
-        self.closed_at = e.at
-        self.close_due = None
-
-    def _mark_response(self, e: CaseEvent) -> None:
-        if e.data.get("first_response"):
-            self.responded_at = e.at
-
-    def _settle(self, remedy: ResolutionType, amount: int, by: str, at: datetime) -> None:
-        self.resolution = Resolution(remedy, amount, by, at)
-        self.proposal = None
-        if remedy.needs_service:
-            self.state = S.IN_SERVICE
-        else:
-            self._to_resolved(at)
-
-    def _to_resolved(self, at: datetime) -> None:
-        self.state = S.RESOLVED
-        self.resolved_at = at
-        self.close_due = at + self.sla.close_after
-
-    def _to_escalated(self, at: datetime, reason: str) -> None:
-        self.state = S.ESCALATED
-        self.escalated_at = at
-        self.escalation_reason = reason
-        self.proposal = None
-
-    def _pause(self, at: datetime) -> None:
-        if self.paused_at is None:
-            self.paused_at = at
-
-    def _resume(self, at: datetime) -> None:
-        if self.paused_at is not None and self.resolution_due is not None:
-            self.resolution_due += at - self.paused_at
-            self.paused_at = None
-
-
-_APPLIERS: dict[str, Callable[[Case, CaseEvent], None]] = {
-    "opened": Case._on_opened,
-    "message_posted": Case._on_message,
-    "evidence_added": Case._on_evidence,
-    "proposed": Case._on_proposed,
-    "proposal_accepted": Case._on_accepted,
-    "proposal_stood": Case._on_accepted,
-    "proposal_rejected": Case._on_rejected,
-    "first_response_missed": Case._on_first_response_missed,
-    "escalated": Case._on_escalated,
-    "arbitrated": Case._on_arbitrated,
-    "appealed": Case._on_appealed,
-    "service_completed": Case._on_service_completed,
-    "cancelled": Case._on_cancelled,
-    "rated": Case._on_rated,
-    "closed": Case._on_closed,
-}
 
 _TIMES = [
     "opened_at",
@@ -628,40 +394,7 @@ def _decode_case(data: Mapping[str, Any]) -> Case:
     values["type"] = CaseType(values["type"]) if values["type"] else None
     values["sla"] = SlaTerms.from_dict(values["sla"])
     values["state"] = CaseState(values["state"])
-    values["proposal"] = _decode_proposal(values["proposal"])
-    values["resolution"] = _decode_resolution(values["resolution"])
-    values["arbitration"] = _decode_arbitration(values["arbitration"])
+    values["proposal"] = decode_proposal(values["proposal"])
+    values["resolution"] = decode_resolution(values["resolution"])
+    values["arbitration"] = decode_arbitration(values["arbitration"])
     return Case(**values)
-
-
-def _decode_proposal(d: Mapping[str, Any] | None) -> Proposal | None:
-    if d is None:
-        return None
-    return Proposal(ResolutionType(d["resolution"]), d["amount"], _t(d["at"]), _t(d["reply_due"]))
-
-
-def _decode_resolution(d: Mapping[str, Any] | None) -> Resolution | None:
-    if d is None:
-        return None
-    return Resolution(ResolutionType(d["type"]), d["amount"], d["by"], _t(d["at"]))
-
-
-def _decode_arbitration(d: Mapping[str, Any] | None) -> Arbitration | None:
-    if d is None:
-        return None
-    return Arbitration(
-        Verdict(d["verdict"]),
-        LiableParty(d["liable_party"]),
-        ResolutionType(d["resolution"]),
-        d["amount"],
-        d["note"],
-        d["operator_id"],
-        _t(d["at"]),
-        d["final"],
-    )
-
-
-def _t(value: str) -> datetime:
-    decoded = decode_time(value)
-    assert decoded is not None
-    return decoded
