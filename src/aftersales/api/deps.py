@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from aftersales.api.responses import encoded, model_response
+from aftersales.api.responses import model_response
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AuthenticationFailed, PermissionDenied
 from aftersales.services import idempotency
@@ -81,15 +81,15 @@ class Idempotency:
         stored = idempotency.claim(self.ctx, principal, self.key, digest)
         if stored is not None:
             replayed = {"Idempotent-Replayed": "true"}
-            return JSONResponse(stored[1], status_code=stored[0], headers=replayed)
+            return Response(stored[1], stored[0], replayed, media_type="application/json")
         try:
             status, body = produce()
         except Exception:
             idempotency.forget(self.ctx, principal, self.key)  # a failed request may be retried
             raise
-        data = encoded(body)
-        idempotency.finish(self.ctx, principal, self.key, status, data)
-        return JSONResponse(data, status_code=status)
+        response = model_response(body, status)
+        idempotency.finish(self.ctx, principal, self.key, status, bytes(response.body).decode())
+        return response
 
 
 async def _idempotency(

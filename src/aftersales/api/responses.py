@@ -8,7 +8,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-__all__ = ["encoded", "model_response"]
+__all__ = ["model_response"]
 
 
 def model_response(body: Any, status_code: int = 200) -> Response:
@@ -21,8 +21,3 @@ def model_response(body: Any, status_code: int = 200) -> Response:
     if isinstance(body, BaseModel):
         return Response(body.model_dump_json(), status_code, media_type="application/json")
     return JSONResponse(jsonable_encoder(body), status_code=status_code)
-
-
-def encoded(body: Any) -> Any:
-    """JSON-ready data, as ``jsonable_encoder`` gives it (in one pass for a model)."""
-    return body.model_dump(mode="json") if isinstance(body, BaseModel) else jsonable_encoder(body)

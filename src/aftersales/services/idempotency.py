@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from aftersales.errors import AftersalesError, ErrorCode
 from aftersales.services.context import Context
@@ -11,7 +10,7 @@ from aftersales.services.context import Context
 __all__ = ["claim", "finish", "forget", "purge_expired"]
 
 
-def claim(ctx: Context, principal: str, key: str, request_hash: str) -> tuple[int, Any] | None:
+def claim(ctx: Context, principal: str, key: str, request_hash: str) -> tuple[int, str] | None:
     """Claim a key. None: go ahead. Otherwise the stored (status, body) to send again."""
     with ctx.uow() as uow:
         if uow.idempotency.reserve(principal, key, request_hash, ctx.clock.now()):
@@ -27,7 +26,7 @@ def claim(ctx: Context, principal: str, key: str, request_hash: str) -> tuple[in
             "this Idempotency-Key was already used with a different request",
             code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
-    if status is None or stored is None:
+    if status is None or stored is None or stored.body is None:
         raise AftersalesError(
             "a request with this Idempotency-Key is still being processed",
             code=ErrorCode.IDEMPOTENCY_KEY_IN_USE,
@@ -35,7 +34,7 @@ def claim(ctx: Context, principal: str, key: str, request_hash: str) -> tuple[in
     return status, stored.body
 
 
-def finish(ctx: Context, principal: str, key: str, status: int, body: Any) -> None:
+def finish(ctx: Context, principal: str, key: str, status: int, body: str) -> None:
     with ctx.uow() as uow:
         uow.idempotency.complete(principal, key, status, body)
         uow.commit()

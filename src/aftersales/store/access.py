@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -53,7 +52,7 @@ class TokenRepository:
 class StoredResponse:
     request_hash: str
     status_code: int | None  # None while the first request is still being processed
-    body: Any
+    body: str | None  # the JSON text of the first answer
 
 
 class IdempotencyRepository:
@@ -83,7 +82,7 @@ class IdempotencyRepository:
             None if row is None else StoredResponse(row.request_hash, row.status_code, row.response)
         )
 
-    def complete(self, principal: str, key: str, status_code: int, body: Any) -> None:
+    def complete(self, principal: str, key: str, status_code: int, body: str) -> None:
         self._conn.execute(
             update(idempotency_keys)
             .where(idempotency_keys.c.principal == principal, idempotency_keys.c.key == key)

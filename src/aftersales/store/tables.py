@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -216,6 +217,6 @@ idempotency_keys = Table(
     Column("key", String(255), primary_key=True),
     Column("request_hash", String(64), nullable=False),
     Column("status_code", Integer),
-    Column("response", Json),
+    Column("response", Text),  # the JSON text as first sent, replayed byte for byte
     Column("created_at", UtcDateTime, nullable=False),
 )
