@@ -196,3 +196,20 @@ def outcome(response: Response) -> str:
     if missing or body["status"] != status:
         return f"{status} (incomplete problem: {body})"
     return f"{status} {body['code']}"
+
+
+def order_body(**changes: Any) -> dict[str, Any]:
+    """Order o9 of c1 at m1's online store s1, with one line l9 of m1's phone p1."""
+    line = {"id": "l9", "product_id": "p1", "unit_price": "10.00", "quantity": 1}
+    line |= changes.pop("line", {})
+    body = {
+        "id": "o9",
+        "merchant_id": "m1",
+        "consumer_id": "c1",
+        "store_id": "s1",
+        "channel": "online",
+        "region": "CN-BJ",
+        "placed_at": "2026-11-01T08:00:00Z",
+        "lines": [line],
+    }
+    return body | changes

@@ -25,7 +25,15 @@ from aftersales.services import catalog
 from aftersales.services import evidence as ev
 from aftersales.services.context import Context
 from aftersales.services.tokens import create_token, revoke_token
-from tests.support import INTEGRATION, START, Market, Storage, assert_problem, outcome
+from tests.support import (
+    INTEGRATION,
+    START,
+    Market,
+    Storage,
+    assert_problem,
+    order_body,
+    outcome,
+)
 
 C1 = Actor(Role.CONSUMER, "c1")
 M1 = Actor(Role.MERCHANT_AGENT, "m1")
@@ -178,16 +186,7 @@ ROUTES: dict[str, Route] = {
         allowed=INTEGRATIONS,
         owners=INTEGRATIONS,
         ok=201,
-        json={
-            "id": "o9",
-            "merchant_id": "m1",
-            "consumer_id": "c1",
-            "store_id": "s1",
-            "channel": "online",
-            "region": "CN-BJ",
-            "placed_at": "2026-11-01T08:00:00Z",
-            "lines": [{"id": "l9", "product_id": "p1", "unit_price": "10.00", "quantity": 1}],
-        },
+        json=order_body(),
     ),
     "GET /api/v1/orders/{order_id}": Route(
         allowed=ANYONE,

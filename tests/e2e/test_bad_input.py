@@ -20,7 +20,7 @@ from httpx import Response
 from aftersales.domain.clock import ManualClock
 from aftersales.services.context import Context
 from aftersales.services.sla import sweep
-from tests.support import START, Market, Storage, assert_problem, outcome
+from tests.support import START, Market, Storage, assert_problem, order_body, outcome
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 56
 
@@ -396,23 +396,6 @@ def test_values_outside_an_enumeration_are_refused(
 
 
 # ---- orders ---------------------------------------------------------------------------------
-
-
-def order_body(**changes: Any) -> dict[str, Any]:
-    """Order o9 of c1 at m1's online store s1, with one line l9 of m1's phone p1."""
-    line = {"id": "l9", "product_id": "p1", "unit_price": "10.00", "quantity": 1}
-    line |= changes.pop("line", {})
-    body = {
-        "id": "o9",
-        "merchant_id": "m1",
-        "consumer_id": "c1",
-        "store_id": "s1",
-        "channel": "online",
-        "region": "CN-BJ",
-        "placed_at": "2026-11-01T08:00:00Z",
-        "lines": [line],
-    }
-    return body | changes
 
 
 def test_orders_that_reference_what_the_merchant_does_not_own_are_refused(

@@ -18,7 +18,7 @@ from httpx import Response
 from aftersales.domain.clock import ManualClock
 from aftersales.services import idempotency
 from aftersales.services.context import Context
-from tests.support import Market, Storage, assert_problem
+from tests.support import Market, Storage, assert_problem, order_body
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 56
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60
@@ -62,16 +62,7 @@ def _evidence(client: TestClient, case_id: str, variant: int, headers: dict[str,
 
 
 def _order(client: TestClient, case_id: str, variant: int, headers: dict[str, str]) -> Response:
-    body = {
-        "id": "o9",
-        "merchant_id": "m1",
-        "consumer_id": "c1",
-        "store_id": "s1",
-        "channel": "online",
-        "region": "CN-BJ",
-        "placed_at": "2026-11-01T08:00:00Z",
-        "lines": [{"id": "l9", "product_id": "p1", "unit_price": f"{variant}0.00", "quantity": 1}],
-    }
+    body = order_body(line={"unit_price": f"{variant}0.00"})
     return client.post("/api/v1/orders", json=body, headers=headers)
 
 
