@@ -51,7 +51,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 HOST = "127.0.0.1"
-# The uvicorn settings of ``aftersales serve`` (src/aftersales/cli.py); the bare baseline runs
+# The uvicorn settings of ``aftersales serve`` (src/aftersales/cli/main.py); the bare baseline runs
 # under exactly these, so that the ratio measures the application, not the server set-up.
 UVICORN_SETTINGS: dict[str, Any] = {"log_level": "warning", "access_log": False}
 

@@ -1,0 +1,53 @@
+"""What every command module shares: consoles, the --db option, one-line errors."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from aftersales.config import Settings
+from aftersales.errors import AftersalesError
+
+# soft_wrap: a line is never broken at the console width (80 columns when piped), so an error
+# stays on one line and logs of `sla sweep` stay greppable.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL (default: AFTERSALES_DATABASE_URL or a SQLite file)."),
+]
+
+
+def settings_for(db: str | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"database_url": db}) if db else settings
+
+
+def errors_on_one_line(fn: F) -> F:
+    """Print a user's mistake as one line, exit 1; no traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AftersalesError as exc:
+            # Escaped: Rich would otherwise read "[not_found]" (and any brackets in the detail)
+            # as markup and silently drop it.
+            line = escape(f"[{exc.code.value}] {exc.detail}")
+            err.print(f"[red]error[/red] {line}", highlight=False)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def shown(settings: Settings) -> str:
+    url = settings.db_url
+    return url.split("@")[-1] if "@" in url else url
