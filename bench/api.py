@@ -64,9 +64,8 @@ class BareBody(BaseModel):
     description: str
 
 
-def serve_bare(port: int) -> None:
+def bare_app() -> Any:
     """A bare FastAPI app: one POST endpoint with a Pydantic body that returns JSON."""
-    import uvicorn
     from fastapi import FastAPI
 
     app = FastAPI()
@@ -79,7 +78,26 @@ def serve_bare(port: int) -> None:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    uvicorn.run(app, host=HOST, port=port, **UVICORN_SETTINGS)
+    return app
+
+
+def serve_bare(port: int, workers: int) -> None:
+    """Serves ``bare_app`` with as many worker processes as the aftersales server gets."""
+    import uvicorn
+
+    if workers == 1:
+        uvicorn.run(bare_app(), host=HOST, port=port, **UVICORN_SETTINGS)
+        return
+    here = str(Path(__file__).resolve().parent)
+    uvicorn.run(
+        f"{Path(__file__).stem}:bare_app",
+        factory=True,
+        app_dir=here,
+        workers=workers,
+        host=HOST,
+        port=port,
+        **UVICORN_SETTINGS,
+    )
 
 
 # ---- seeding --------------------------------------------------------------------------------
@@ -221,14 +239,34 @@ class Server:
             self.proc.wait()
 
     def cpu_seconds(self) -> float | None:
-        """User + system CPU time of the server process so far (Linux only)."""
+        """User + system CPU time of the server and its worker processes so far (Linux only)."""
         if self.proc is None:
             return None
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+        stats = _process_stats()
+        if self.proc.pid not in stats:
             return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tree = {self.proc.pid}
+        # /proc lists parents before their children often, not always: loop until stable.
+        while True:
+            more = {pid for pid, (ppid, _) in stats.items() if ppid in tree} - tree
+            if not more:
+                break
+            tree |= more
+        return sum(stats[pid][1] for pid in tree) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_stats() -> dict[int, tuple[int, int]]:
+    """pid → (parent pid, user + system clock ticks) for every process we can read."""
+    stats: dict[int, tuple[int, int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    return stats
 
 
 # ---- the client -----------------------------------------------------------------------------
@@ -622,7 +660,8 @@ def report(mine: Results, bare: Results | None, args: argparse.Namespace, comman
         f"command: {command}",
         f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC   cpus: {os.cpu_count()}"
         f"   python: {sys.version.split()[0]}"
-        f"   client: {args.client} ({args.concurrency} keep-alive connections)",
+        f"   client: {args.client} ({args.concurrency} keep-alive connections)"
+        f"   server processes: {args.workers}",
         f"repetitions: {args.reps} (every figure is the median)   openings: {args.openings}"
         f"   full flows: {args.flow_cases}   fixed rate: {args.rate:g}/s for {args.seconds:g} s",
         "",
@@ -662,6 +701,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10, help="phase B duration")
     parser.add_argument("--reps", type=int, default=3, help="repetitions (medians are printed)")
     parser.add_argument("--concurrency", type=int, default=16, help="keep-alive connections")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server processes, for both servers (default 2)"
+    )
     parser.add_argument("--warmup", type=int, default=200, help="openings before measuring")
     parser.add_argument("--merchants", type=int, default=20)
     parser.add_argument("--consumers", type=int, default=2000)
@@ -720,7 +762,7 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 def main(argv: list[str]) -> None:
     args = parse(argv)
     if args.serve_bare:
-        serve_bare(args.serve_bare)
+        serve_bare(args.serve_bare, args.workers)
         return
     command = "uv run python bench/api.py" + "".join(f" {shlex.quote(a)}" for a in argv)
     tmp = Path(tempfile.mkdtemp(prefix="aftersales-bench-"))
@@ -750,6 +792,8 @@ def main(argv: list[str]) -> None:
             "--db",
             db_url,
             "--no-sweep",
+            "--workers",
+            str(args.workers),
         ],
         env,
         tmp / "server.log",
@@ -758,7 +802,14 @@ def main(argv: list[str]) -> None:
     port = free_port()
     bare_server = Server(
         "bare",
-        [sys.executable, str(Path(__file__).resolve()), "--serve-bare", str(port)],
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--serve-bare",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
         env,
         tmp / "bare.log",
         port,

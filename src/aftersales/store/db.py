@@ -2,24 +2,89 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from pathlib import Path
+from types import TracebackType
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one server process per SQLite file
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-__all__ = ["READ_ONLY", "make_engine", "writer_lock"]
+__all__ = ["READ_ONLY", "WriterLock", "make_engine", "writer_lock"]
 
 # Execution option: the transaction only reads, so SQLite need not take the write lock for it.
 READ_ONLY = "aftersales_read_only"
 
-# SQLite admits one writer at a time. Writers of this process queue on a lock of ours before
-# BEGIN IMMEDIATE rather than in SQLite's busy handler, which polls with sleeps of up to 100 ms
-# (and so turned 16 concurrent writers into p99 latencies of seconds). Other processes on the
-# same file still meet the busy timeout, as before.
-_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+# SQLite admits one writer at a time. Writers queue on a lock of ours before BEGIN IMMEDIATE
+# rather than in SQLite's busy handler, which polls with sleeps of up to 100 ms (and so turned 16
+# concurrent writers into p99 latencies of seconds). The lock spans processes through a lock file
+# beside the database, so the workers of `serve --workers N` queue the same way.
+
+
+class WriterLock:
+    """A re-entrant lock held by one writing thread of one process at a time.
+
+    Threads of this process queue on an ``RLock``; the thread that gets it then takes an
+    exclusive ``flock`` on the lock file, where the kernel queues the other processes and wakes
+    the next one the moment it is released. Without ``fcntl`` (Windows) it is the ``RLock``
+    alone, which is right for a single server process.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._threads = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self) -> None:
+        self._threads.acquire()
+        try:
+            if self._depth == 0:
+                self._lock_file()
+        except BaseException:
+            self._threads.release()
+            raise
+        self._depth += 1
+
+    def release(self) -> None:
+        self._depth -= 1
+        try:
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def _lock_file(self) -> None:
+        if self._path is None or fcntl is None:
+            return
+        # A forked child shares its parent's open file, and with it the flock: open our own.
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str) -> Engine:
@@ -31,16 +96,18 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
+    lock_file = None
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        lock_file = Path(f"{database}.writer-lock")
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
-    _WRITER_LOCKS[engine] = threading.RLock()
+    _WRITER_LOCKS[engine] = WriterLock(lock_file)
     return engine
 
 
-def writer_lock(engine: Engine) -> threading.RLock | None:
+def writer_lock(engine: Engine) -> WriterLock | None:
     """The lock a writing transaction holds on this engine, if its database needs one (SQLite)."""
     return _WRITER_LOCKS.get(engine)
 

@@ -1,0 +1,21 @@
+"""The app of one worker process of ``aftersales serve --workers N``.
+
+uvicorn starts each worker as a fresh process and builds its app by calling ``worker_app``, so
+the settings travel in the environment (``AFTERSALES_*``), which ``serve`` sets before it
+spawns them. The parent process has already migrated the database and runs the periodic jobs
+(SLA sweep and the rest) once for all workers; a worker only answers requests.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from aftersales.api.app import create_app
+from aftersales.bootstrap import bootstrap
+from aftersales.config import Settings
+
+__all__ = ["worker_app"]
+
+
+def worker_app() -> FastAPI:
+    return create_app(bootstrap(Settings(), migrate=False))
