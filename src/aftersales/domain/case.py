@@ -69,8 +69,13 @@ class Case(CaseRecord):
         sla: SlaTerms,
         by: Actor,
         at: datetime,
+        assessment: Mapping[str, Any] | None = None,
     ) -> Case:
-        """Open a case for the consumer who owns the order line."""
+        """Open a case for the consumer who owns the order line.
+
+        ``assessment`` is what the platform made of the case on arrival (triage and the policy
+        decision, as JSON); it is kept on the case as it was, for agents, scoring and backtests.
+        """
         if not by.is_consumer(facts.consumer_id):
             raise PermissionDenied("only the consumer who placed the order can open a case on it")
         case = cls(case_id)
@@ -83,7 +88,9 @@ class Case(CaseRecord):
             description=description,
             sla=sla.to_dict(),
             first_response_due=at + sla.first_response,
+            proposal_due=at + sla.proposal,
             resolution_due=at + sla.resolution,
+            assessment=dict(assessment) if assessment is not None else None,
         )
         return case
 
@@ -374,6 +381,7 @@ _TIMES = [
     "opened_at",
     "updated_at",
     "first_response_due",
+    "proposal_due",
     "responded_at",
     "resolution_due",
     "paused_at",
@@ -389,7 +397,7 @@ _TIMES = [
 def _decode_case(data: Mapping[str, Any]) -> Case:
     values = dict(data)
     for name in _TIMES:
-        values[name] = decode_time(values[name])
+        values[name] = decode_time(values.get(name))  # fields added later are absent in old rows
     values["facts"] = CaseFacts(**values["facts"]) if values["facts"] else None
     values["type"] = CaseType(values["type"]) if values["type"] else None
     values["sla"] = SlaTerms.from_dict(values["sla"])

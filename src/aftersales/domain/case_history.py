@@ -51,6 +51,7 @@ class CaseRecord:
     first_response_due: datetime | None = None
     responded_at: datetime | None = None
     first_response_breached: bool = False
+    proposal_due: datetime | None = None  # measured for scoring; a miss changes nothing itself
     resolution_due: datetime | None = None
     paused_at: datetime | None = None
     proposal: Proposal | None = None
@@ -69,6 +70,7 @@ class CaseRecord:
     rating_comment: str | None = None
     messages: int = 0
     evidence: int = 0
+    assessment: dict[str, Any] | None = None  # triage and policy decision at opening
     version: int = 0
     pending: list[CaseEvent] = field(default_factory=list, repr=False)
 
@@ -92,7 +94,9 @@ class CaseRecord:
         self.sla = SlaTerms.from_dict(d["sla"])
         self.opened_at = e.at
         self.first_response_due = decode_time(d["first_response_due"])
+        self.proposal_due = decode_time(d.get("proposal_due"))
         self.resolution_due = decode_time(d["resolution_due"])
+        self.assessment = d.get("assessment")
         self.state = S.AWAITING_MERCHANT
 
     def _on_message(self, e: CaseEvent) -> None:

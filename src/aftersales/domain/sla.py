@@ -18,6 +18,7 @@ class SlaTerms:
     """The clocks a case runs on; the policy engine sets them per category, channel, severity."""
 
     first_response_hours: float = 24
+    proposal_hours: float = 72
     resolution_hours: float = 168
     consumer_reply_hours: float = 72
     appeal_days: float = 30
@@ -30,6 +31,10 @@ class SlaTerms:
     @property
     def first_response(self) -> timedelta:
         return timedelta(hours=self.first_response_hours)
+
+    @property
+    def proposal(self) -> timedelta:
+        return timedelta(hours=self.proposal_hours)
 
     @property
     def resolution(self) -> timedelta:
