@@ -10,15 +10,26 @@ from aftersales.ledger.checkpoint import (
     parse_checkpoint,
     sign_checkpoint,
 )
+from aftersales.ledger.entry import canonical_json, conceal, entry_body
 from aftersales.ledger.errors import (
     FormatError,
+    Inconsistent,
     LedgerError,
     OutOfRange,
     ProofError,
     SignatureError,
 )
+from aftersales.ledger.frontier import Frontier, Node
 from aftersales.ledger.hashing import EMPTY_ROOT, HASH_SIZE, leaf_hash, node_hash
 from aftersales.ledger.note import Note, Signature, Signer, Verifier, open_note, sign_note
+from aftersales.ledger.prefetch import NodeKey, prefetched
+from aftersales.ledger.receipt import (
+    LogProof,
+    proof_hashes,
+    verify_checkpoints,
+    verify_entry,
+    verify_receipt,
+)
 from aftersales.ledger.tree import (
     HashSource,
     MemoryTree,
@@ -35,9 +46,14 @@ __all__ = [
     "HASH_SIZE",
     "Checkpoint",
     "FormatError",
+    "Frontier",
     "HashSource",
+    "Inconsistent",
     "LedgerError",
+    "LogProof",
     "MemoryTree",
+    "Node",
+    "NodeKey",
     "Note",
     "OutOfRange",
     "ProofError",
@@ -45,8 +61,11 @@ __all__ = [
     "SignatureError",
     "Signer",
     "Verifier",
+    "canonical_json",
     "compose_range",
+    "conceal",
     "consistency_proof",
+    "entry_body",
     "inclusion_proof",
     "is_node_range",
     "leaf_hash",
@@ -54,9 +73,14 @@ __all__ = [
     "open_checkpoint",
     "open_note",
     "parse_checkpoint",
+    "prefetched",
+    "proof_hashes",
     "root_hash",
     "sign_checkpoint",
     "sign_note",
+    "verify_checkpoints",
     "verify_consistency",
+    "verify_entry",
     "verify_inclusion",
+    "verify_receipt",
 ]

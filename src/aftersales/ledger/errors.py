@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from aftersales.errors import AftersalesError, ErrorCode
 
-__all__ = ["FormatError", "LedgerError", "OutOfRange", "ProofError", "SignatureError"]
+__all__ = [
+    "FormatError",
+    "Inconsistent",
+    "LedgerError",
+    "OutOfRange",
+    "ProofError",
+    "SignatureError",
+]
 
 
 class LedgerError(AftersalesError):
@@ -39,3 +46,10 @@ class OutOfRange(LedgerError):
 
     code = ErrorCode.LEDGER_RANGE
     title = "Outside the log's range"
+
+
+class Inconsistent(LedgerError):
+    """The stored log disagrees with itself: a missing node, a root that does not recompute."""
+
+    code = ErrorCode.LEDGER_INCONSISTENT
+    title = "The evidence log is inconsistent"
