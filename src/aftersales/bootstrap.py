@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aftersales.config import Settings
 from aftersales.domain.cases_types import CaseType
 from aftersales.domain.catalog import Channel
@@ -11,10 +13,13 @@ from aftersales.services.context import Context
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.db import make_engine
+from aftersales.store.ledger_keys import LedgerKeys, generate_keys, load_keys
 from aftersales.store.migrate import upgrade
 from aftersales.store.uow import UnitOfWork
 
-__all__ = ["bootstrap"]
+__all__ = ["bootstrap", "ledger_keys"]
+
+log = logging.getLogger("aftersales")
 
 
 def bootstrap(
@@ -43,4 +48,20 @@ def bootstrap(
         idempotency_ttl_hours=settings.idempotency_ttl_hours,
         close=engine.dispose,
         tokens=TokenCache(settings.token_cache_seconds),
+        # Outside production a missing key is made on first start; in production only `serve`
+        # or `aftersales ledger keygen` make one (docs/decisions/0007-evidence-log.md).
+        ledger=ledger_keys(settings, create=settings.env != "production"),
+        recall_terms=settings.recall_terms(),
     )
+
+
+def ledger_keys(settings: Settings, *, create: bool) -> LedgerKeys | None:
+    """The evidence log's key and salt from their files; with ``create``, made when absent."""
+    key_file, salt_file = settings.ledger_key_path, settings.ledger_salt_path
+    keys = load_keys(key_file, salt_file, settings.ledger_origin)
+    if keys is None and create:
+        keys = generate_keys(key_file, salt_file, settings.ledger_origin)
+        log.warning(
+            "generated the evidence-log key %s; public key %s", key_file, keys.verifier.vkey()
+        )
+    return keys

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aftersales.domain.cases_types import CaseType
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
+from aftersales.recall.terms import ClusterRule, RecallTerms
 
 __all__ = ["Settings"]
 
@@ -48,6 +50,19 @@ class Settings(BaseSettings):
     # revoked by another process (the CLI, another server) is refused at most this much later.
     token_cache_seconds: float = Field(5, ge=0)
 
+    # The evidence log (docs/evidence-log.md). The origin names the log in every checkpoint and
+    # is the name of its key: set it once per deployment (a schema-less URL), never change it.
+    ledger_origin: str = Field("aftersales.local/evidence-log", pattern=r"^[^\s+]+$")
+    ledger_key_file: Path | None = None  # default: data_dir/ledger/log.skey
+    ledger_salt_file: Path | None = None  # default: data_dir/ledger/personal-data.salt
+    ledger_checkpoint_seconds: float = Field(30, gt=0)
+
+    # The emergency plan (docs/recalls.md): this many safety reports on one batch (or product)
+    # within the window open a recall review; the safety team assesses a review within hours.
+    recall_cluster_reports: int = Field(3, ge=1)
+    recall_cluster_days: float = Field(7, gt=0)
+    safety_review_hours: float = Field(4, gt=0)
+
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'aftersales.db'}"
@@ -55,6 +70,14 @@ class Settings(BaseSettings):
     @property
     def blob_dir(self) -> Path:
         return self.data_dir / "evidence"
+
+    @property
+    def ledger_key_path(self) -> Path:
+        return self.ledger_key_file or self.data_dir / "ledger" / "log.skey"
+
+    @property
+    def ledger_salt_path(self) -> Path:
+        return self.ledger_salt_file or self.data_dir / "ledger" / "personal-data.salt"
 
     def sla_terms(self) -> SlaTerms:
         return SlaTerms(
@@ -64,6 +87,10 @@ class Settings(BaseSettings):
             appeal_days=self.appeal_days,
             close_after_days=self.close_after_days,
         )
+
+    def recall_terms(self) -> RecallTerms:
+        cluster = ClusterRule(self.recall_cluster_reports, timedelta(days=self.recall_cluster_days))
+        return RecallTerms(cluster=cluster, safety_review_hours=self.safety_review_hours)
 
     def windows(self) -> AfterSalesWindows:
         return AfterSalesWindows(

@@ -42,6 +42,15 @@ class ErrorCode(StrEnum):
     LEDGER_PROOF_INVALID = "ledger_proof_invalid"
     LEDGER_SIGNATURE_INVALID = "ledger_signature_invalid"
     LEDGER_RANGE = "ledger_range"
+    LEDGER_INCONSISTENT = "ledger_inconsistent"
+    LEDGER_NO_KEY = "ledger_no_key"
+    LEDGER_KEY_EXISTS = "ledger_key_exists"
+    POLICY_PACK_INVALID = "policy_pack_invalid"
+    PRODUCT_ON_HOLD = "product_on_hold"
+    RECALL_OVERLAPS = "recall_overlaps"
+    REMEDY_NOT_OFFERED = "remedy_not_offered"
+    PROGRAMME_NOT_ELIGIBLE = "programme_not_eligible"
+    RANK_REQUEST_TOO_LARGE = "rank_request_too_large"
 
 
 class AftersalesError(Exception):

@@ -21,10 +21,11 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.domain.cases_types import CaseType, LiableParty, ResolutionType, Verdict
 from aftersales.domain.catalog import Channel, Order, OrderLine
 from aftersales.services import cases as uc
-from aftersales.services import catalog
+from aftersales.services import catalog, ledger
 from aftersales.services import evidence as ev
 from aftersales.services.context import Context
 from aftersales.services.tokens import create_token, revoke_token
+from tests import recall_support as recall_targets
 from tests.support import (
     INTEGRATION,
     START,
@@ -48,6 +49,7 @@ MERCHANTS = frozenset({"m1", "m2"})
 OPERATORS = frozenset({"operator"})
 INTEGRATIONS = frozenset({"integration"})
 READERS = CONSUMERS | MERCHANTS | OPERATORS | {"auditor"}
+LOG_READERS = OPERATORS | {"auditor"}
 ANYONE = READERS | INTEGRATIONS  # every valid token
 CALLERS = [NO_TOKEN, WRONG_TOKEN, *sorted(ANYONE)]
 
@@ -137,6 +139,16 @@ def nothing(ctx: Context) -> Target:
     return {}
 
 
+def logged(ctx: Context) -> Target:
+    """The log's first entry: the verdict on a fresh case."""
+    arbitrated(ctx)
+    return {"index": "0"}
+
+
+def checkpointed(ctx: Context) -> Target:
+    return {"size": str(ledger.checkpoint(ctx).size)}
+
+
 # ---- the matrix -----------------------------------------------------------------------------
 
 
@@ -156,6 +168,7 @@ class Route:
     target: Callable[[Context], Target] = nothing
     json: Mapping[str, Any] | None = None
     upload: bool = False
+    query: str = ""  # appended to the URL, formatted with the target like ``json``
 
 
 ROUTES: dict[str, Route] = {
@@ -276,6 +289,51 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/cases/{case_id}/rating": Route(
         allowed=CONSUMERS, owners=frozenset({"c1"}), target=resolved, json={"score": 4}
     ),
+    "GET /api/v1/cases/{case_id}/receipts": Route(
+        allowed=READERS, owners=CASE_READERS, target=arbitrated
+    ),
+    # the evidence log: auditors and operators read it; the public key is for every caller
+    "GET /api/v1/ledger/key": Route(allowed=ANYONE, owners=ANYONE),
+    "GET /api/v1/ledger/checkpoint": Route(allowed=LOG_READERS, owners=LOG_READERS),
+    "GET /api/v1/ledger/checkpoints": Route(allowed=LOG_READERS, owners=LOG_READERS),
+    "GET /api/v1/ledger/checkpoints/{size}": Route(
+        allowed=LOG_READERS, owners=LOG_READERS, target=checkpointed
+    ),
+    "GET /api/v1/ledger/entries/{index}": Route(
+        allowed=LOG_READERS, owners=LOG_READERS, target=logged
+    ),
+    "GET /api/v1/ledger/proof/inclusion": Route(
+        allowed=LOG_READERS, owners=LOG_READERS, target=logged, query="?index={index}&size=1"
+    ),
+    "GET /api/v1/ledger/proof/consistency": Route(
+        allowed=LOG_READERS, owners=LOG_READERS, target=logged, query="?old=1&new=1"
+    ),
+    # recalls: m1's heater bought by c1 (tests/recall_support.py); c2 and m2 are not concerned
+    "POST /api/v1/recalls": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        ok=201,
+        target=recall_targets.fresh_batch,
+        json={"batch_ids": ["{batch_id}"], "hazard": "the plug melts"},
+    ),
+    "GET /api/v1/recalls": Route(
+        allowed=READERS, owners=READERS, target=recall_targets.confirmed_recall
+    ),
+    "GET /api/v1/recalls/{recall_id}": Route(
+        allowed=READERS, owners=CASE_READERS, target=recall_targets.confirmed_recall
+    ),
+    "POST /api/v1/recalls/{recall_id}/decision": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=recall_targets.recall_review,
+        json={"decision": "confirm", "remedies": ["refund", "repair"]},
+    ),
+    "POST /api/v1/recalls/{recall_id}/remedies/{unit}": Route(
+        allowed=CONSUMERS | MERCHANTS | OPERATORS,
+        owners=frozenset({"c1", "m1", "operator"}),
+        target=recall_targets.confirmed_recall,
+        json={"remedy": "refund"},
+    ),
 }
 
 
@@ -292,7 +350,7 @@ def expected(route: Route, caller: str) -> str:
 def call(client: TestClient, key: str, target: Target, headers: dict[str, str]) -> Response:
     route = ROUTES[key]
     method, template = key.split(" ", 1)
-    url = template.format(**target)
+    url = template.format(**target) + route.query.format(**target)
     if route.upload:
         return client.post(url, files={"file": ("photo.png", PNG, "image/png")}, headers=headers)
     body = None if route.json is None else _fill(route.json, target)

@@ -28,7 +28,12 @@ PURE_FORBIDDEN = (
 # For each layer, the imports it must never make.
 FORBIDDEN = {
     "domain": PURE_FORBIDDEN,
+    "exposure": PURE_FORBIDDEN,
     "ledger": PURE_FORBIDDEN,
+    "warning": PURE_FORBIDDEN,
+    "policy": PURE_FORBIDDEN,
+    "recall": PURE_FORBIDDEN,
+    "scoring": PURE_FORBIDDEN,
     "store": ("fastapi", "starlette", "aftersales.services", "aftersales.api", "aftersales.cli"),
     "services": ("fastapi", "starlette", "typer", "aftersales.api", "aftersales.cli"),
 }

@@ -9,7 +9,8 @@ from fastapi import FastAPI
 
 from aftersales import __version__
 from aftersales.api.problems import install_problem_handlers
-from aftersales.api.routes import cases, catalog
+from aftersales.api.routes import cases, catalog, ledger
+from aftersales.api.routes.recalls import router as recalls_router
 from aftersales.scheduler import Scheduler
 from aftersales.services.context import Context
 
@@ -47,6 +48,9 @@ def create_app(ctx: Context, scheduler: Scheduler | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(catalog.router, prefix="/api/v1")
     app.include_router(cases.router, prefix="/api/v1")
+    app.include_router(ledger.router, prefix="/api/v1")
+    app.include_router(ledger.receipts_router, prefix="/api/v1")
+    app.include_router(recalls_router, prefix="/api/v1")
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

@@ -35,6 +35,19 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.LEDGER_PROOF_INVALID: 422,
     ErrorCode.LEDGER_SIGNATURE_INVALID: 422,
     ErrorCode.LEDGER_RANGE: 422,
+    # The stored log disagrees with itself or with the key: a state the caller cannot fix, but
+    # the status must stay a 4xx (see test_error_codes), and 409 is "conflicts with the state".
+    ErrorCode.LEDGER_INCONSISTENT: 409,
+    ErrorCode.LEDGER_NO_KEY: 409,
+    ErrorCode.LEDGER_KEY_EXISTS: 409,
+    ErrorCode.POLICY_PACK_INVALID: 422,
+    # A stop-sale hold: the order is well formed but the product's state refuses it for now.
+    ErrorCode.PRODUCT_ON_HOLD: 409,
+    ErrorCode.RECALL_OVERLAPS: 409,
+    ErrorCode.REMEDY_NOT_OFFERED: 422,
+    # The tier in force refuses the enrolment for now; the request itself is well formed.
+    ErrorCode.PROGRAMME_NOT_ELIGIBLE: 409,
+    ErrorCode.RANK_REQUEST_TOO_LARGE: 413,
 }
 
 MEDIA_TYPE = "application/problem+json"

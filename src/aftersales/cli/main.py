@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for, shown
+from aftersales.cli.ledger import app as ledger_app
+from aftersales.cli.policy import policy_app
+from aftersales.cli.recall import app as recall_app
 from aftersales.domain.actors import Actor, Role
 
 app = typer.Typer(
@@ -19,6 +22,9 @@ sla_app = typer.Typer(help="SLA clocks.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(sla_app, name="sla")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(recall_app, name="recall")
+app.add_typer(policy_app, name="policy")
 
 
 @app.command()
@@ -28,28 +34,55 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = None,
     sweep: Annotated[bool, typer.Option(help="Run the SLA sweep periodically.")] = True,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (one per core is a good start).")
+    ] = 1,
 ) -> None:
     """Serve the API (migrating the database first) with the SLA sweep running in the background."""
+    import os
+
     import uvicorn
 
     from aftersales.api.app import create_app
-    from aftersales.bootstrap import bootstrap
+    from aftersales.bootstrap import bootstrap, ledger_keys
     from aftersales.scheduler import Scheduler
+    from aftersales.services import ledger
     from aftersales.services.idempotency import purge_expired
     from aftersales.services.sla import sweep as sla_sweep
 
     settings = settings_for(db)
+    ledger_keys(settings, create=True)  # made here if missing, before any worker needs it
     ctx = bootstrap(settings)
     jobs: list[Callable[[], object]] = [lambda: sla_sweep(ctx), lambda: purge_expired(ctx)]
     scheduler = Scheduler(settings.sweep_interval_seconds, jobs) if sweep else None
+    if scheduler:
+        scheduler.every(settings.ledger_checkpoint_seconds, lambda: ledger.checkpoint(ctx))
     out.print(
         f"aftersales on http://{host}:{port}  (API docs at /docs, database {shown(settings)})"
     )
     # At log level "warning" uvicorn prints no access lines anyway; switched off, it does not
     # even format them (bench/api.py runs its bare baseline with the same settings).
-    uvicorn.run(
-        create_app(ctx, scheduler), host=host, port=port, log_level="warning", access_log=False
-    )
+    quiet: dict[str, Any] = {"log_level": "warning", "access_log": False}
+    if workers == 1:
+        uvicorn.run(create_app(ctx, scheduler), host=host, port=port, **quiet)
+        return
+    # Each worker is a fresh process that builds its app from the environment; the periodic
+    # jobs run here, once, not in every worker.
+    os.environ["AFTERSALES_DATABASE_URL"] = settings.db_url
+    if scheduler:
+        scheduler.start()
+    try:
+        uvicorn.run(
+            "aftersales.api.worker:worker_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            **quiet,
+        )
+    finally:
+        if scheduler:
+            scheduler.stop()
 
 
 @db_app.command("upgrade")

@@ -14,6 +14,8 @@ from aftersales.domain.catalog import Order, OrderLine
 from aftersales.domain.sla import check_window
 from aftersales.errors import AftersalesError, ErrorCode, NotFound, PermissionDenied
 from aftersales.services.context import Context
+from aftersales.services.emergency import is_safety_report, on_case_opened
+from aftersales.services.ledger_records import log_arbitration, log_service
 from aftersales.store.cases import CaseQuery
 from aftersales.store.uow import UnitOfWork
 
@@ -55,11 +57,16 @@ class ArbitrationCommand:
 
 
 def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
-    """Open a case on one of the consumer's own order lines."""
+    """Open a case on one of the consumer's own order lines.
+
+    The checks and the new case are worked out in a read transaction; the write transaction
+    only inserts. On SQLite every writer of every server process waits for that one, so it
+    must be short. A second case racing onto the same line is still refused, by the unique
+    index of active cases, with the same answer as the early check."""
     if actor.role is not Role.CONSUMER:
         raise PermissionDenied("only consumers open after-sales cases")
     now = ctx.clock.now()
-    with ctx.uow() as uow:
+    with ctx.uow(read_only=True) as uow:
         order, line = _own_line(uow, actor, cmd.order_line_id)
         check_window(ctx.windows, cmd.type, order.delivered_at or order.placed_at, now)
         if uow.cases.active_on_line(line.id):
@@ -68,16 +75,19 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
                 code=ErrorCode.CASE_ALREADY_OPEN,
             )
         facts = _facts(uow, order, line)
-        case = Case.open(
-            ctx.ids("cs"),
-            facts=facts,
-            type=cmd.type,
-            description=cmd.description,
-            sla=ctx.sla(facts.category, order.channel, cmd.type),
-            by=actor,
-            at=now,
-        )
+    case = Case.open(
+        ctx.ids("cs"),
+        facts=facts,
+        type=cmd.type,
+        description=cmd.description,
+        sla=ctx.sla(facts.category, order.channel, cmd.type),
+        by=actor,
+        at=now,
+    )
+    with ctx.uow() as uow:
         uow.cases.add(case)
+        # The emergency plan commits with the case or neither does (services/emergency.py).
+        on_case_opened(ctx, uow, case, safety=is_safety_report(case), emergency=False)
         uow.commit()
     return case
 
@@ -122,7 +132,9 @@ def escalate(ctx: Context, actor: Actor, case_id: str, reason: str) -> Case:
 
 
 def complete_service(ctx: Context, actor: Actor, case_id: str, note: str) -> Case:
-    return _change(ctx, actor, case_id, lambda c, now: c.complete_service(actor, note, now))
+    return _change(
+        ctx, actor, case_id, lambda c, now: c.complete_service(actor, note, now), log=log_service
+    )
 
 
 def cancel(ctx: Context, actor: Actor, case_id: str, reason: str) -> Case:
@@ -149,7 +161,7 @@ def arbitrate(ctx: Context, actor: Actor, case_id: str, cmd: ArbitrationCommand)
             at=now,
         )
 
-    return _change(ctx, actor, case_id, apply)
+    return _change(ctx, actor, case_id, apply, log=log_arbitration)
 
 
 def to_fen(amount: Decimal) -> int:
@@ -158,14 +170,25 @@ def to_fen(amount: Decimal) -> int:
 
 
 def _change(
-    ctx: Context, actor: Actor, case_id: str, action: Callable[[Case, datetime], None]
+    ctx: Context,
+    actor: Actor,
+    case_id: str,
+    action: Callable[[Case, datetime], None],
+    *,
+    log: Callable[[Context, UnitOfWork, Case], None] | None = None,
 ) -> Case:
-    """Load the case under a row lock, let due timeouts fire first, act, store, commit."""
+    """Load the case under a row lock, let due timeouts fire first, act, store, commit.
+
+    ``log`` writes the decision to the evidence log in the same transaction, as late as it
+    can (it reads the new events, which ``save`` hands over): it locks the log, which every
+    decision shares, after the case's own row lock."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         case = load_visible(uow, actor, case_id, for_update=True)
         case.tick(now)  # a deadline that passed binds even if the sweep has not run yet
         action(case, now)
+        if log is not None:
+            log(ctx, uow, case)
         uow.cases.save(case)
         uow.commit()
     return case

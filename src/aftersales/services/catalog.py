@@ -9,6 +9,7 @@ from aftersales.domain.catalog import Consumer, Merchant, Order, Product, check_
 from aftersales.domain.categories import is_known
 from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied, ValidationFailed
 from aftersales.services.context import Context
+from aftersales.services.emergency import check_stop_sale
 from aftersales.store.uow import UnitOfWork
 
 __all__ = ["get_order", "push_order", "put_consumer", "put_merchant", "put_product"]
@@ -80,6 +81,7 @@ def push_order(ctx: Context, actor: Actor, order: Order) -> tuple[Order, bool]:
             uow.commit()
             return stored, False
         _check_references(uow, order)
+        check_stop_sale(uow, order)  # a held batch or product is not sold again
         uow.catalog.add_order(order, ctx.clock.now())
         uow.commit()
     return order, True

@@ -10,8 +10,10 @@ from aftersales.domain.cases_types import CaseType
 from aftersales.domain.catalog import Channel
 from aftersales.domain.clock import Clock
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
+from aftersales.recall.terms import RecallTerms
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
+from aftersales.store.ledger_keys import LedgerKeys
 from aftersales.store.uow import UnitOfWork
 
 __all__ = ["Context", "SlaChooser", "new_id"]
@@ -38,3 +40,5 @@ class Context:
     ids: Callable[[str], str] = field(default=new_id)
     close: Callable[[], None] = field(default=lambda: None)  # releases database connections
     tokens: TokenCache = field(default_factory=TokenCache)  # recently authenticated tokens
+    ledger: LedgerKeys | None = None  # the evidence log's signer and salt, if configured
+    recall_terms: RecallTerms = field(default_factory=RecallTerms)  # the emergency plan

@@ -14,7 +14,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -219,4 +221,152 @@ idempotency_keys = Table(
     Column("status_code", Integer),
     Column("response", Text),  # the JSON text as first sent, replayed byte for byte
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+
+# ---- the evidence log (docs/evidence-log.md) ---------------------------------------------------
+# Append-only: migration 0002 adds triggers that refuse UPDATE and DELETE on entries, nodes and
+# checkpoints. Only the one-row state moves.
+
+# A BIGINT key on SQLite would be a second index beside the rowid; INTEGER makes it the rowid.
+_LogIndex = BigInteger().with_variant(Integer, "sqlite")
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("idx", _LogIndex, primary_key=True, autoincrement=False),  # 0-based, contiguous
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Column("body", LargeBinary, nullable=False),  # the exact canonical bytes that were hashed
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(80), nullable=False, index=True),  # e.g. "case:cs_…"
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Complete subtrees, leaves included (level 0): about two rows per entry, and a proof reads
+# O(log n) of them by key. Clustered on the key on SQLite (no rowid), as PostgreSQL's index is.
+ledger_nodes = Table(
+    "ledger_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("idx", _LogIndex, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# One row (id 1): the size and the frontier, locked by every append so indices stay contiguous.
+ledger_state = Table(
+    "ledger_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+    Column("frontier", LargeBinary, nullable=False),  # the peaks' hashes, largest first
+)
+
+ledger_checkpoints = Table(
+    "ledger_checkpoints",
+    metadata,
+    Column("size", _LogIndex, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),  # the signed note, exactly as published
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+
+# ---- recalls and stop-sale holds (docs/recalls.md) ---------------------------------------------
+
+recalls = Table(
+    "recalls",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("product_id", ForeignKey("products.id"), nullable=False, index=True),
+    Column("merchant_id", String(64), nullable=False, index=True),
+    Column("state", String(16), nullable=False),
+    Column("trigger", String(16), nullable=False),
+    Column("opened_at", UtcDateTime, nullable=False, index=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("snapshot", Json, nullable=False),
+)
+
+recall_events = Table(
+    "recall_events",
+    metadata,
+    Column("recall_id", ForeignKey("recalls.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_id", String(64)),
+    Column("data", Json, nullable=False),
+)
+
+# Rows follow the recalls' hold_placed and hold_lifted events. Every new order reads the holds
+# in force on its products, so only those are indexed.
+stop_sale_holds = Table(
+    "stop_sale_holds",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("recall_id", ForeignKey("recalls.id"), nullable=False, index=True),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("batch_id", String(64)),  # none: every batch of the product, and lines without one
+    Column("regions", Json, nullable=False),  # empty: everywhere
+    Column("placed_at", UtcDateTime, nullable=False),
+    Column("lifted_at", UtcDateTime),
+    Index(
+        "ix_stop_sale_holds_in_force",
+        "product_id",
+        sqlite_where=text("lifted_at IS NULL"),
+        postgresql_where=text("lifted_at IS NULL"),
+    ),
+)
+
+# Every case flagged safety or emergency, counted by the cluster rule over its window.
+safety_reports = Table(
+    "safety_reports",
+    metadata,
+    Column("case_id", ForeignKey("cases.id"), primary_key=True),
+    Column("product_id", String(64), nullable=False),
+    Column("batch_id", String(64)),
+    Column("reported_at", UtcDateTime, nullable=False),
+    Column("emergency", Boolean, nullable=False),
+    Column("recall_id", ForeignKey("recalls.id"), index=True),
+    Index("ix_safety_reports_subject", "product_id", "batch_id", "reported_at"),
+)
+
+# One row per affected order line, written by one INSERT … SELECT when a recall is confirmed.
+recall_units = Table(
+    "recall_units",
+    metadata,
+    Column("recall_id", ForeignKey("recalls.id"), primary_key=True),
+    Column("order_line_id", ForeignKey("order_lines.id"), primary_key=True),
+    Column("order_id", String(64), nullable=False),
+    Column("consumer_id", String(64), nullable=False),
+    Column("merchant_id", String(64), nullable=False),
+    Column("region", String(8), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("remedy", String(16)),
+    Column("notified_at", UtcDateTime, nullable=False),
+    Column("responded_at", UtcDateTime),
+    Column("remedied_at", UtcDateTime),
+    Index("ix_recall_units_consumer", "consumer_id", "recall_id"),
+)
+
+recall_unit_events = Table(
+    "recall_unit_events",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("recall_id", String(40), nullable=False),
+    Column("order_line_id", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_id", String(64)),
+    Column("remedy", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Index("ix_recall_unit_events_unit", "recall_id", "order_line_id"),
 )

@@ -11,6 +11,9 @@ from aftersales.store.cases import CaseRepository
 from aftersales.store.catalog import CatalogRepository
 from aftersales.store.db import READ_ONLY, writer_lock
 from aftersales.store.evidence import EvidenceRepository
+from aftersales.store.ledger import LedgerRepository
+from aftersales.store.recall_units import RecallUnitRepository
+from aftersales.store.recalls import RecallRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -23,6 +26,9 @@ class UnitOfWork:
     evidence: EvidenceRepository
     tokens: TokenRepository
     idempotency: IdempotencyRepository
+    ledger: LedgerRepository
+    recalls: RecallRepository
+    recall_units: RecallUnitRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -48,6 +54,9 @@ class UnitOfWork:
         self.evidence = EvidenceRepository(conn)
         self.tokens = TokenRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.ledger = LedgerRepository(conn)
+        self.recalls = RecallRepository(conn)
+        self.recall_units = RecallUnitRepository(conn)
         return self
 
     def __exit__(
