@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
+from pathlib import Path
 
 from aftersales.config import Settings
-from aftersales.domain.cases_types import CaseType
-from aftersales.domain.catalog import Channel
 from aftersales.domain.clock import Clock, SystemClock
-from aftersales.domain.sla import SlaTerms
+from aftersales.policy import Pack, default_pack_dir, load_pack
 from aftersales.services.context import Context
+from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.db import make_engine
 from aftersales.store.ledger_keys import LedgerKeys, generate_keys, load_keys
 from aftersales.store.migrate import upgrade
 from aftersales.store.uow import UnitOfWork
+from aftersales.triage import Triager, default_triager, load_model
 
 __all__ = ["bootstrap", "ledger_keys"]
 
@@ -30,11 +33,6 @@ def bootstrap(
     engine = make_engine(settings.db_url)
     if migrate:
         upgrade(engine)
-    terms = settings.sla_terms()
-
-    def sla(category: str, channel: Channel, case_type: CaseType) -> SlaTerms:
-        return terms
-
     def uow(*, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(engine, read_only=read_only)
 
@@ -43,7 +41,9 @@ def bootstrap(
         clock=clock or SystemClock(),
         blobs=BlobStore(settings.blob_dir),
         windows=settings.windows(),
-        sla=sla,
+        sla=settings.sla_terms(),
+        policy=PolicySource(_pack(settings.policy_dir), settings.policy_refresh_seconds),
+        triager=_triager_loader(settings.triage_model),
         evidence_max_bytes=settings.evidence_max_bytes,
         idempotency_ttl_hours=settings.idempotency_ttl_hours,
         close=engine.dispose,
@@ -65,3 +65,20 @@ def ledger_keys(settings: Settings, *, create: bool) -> LedgerKeys | None:
             "generated the evidence-log key %s; public key %s", key_file, keys.verifier.vkey()
         )
     return keys
+
+
+@functools.lru_cache(maxsize=8)
+def _load_pack_once(directory: Path) -> Pack:
+    return load_pack(directory)  # a pack is immutable: every context in the process may share it
+
+
+def _pack(directory: Path | None) -> Pack:
+    """The configured pack, or the one shipped in policies/; an invalid one stops the start."""
+    return _load_pack_once((directory or default_pack_dir()).resolve())
+
+
+def _triager_loader(model: Path | None) -> Callable[[], Triager]:
+    """Loads the triage model on first use, once per process."""
+    if model is None:
+        return default_triager
+    return functools.cache(lambda: Triager(load_model(model)))

@@ -34,14 +34,24 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str = ""  # empty: a SQLite file inside data_dir
 
-    # Default SLA clocks (the policy engine refines them per category, channel and severity).
+    # Default SLA clocks. The policy decision sets the response, proposal and resolution clocks
+    # of every new case; these apply to the rest (consumer reply, appeal, closing).
     first_response_hours: float = Field(24, gt=0)
+    proposal_hours: float = Field(72, gt=0)
     resolution_hours: float = Field(168, gt=0)
     consumer_reply_hours: float = Field(72, gt=0)
     appeal_days: float = Field(30, gt=0)
     close_after_days: float = Field(7, gt=0)
     # Days after delivery (or purchase, if not delivered) a case of each type may be opened.
     window_days: dict[CaseType, int] = Field(default_factory=lambda: dict(_DEFAULT_WINDOWS))
+
+    # The policy pack in force until an operator activates another (`aftersales policy
+    # activate`); empty means the pack shipped in policies/. Servers look for a newer
+    # activation this often.
+    policy_dir: Path | None = None
+    policy_refresh_seconds: float = Field(5, ge=0)
+    # The triage model; empty means the one shipped in the package.
+    triage_model: Path | None = None
 
     evidence_max_bytes: int = Field(10 * 1024 * 1024, gt=0)
     sweep_interval_seconds: float = Field(60, gt=0)
@@ -82,6 +92,7 @@ class Settings(BaseSettings):
     def sla_terms(self) -> SlaTerms:
         return SlaTerms(
             first_response_hours=self.first_response_hours,
+            proposal_hours=self.proposal_hours,
             resolution_hours=self.resolution_hours,
             consumer_reply_hours=self.consumer_reply_hours,
             appeal_days=self.appeal_days,

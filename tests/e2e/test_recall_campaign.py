@@ -84,11 +84,7 @@ def test_three_safety_reports_on_a_heater_batch_end_in_a_tracked_recall_campaign
     tmp_path: Path,
 ) -> None:
     market = heaters
-    # Two reports: each alone is not enough; the batch is still on sale.
-    cases = [report_safety(client, market, "c1", "hl1")]
-    clock.advance(timedelta(days=2))
-    cases.append(report_safety(client, market, "c2", "hl2"))
-    assert recalls_of(client, market, "operator") == []
+    # A buyer sold before the trouble starts, on the batch that will be recalled.
     sold = client.post(
         "/api/v1/orders",
         json=heater_order("oh7", "hl7", BAD_BATCH),
@@ -96,18 +92,33 @@ def test_three_safety_reports_on_a_heater_batch_end_in_a_tracked_recall_campaign
     )
     assert sold.status_code == 201, sold.text
 
-    # The third within 7 days: the batch is held and a review opened, in the same transaction.
-    clock.advance(timedelta(days=3))
-    cases.append(report_safety(client, market, "c3", "hl3"))
+    # The first report describes a shock hazard: the policy decides an emergency, so the batch
+    # is held and a review opened at once, in the same transaction as the case.
+    cases = [report_safety(client, market, "c1", "hl1")]
     [review] = recalls_of(client, market, "operator")
     assert (review["state"], review["trigger"], review["batch_ids"]) == (
         "review",
-        "cluster",
+        "emergency",
         [BAD_BATCH],
     )
-    assert review["case_ids"] == [c["id"] for c in cases]
     assert review["holds"] == [{"product_id": HEATER, "batch_id": BAD_BATCH, "regions": []}]
     assert [t["party"] for t in review["tasks"]] == ["platform"]
+    opened = client.get(f"/api/v1/cases/{cases[0]['id']}", headers=market.auth("c1")).json()
+    decision = opened["assessment"]["decision"]
+    assert (decision["emergency"], decision["severity"], opened["state"]) == (
+        True,
+        "critical",
+        "escalated",
+    )
+    assert opened["assessment"]["triage"]["safety"] is True
+
+    # Two more reports on the same batch within days join that review.
+    clock.advance(timedelta(days=2))
+    cases.append(report_safety(client, market, "c2", "hl2"))
+    clock.advance(timedelta(days=3))
+    cases.append(report_safety(client, market, "c3", "hl3"))
+    [review] = recalls_of(client, market, "operator")
+    assert review["case_ids"] == [c["id"] for c in cases]
     refused = client.post(
         "/api/v1/orders",
         json=heater_order("oh8", "hl8", BAD_BATCH),

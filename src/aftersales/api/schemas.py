@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -159,10 +160,28 @@ class OrderPublic(BaseModel):
 # ---- cases ----------------------------------------------------------------------------------
 
 
+CareSymbol = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+
+
+class ItemCondition(Strict):
+    """What the consumer says about the item; the policy weighs it (e.g. the 7-day return)."""
+
+    opened: bool | None = None
+    intact: bool | None = None
+    packaging_damaged: bool | None = None
+    care_applied: list[CareSymbol] | None = Field(
+        None, max_length=20, description="GB/T 8685 care the item received, e.g. wash_40"
+    )
+
+    def reported(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
 class CaseCreate(Strict):
     order_line_id: Id
     type: CaseType
     description: Text
+    condition: ItemCondition | None = None
 
 
 class MessageCreate(Strict):
@@ -203,6 +222,7 @@ class Deadlines(BaseModel):
     first_response_due: datetime | None
     responded_at: datetime | None
     first_response_met: bool | None
+    proposal_due: datetime | None
     resolution_due: datetime | None
     resolution_paused: bool
     consumer_reply_due: datetime | None
@@ -244,6 +264,70 @@ class RatingPublic(BaseModel):
     comment: str | None
 
 
+class TriagePublic(BaseModel):
+    issue_type: str
+    severity: str
+    cause: str
+    safety: bool
+    confidence: float
+    language: str
+    needs_human: bool
+    queue: str
+    hazards: list[str]
+
+
+class RemedyPublic(BaseModel):
+    type: str
+    amount: Decimal | None = None
+
+
+class ExplanationPublic(BaseModel):
+    zh: str
+    en: str
+
+
+class DecisionPublic(BaseModel):
+    policy_version: str
+    severity: str
+    cause: str
+    counts_against_merchant: bool
+    resolutions: list[RemedyPublic]
+    required_evidence: list[str]
+    cost_bearer: str
+    queue: str
+    auto_actions: list[str]
+    emergency: bool
+    rules: list[str]
+    explanation: ExplanationPublic
+
+
+class AssessmentPublic(BaseModel):
+    """Triage and the policy decision at opening. The facts behind them stay inside the
+    platform: they include the consumer's case history, which is not the merchant's to see."""
+
+    triage: TriagePublic | None
+    decision: DecisionPublic | None
+
+    @classmethod
+    def of(cls, assessment: Mapping[str, Any] | None) -> AssessmentPublic | None:
+        if not assessment:
+            return None
+        triage, decision = assessment.get("triage"), assessment.get("decision")
+        return cls(
+            triage=TriagePublic.model_validate(triage, strict=False) if triage else None,
+            decision=_decision(decision) if decision else None,
+        )
+
+
+def _decision(data: Mapping[str, Any]) -> DecisionPublic:
+    remedies = [
+        RemedyPublic(type=r["type"], amount=yuan(r["amount"]) if "amount" in r else None)
+        for r in data["resolutions"]
+    ]
+    fields = {k: v for k, v in data.items() if k in DecisionPublic.model_fields}
+    return DecisionPublic.model_validate(fields | {"resolutions": remedies})
+
+
 class CasePublic(BaseModel):
     id: str
     order_line_id: str
@@ -269,6 +353,7 @@ class CasePublic(BaseModel):
     escalation: EscalationPublic | None
     arbitration: ArbitrationPublic | None
     rating: RatingPublic | None
+    assessment: AssessmentPublic | None
     messages: int
     evidence: int
     version: int
@@ -309,6 +394,7 @@ class CasePublic(BaseModel):
             rating=RatingPublic(score=case.rating, comment=case.rating_comment)
             if case.rating
             else None,
+            assessment=AssessmentPublic.of(case.assessment),
             messages=case.messages,
             evidence=case.evidence,
             version=case.version,
@@ -368,6 +454,7 @@ def _deadlines(case: Case) -> Deadlines:
         first_response_due=case.first_response_due,
         responded_at=case.responded_at,
         first_response_met=met,
+        proposal_due=case.proposal_due if case.is_active else None,
         resolution_due=case.resolution_due if case.is_active else None,
         resolution_paused=case.paused_at is not None,
         consumer_reply_due=case.proposal.reply_due if case.proposal else None,

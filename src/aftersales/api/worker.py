@@ -18,4 +18,6 @@ __all__ = ["worker_app"]
 
 
 def worker_app() -> FastAPI:
-    return create_app(bootstrap(Settings(), migrate=False))
+    ctx = bootstrap(Settings(), migrate=False)
+    ctx.triager()  # loaded before the first request, not during it
+    return create_app(ctx)

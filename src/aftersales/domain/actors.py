@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["SYSTEM", "Actor", "Role"]
+__all__ = ["POLICY", "SYSTEM", "Actor", "Role"]
 
 
 class Role(StrEnum):
@@ -33,4 +33,5 @@ class Actor:
         return self.role is Role.MERCHANT_AGENT and self.subject == merchant_id
 
 
-SYSTEM = Actor(Role.SYSTEM, "sla")
+SYSTEM = Actor(Role.SYSTEM, "sla")  # the SLA clocks: acts only once a deadline has passed
+POLICY = Actor(Role.SYSTEM, "policy")  # the policy decision, acting at a case's opening

@@ -8,12 +8,12 @@ property the tests hold the system to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from aftersales.domain.actors import SYSTEM, Actor, Role
+from aftersales.domain.actors import POLICY, SYSTEM, Actor, Role
 from aftersales.domain.case_history import CaseRecord
 from aftersales.domain.case_values import (
     Arbitration,
@@ -148,6 +148,29 @@ class Case(CaseRecord):
         self._require_consumer(by)
         self._require_in(S.AWAITING_MERCHANT, S.AWAITING_CONSUMER, action="cancel the case")
         self._emit("cancelled", by, at, reason=reason)
+
+    # ---- policy actions at opening ---------------------------------------------------------
+
+    def grant_by_policy(
+        self, resolution: ResolutionType, amount: int, rules: Sequence[str], at: datetime
+    ) -> None:
+        """The policy grants a remedy at once (a refund under its cap, a quick compensation).
+
+        Only on a case just opened, before the merchant has acted; never more than was paid."""
+        self._require_in(S.AWAITING_MERCHANT, action="grant a remedy by policy")
+        if self.responded_at is not None:
+            raise InvalidTransition("the merchant has already responded", state=self.state)
+        if resolution is ResolutionType.REJECT:
+            raise InvalidTransition("a policy grant cannot be a rejection", state=self.state)
+        self._check_amount(resolution, amount)
+        self._emit(
+            "policy_granted", POLICY, at, resolution=resolution, amount=amount, rules=list(rules)
+        )
+
+    def route_to_platform(self, reason: str, at: datetime) -> None:
+        """The policy hands the case to the platform from the start (safety, emergencies)."""
+        self._require_in(S.AWAITING_MERCHANT, action="route to the platform")
+        self._emit("escalated", POLICY, at, reason=reason)
 
     # ---- platform ------------------------------------------------------------------------
 

@@ -137,6 +137,9 @@ class CaseRecord:
         else:
             self._settle(ResolutionType(remedy), e.data["amount"], "sla_default", e.at)
 
+    def _on_policy_granted(self, e: CaseEvent) -> None:
+        self._settle(ResolutionType(e.data["resolution"]), e.data["amount"], "policy", e.at)
+
     def _on_escalated(self, e: CaseEvent) -> None:
         self._resume(e.at)
         self._to_escalated(e.at, e.data["reason"])
@@ -224,6 +227,7 @@ _APPLIERS: dict[str, Callable[[CaseRecord, CaseEvent], None]] = {
     "proposal_stood": CaseRecord._on_accepted,
     "proposal_rejected": CaseRecord._on_rejected,
     "first_response_missed": CaseRecord._on_first_response_missed,
+    "policy_granted": CaseRecord._on_policy_granted,
     "escalated": CaseRecord._on_escalated,
     "arbitrated": CaseRecord._on_arbitrated,
     "appealed": CaseRecord._on_appealed,

@@ -63,7 +63,7 @@ class Proposal:
 class Resolution:
     type: ResolutionType
     amount: int
-    by: str  # agreement | proposal_stood | sla_default | arbitration
+    by: str  # agreement | proposal_stood | sla_default | policy | arbitration
     at: datetime
 
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseEvent, CaseFacts
 from aftersales.domain.cases_types import CaseType, LiableParty, ResolutionType, Verdict
 from aftersales.domain.catalog import Order, OrderLine
 from aftersales.domain.sla import check_window
-from aftersales.errors import AftersalesError, ErrorCode, NotFound, PermissionDenied
+from aftersales.errors import (
+    AftersalesError,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from aftersales.services.assessment import (
+    HISTORY_WINDOW,
+    REPORTED_ATTRIBUTES,
+    Assessment,
+    assess,
+)
 from aftersales.services.context import Context
-from aftersales.services.emergency import is_safety_report, on_case_opened
+from aftersales.services.emergency import on_case_opened
 from aftersales.services.ledger_records import log_arbitration, log_service
 from aftersales.store.cases import CaseQuery
 from aftersales.store.uow import UnitOfWork
@@ -45,6 +58,8 @@ class OpenCase:
     order_line_id: str
     type: CaseType
     description: str
+    # What the consumer says about the item (opened, intact, packaging_damaged, care_applied).
+    reported: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +72,18 @@ class ArbitrationCommand:
 
 
 def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
-    """Open a case on one of the consumer's own order lines.
+    """Open a case on one of the consumer's own order lines, triaged and decided by the policy.
 
-    The checks and the new case are worked out in a read transaction; the write transaction
-    only inserts. On SQLite every writer of every server process waits for that one, so it
-    must be short. A second case racing onto the same line is still refused, by the unique
-    index of active cases, with the same answer as the early check."""
+    The checks, triage and the policy decision are worked out in a read transaction; the write
+    transaction only stores the case and what the decision sets in motion. On SQLite every
+    writer of every server process waits for that one, so it must be short. A second case racing
+    onto the same line is still refused, by the unique index of active cases, with the same
+    answer as the early check."""
     if actor.role is not Role.CONSUMER:
         raise PermissionDenied("only consumers open after-sales cases")
+    unknown = sorted(set(cmd.reported) - REPORTED_ATTRIBUTES)
+    if unknown:
+        raise ValidationFailed(f"unknown item condition: {', '.join(unknown)}", errors=unknown)
     now = ctx.clock.now()
     with ctx.uow(read_only=True) as uow:
         order, line = _own_line(uow, actor, cmd.order_line_id)
@@ -74,22 +93,51 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
                 "this order line already has an open after-sales case",
                 code=ErrorCode.CASE_ALREADY_OPEN,
             )
-        facts = _facts(uow, order, line)
+        product = uow.catalog.get_product(line.product_id)
+        assert product is not None  # order lines reference products by foreign key
+        history = uow.cases.consumer_history(order.consumer_id, now - HISTORY_WINDOW)
+        pack = ctx.policy.current(uow)
+    assessment = assess(
+        pack,
+        ctx.triager(),
+        case_type=cmd.type,
+        description=cmd.description,
+        reported=cmd.reported,
+        order=order,
+        line=line,
+        product=product,
+        history=history,
+        now=now,
+    )
     case = Case.open(
         ctx.ids("cs"),
-        facts=facts,
+        facts=_facts(order, line, product.category),
         type=cmd.type,
         description=cmd.description,
-        sla=ctx.sla(facts.category, order.channel, cmd.type),
+        sla=assessment.sla(ctx.sla),
         by=actor,
         at=now,
+        assessment=assessment.to_json(),
     )
+    _set_in_motion(case, assessment, now)
     with ctx.uow() as uow:
         uow.cases.add(case)
         # The emergency plan commits with the case or neither does (services/emergency.py).
-        on_case_opened(ctx, uow, case, safety=is_safety_report(case), emergency=False)
+        on_case_opened(
+            ctx, uow, case, safety=assessment.safety, emergency=assessment.decision.emergency
+        )
         uow.commit()
     return case
+
+
+def _set_in_motion(case: Case, assessment: Assessment, now: datetime) -> None:
+    """What the decision does at once: grant a remedy, or hand the case to the platform."""
+    decision = assessment.decision
+    grant = assessment.grant()
+    if grant is not None:
+        case.grant_by_policy(*grant, decision.rules, now)
+    elif decision.emergency or "escalate_to_platform" in decision.auto_actions:
+        case.route_to_platform(f"policy:{decision.queue}", now)
 
 
 def get_case(ctx: Context, actor: Actor, case_id: str) -> Case:
@@ -210,9 +258,7 @@ def _own_line(uow: UnitOfWork, actor: Actor, line_id: str) -> tuple[Order, Order
     return order, line
 
 
-def _facts(uow: UnitOfWork, order: Order, line: OrderLine) -> CaseFacts:
-    category = uow.catalog.product_category(line.product_id)
-    assert category is not None  # order lines reference products by foreign key
+def _facts(order: Order, line: OrderLine, category: str) -> CaseFacts:
     return CaseFacts(
         order_line_id=line.id,
         order_id=order.id,

@@ -6,26 +6,22 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from aftersales.domain.cases_types import CaseType
-from aftersales.domain.catalog import Channel
 from aftersales.domain.clock import Clock
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
 from aftersales.recall.terms import RecallTerms
+from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.ledger_keys import LedgerKeys
 from aftersales.store.uow import UnitOfWork
+from aftersales.triage import Triager
 
-__all__ = ["Context", "SlaChooser", "new_id"]
+__all__ = ["Context", "new_id"]
 
 
 def new_id(prefix: str) -> str:
     """A random, URL-safe id with a readable prefix (``cs_…`` for a case)."""
     return f"{prefix}_{secrets.token_hex(10)}"
-
-
-# Chooses the SLA terms of a new case; configuration today, the policy engine tomorrow.
-SlaChooser = Callable[[str, Channel, CaseType], SlaTerms]
 
 
 @dataclass
@@ -34,7 +30,9 @@ class Context:
     clock: Clock
     blobs: BlobStore
     windows: AfterSalesWindows
-    sla: SlaChooser
+    sla: SlaTerms  # the clocks the policy decision does not set (consumer reply, appeal, close)
+    policy: PolicySource  # the pack in force, following activations
+    triager: Callable[[], Triager]  # the triage model, loaded on first use
     evidence_max_bytes: int = 10 * 1024 * 1024
     idempotency_ttl_hours: float = 24
     ids: Callable[[str], str] = field(default=new_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import case as when
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.domain.actors import Actor, Role
@@ -25,6 +26,9 @@ _GET_FOR_UPDATE = _GET.with_for_update()
 _ACTIVE_ON_LINE = select(cases.c.id).where(
     cases.c.order_line_id == bindparam("order_line_id"), cases.c.is_active
 )
+_HISTORY = select(
+    func.count(), func.coalesce(func.sum(when((cases.c.type == "refund_only", 1), else_=0)), 0)
+).where(cases.c.consumer_id == bindparam("consumer_id"), cases.c.opened_at >= bindparam("since"))
 _INSERT_CASE = insert(cases)
 # SET takes the columns of the parameters; the WHERE names its own (the version it replaces).
 _UPDATE_CASE = update(cases).where(
@@ -41,6 +45,7 @@ class CaseQuery:
     states: Sequence[str] = ()
     types: Sequence[str] = ()
     order_line_id: str | None = None
+    queues: Sequence[str] = ()  # the policy's routing: technical_support, product_safety, …
     sort: str = "newest"  # newest | deadline
     limit: int = 50
     after: tuple[datetime, str] | None = None  # keyset cursor: (sort key, id) of the last row
@@ -55,7 +60,7 @@ class CaseRepository:
 
         No savepoint around the insert: the refusal ends the unit of work, which rolls back."""
         try:
-            self._conn.execute(_INSERT_CASE, self._row(case))
+            self._conn.execute(_INSERT_CASE, self._row(case) | _assessment_row(case))
         except IntegrityError as exc:
             raise AftersalesError(
                 "this order line already has an open after-sales case",
@@ -97,6 +102,22 @@ class CaseRepository:
             for r in rows
         ]
 
+    def assessments(self, since: datetime | None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(category, assessment) of every case opened since then that has one, oldest first."""
+        stmt = select(cases.c.category, cases.c.assessment).where(cases.c.assessment.is_not(None))
+        if since is not None:
+            stmt = stmt.where(cases.c.opened_at >= since)
+        rows = self._conn.execution_options(yield_per=5000).execute(
+            stmt.order_by(cases.c.opened_at)
+        )
+        for category, assessment in rows:
+            yield str(category), assessment
+
+    def consumer_history(self, consumer_id: str, since: datetime) -> tuple[int, int]:
+        """How many cases the consumer opened since then, and how many of them were refund-only."""
+        row = self._conn.execute(_HISTORY, {"consumer_id": consumer_id, "since": since}).one()
+        return int(row[0]), int(row[1])
+
     def active_on_line(self, order_line_id: str) -> str | None:
         found: str | None = self._conn.execute(
             _ACTIVE_ON_LINE, {"order_line_id": order_line_id}
@@ -112,6 +133,8 @@ class CaseRepository:
             stmt = stmt.where(cases.c.type.in_(query.types))
         if query.order_line_id:
             stmt = stmt.where(cases.c.order_line_id == query.order_line_id)
+        if query.queues:
+            stmt = stmt.where(cases.c.queue.in_(query.queues))
         if query.sort == "deadline":
             stmt = stmt.where(cases.c.next_due_at.is_not(None))
             if query.after:
@@ -164,6 +187,24 @@ class CaseRepository:
         events = case.take_events()
         self._conn.execute(_INSERT_EVENTS, [_event_row(e) for e in events])
         self._conn.execute(_INSERT_OUTBOX, [_outbox_row(case, e) for e in events])
+
+
+def _assessment_row(case: Case) -> dict[str, Any]:
+    """The assessment's columns; written once, at opening, as the assessment never changes."""
+    assessment = case.assessment or {}
+    decision = assessment.get("decision") or {}
+    triage = assessment.get("triage") or {}
+    facts = assessment.get("facts") or {}
+    return {
+        "queue": assessment.get("queue") or decision.get("queue") or triage.get("queue"),
+        "issue_type": facts.get("issue_type") or triage.get("issue_type"),
+        "severity": decision.get("severity") or triage.get("severity"),
+        "cause": decision.get("cause"),
+        "counts_against_merchant": decision.get("counts_against_merchant"),
+        "emergency": decision.get("emergency"),
+        "policy_version": decision.get("policy_version"),
+        "assessment": case.assessment,
+    }
 
 
 def _scope(actor: Actor) -> list[Any]:

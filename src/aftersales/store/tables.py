@@ -47,6 +47,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 Json: Any = JSON().with_variant(JSONB(), "postgresql")
+# None is SQL NULL here (not the JSON value null), so "has none" is a plain IS NULL.
+NullableJson: Any = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 metadata = MetaData(
     naming_convention={
@@ -149,6 +151,16 @@ cases = Table(
     Column("next_due_at", UtcDateTime, index=True),
     Column("version", Integer, nullable=False),
     Column("snapshot", Json, nullable=False),
+    # What triage and the policy made of the case at opening; the columns are for queues,
+    # scoring and reports, the JSON (facts, triage, decision) is what a backtest re-decides.
+    Column("queue", String(40), index=True),
+    Column("issue_type", String(32)),
+    Column("severity", String(16)),
+    Column("cause", String(32)),
+    Column("counts_against_merchant", Boolean),
+    Column("emergency", Boolean),
+    Column("policy_version", String(64)),
+    Column("assessment", NullableJson),
     # At most one active case per order line, enforced by the database itself so that two
     # consumers' requests racing on two servers cannot both win.
     Index(
@@ -369,4 +381,19 @@ recall_unit_events = Table(
     Column("remedy", String(16), nullable=False),
     Column("note", Text, nullable=False),
     Index("ix_recall_unit_events_unit", "recall_id", "order_line_id"),
+)
+
+
+# Every policy pack an operator activated; the newest row is the one in force. Servers look
+# here every few seconds, so `aftersales policy activate` needs no restart.
+policy_activations = Table(
+    "policy_activations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("version", String(64), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("activated_at", UtcDateTime, nullable=False),
+    Column("activated_by", String(80), nullable=False),
 )

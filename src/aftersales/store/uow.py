@@ -12,6 +12,7 @@ from aftersales.store.catalog import CatalogRepository
 from aftersales.store.db import READ_ONLY, writer_lock
 from aftersales.store.evidence import EvidenceRepository
 from aftersales.store.ledger import LedgerRepository
+from aftersales.store.policy import PolicyActivationRepository
 from aftersales.store.recall_units import RecallUnitRepository
 from aftersales.store.recalls import RecallRepository
 
@@ -27,6 +28,7 @@ class UnitOfWork:
     tokens: TokenRepository
     idempotency: IdempotencyRepository
     ledger: LedgerRepository
+    policy: PolicyActivationRepository
     recalls: RecallRepository
     recall_units: RecallUnitRepository
 
@@ -55,6 +57,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
         self.ledger = LedgerRepository(conn)
+        self.policy = PolicyActivationRepository(conn)
         self.recalls = RecallRepository(conn)
         self.recall_units = RecallUnitRepository(conn)
         return self

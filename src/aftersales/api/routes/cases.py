@@ -55,7 +55,8 @@ EvidenceId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN
 @router.post("", status_code=201, response_model=CasePublic)
 def open_case(body: CaseCreate, ctx: CtxDep, actor: Consumer, idem: IdempotencyDep) -> Response:
     """Open a case on one of your order lines."""
-    cmd = uc.OpenCase(body.order_line_id, body.type, body.description)
+    reported = body.condition.reported() if body.condition else {}
+    cmd = uc.OpenCase(body.order_line_id, body.type, body.description, reported)
     return idem.run(body, lambda: (201, CasePublic.of(uc.open_case(ctx, actor, cmd))))
 
 
@@ -66,17 +67,20 @@ def list_cases(
     state: Annotated[list[CaseState] | None, Query()] = None,
     type: Annotated[list[CaseType] | None, Query()] = None,
     order_line_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+    queue: Annotated[list[str] | None, Query(max_length=20)] = None,
     sort: Annotated[str, Query(pattern="^(newest|deadline)$")] = "newest",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> CasesPublic:
     """Cases you may see: your own as consumer or merchant; all for operators and auditors.
 
-    ``sort=deadline`` gives the work queue: active cases by their next SLA deadline."""
+    ``sort=deadline`` gives the work queue: active cases by their next SLA deadline; ``queue``
+    narrows it to the queues the policy routed cases to (e.g. ``product_safety``)."""
     query = CaseQuery(
         states=tuple(state or ()),
         types=tuple(type or ()),
         order_line_id=order_line_id,
+        queues=tuple(queue or ()),
         sort=sort,
         limit=limit,
         after=_decode_cursor(cursor),
