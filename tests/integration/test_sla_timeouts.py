@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +22,10 @@ from aftersales.domain.cases_types import (
 )
 from aftersales.domain.clock import ManualClock
 from aftersales.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from aftersales.policy import load_pack
 from aftersales.services import cases as uc
 from aftersales.services.context import Context
+from aftersales.services.policy_source import PolicySource
 from aftersales.services.sla import sweep
 from aftersales.store.db import make_engine
 from aftersales.store.tables import outbox
@@ -45,6 +48,15 @@ L1_PAID = 299_900  # line l1: one phone at 2,999.00
 L2_PAID = 90_000  # line l2: two sweaters at 450.00
 
 pytestmark = pytest.mark.usefixtures("market")
+
+# The clocks of the default configuration (24 h to respond, 168 h to resolve), not the shipped
+# pack's channel rules: these tests are about the machinery of the clocks, not their lengths.
+CLOCKS_ONLY = Path(__file__).parents[1] / "packs" / "clocks_only"
+
+
+@pytest.fixture(autouse=True)
+def clocks_only_pack(ctx: Context) -> None:
+    ctx.policy = PolicySource(load_pack(CLOCKS_ONLY))
 
 
 def open_case(ctx: Context, who: Actor, line: str, case_type: CaseType) -> str:
