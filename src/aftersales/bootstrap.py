@@ -33,6 +33,7 @@ def bootstrap(
     engine = make_engine(settings.db_url)
     if migrate:
         upgrade(engine)
+
     def uow(*, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(engine, read_only=read_only)
 

@@ -34,9 +34,7 @@ class PolicyActivationRepository:
         row = self._conn.execute(_LATEST).mappings().one_or_none()
         return Activation(**row) if row else None
 
-    def add(
-        self, *, version: str, name: str, path: str, digest: str, at: datetime, by: str
-    ) -> int:
+    def add(self, *, version: str, name: str, path: str, digest: str, at: datetime, by: str) -> int:
         result = self._conn.execute(
             _INSERT,
             {
