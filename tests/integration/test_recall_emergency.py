@@ -229,3 +229,21 @@ def test_two_operators_deciding_at_once_decide_once(ctx: Context, heaters: Marke
     with ctx.uow(read_only=True) as uow:
         units = sum(uow.recall_units.count_by_state(recall.id).values())
     assert units == (4 if recall.state.value == "confirmed" else 0)
+
+
+def test_recall_decisions_go_into_the_evidence_log(ctx: Context, heaters: Market) -> None:
+    from aftersales.services import ledger
+
+    confirmed = rc.open_review(ctx, OPERATOR, rc.OpenReview("hot", batch_ids=(BAD_BATCH,))).recall
+    rc.decide(ctx, OPERATOR, confirmed.id, rc.Confirm((Remedy.REFUND, Remedy.REPAIR)))
+    dismissed = rc.open_review(ctx, OPERATOR, rc.OpenReview("odd smell", batch_ids=(GOOD_BATCH,)))
+    rc.decide(ctx, OPERATOR, dismissed.recall.id, rc.Dismiss("packaging smell, not a hazard"))
+
+    entries = [ledger.entry(ctx, i) for i in range(2)]
+    assert [(e.kind, e.subject) for e in entries] == [
+        ("recall.decision", f"recall:{confirmed.id}"),
+        ("recall.decision", f"recall:{dismissed.recall.id}"),
+    ]
+    body = entries[1].body.decode()
+    assert '"decision":"dismissed"' in body
+    assert "packaging smell" not in body  # free text only as a salted commitment

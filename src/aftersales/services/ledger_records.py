@@ -1,4 +1,4 @@
-"""What the evidence log records about a case decision: verdicts and service records.
+"""What the evidence log records: case verdicts, service records and recall decisions.
 
 Each function runs inside the unit of work of the decision, after the domain applied it, and
 appends one entry about it. Ids of businesses (merchant, product, batch) and of the case are
@@ -12,11 +12,20 @@ from typing import Any
 
 from aftersales.domain.case import Case, CaseEvent
 from aftersales.ledger.entry import utc
+from aftersales.recall import Recall
 from aftersales.services import ledger
 from aftersales.services.context import Context
 from aftersales.store.uow import UnitOfWork
 
-__all__ = ["ARBITRATION", "SERVICE_RECORD", "case_subject", "log_arbitration", "log_service"]
+__all__ = [
+    "ARBITRATION",
+    "RECALL_DECISION",
+    "SERVICE_RECORD",
+    "case_subject",
+    "log_arbitration",
+    "log_recall_decision",
+    "log_service",
+]
 
 ARBITRATION = "case.arbitration"
 SERVICE_RECORD = "case.service_record"
@@ -87,3 +96,35 @@ def _last(case: Case, kind: str) -> CaseEvent:
 
 def _personal(ctx: Context, value: str | None) -> str | None:
     return None if value is None else ledger.conceal(ctx, value)
+
+
+RECALL_DECISION = "recall.decision"
+
+
+def log_recall_decision(ctx: Context, uow: UnitOfWork, recall: Recall) -> None:
+    """Log a recall confirmed (its scope, remedies and the units found) or dismissed (why).
+
+    The businesses and the reports are named as they are; the operator's identity and the
+    free text of a dismissal only as salted commitments, like every other note."""
+    assert recall.decided_at is not None  # called right after the decision
+    record: dict[str, Any] = {
+        "recall_id": recall.id,
+        "decision": recall.state.value,
+        "trigger": recall.trigger.value,
+        "product_id": recall.product_id,
+        "merchant_id": recall.merchant_id,
+        "batch_ids": list(recall.batch_ids),
+        "case_ids": list(recall.case_ids),
+        "hazard": _personal(ctx, recall.hazard),
+        "decided_by": _personal(ctx, recall.decided_by or ""),
+    }
+    if recall.scope is not None:
+        record |= {
+            "scope": recall.scope.encode(),
+            "remedies": [r.value for r in recall.remedies],
+            "units": recall.units,
+            "consumers_notified": recall.consumers,
+        }
+    if recall.dismissal_reason is not None:
+        record["dismissal_reason"] = _personal(ctx, recall.dismissal_reason)
+    ledger.append(uow, RECALL_DECISION, f"recall:{recall.id}", record, at=recall.decided_at)

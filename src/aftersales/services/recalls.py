@@ -23,6 +23,7 @@ from aftersales.recall import (
     day_bounds,
 )
 from aftersales.services.context import Context
+from aftersales.services.ledger_records import log_recall_decision
 from aftersales.services.recall_access import RecallView, load_visible
 from aftersales.services.recall_campaign import launch_campaign
 from aftersales.store.recalls import RecallQuery
@@ -132,6 +133,7 @@ def decide(ctx: Context, actor: Actor, recall_id: str, decision: Decision) -> Re
         else:
             _confirm(ctx, uow, actor, recall, decision, now)
         uow.recalls.save(recall)
+        log_recall_decision(ctx, uow, recall)  # last: the log's lock is shared by all decisions
         uow.commit()
     # A decision is taken under review, before any unit exists: every unit is new, so notified.
     return RecallView(recall, Counts(units=recall.units))
