@@ -30,6 +30,7 @@ FORBIDDEN = {
     "domain": PURE_FORBIDDEN,
     "exposure": PURE_FORBIDDEN,
     "ledger": PURE_FORBIDDEN,
+    "triage": PURE_FORBIDDEN,
     "warning": PURE_FORBIDDEN,
     "policy": PURE_FORBIDDEN,
     "recall": PURE_FORBIDDEN,

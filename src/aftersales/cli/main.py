@@ -11,6 +11,8 @@ from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settin
 from aftersales.cli.ledger import app as ledger_app
 from aftersales.cli.policy import policy_app
 from aftersales.cli.recall import app as recall_app
+from aftersales.cli.triage import triage_app
+from aftersales.cli.warning import staff_app, warn_app
 from aftersales.domain.actors import Actor, Role
 
 app = typer.Typer(
@@ -22,9 +24,12 @@ sla_app = typer.Typer(help="SLA clocks.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(sla_app, name="sla")
+app.add_typer(triage_app, name="triage")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(recall_app, name="recall")
 app.add_typer(policy_app, name="policy")
+app.add_typer(warn_app, name="warn")
+app.add_typer(staff_app, name="staff")
 
 
 @app.command()
@@ -53,6 +58,7 @@ def serve(
     settings = settings_for(db)
     ledger_keys(settings, create=True)  # made here if missing, before any worker needs it
     ctx = bootstrap(settings)
+    ctx.triager()  # a broken triage model stops the start, not the first consumer's request
     jobs: list[Callable[[], object]] = [lambda: sla_sweep(ctx), lambda: purge_expired(ctx)]
     scheduler = Scheduler(settings.sweep_interval_seconds, jobs) if sweep else None
     if scheduler:

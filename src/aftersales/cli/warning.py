@@ -1,0 +1,269 @@
+"""``aftersales warn`` (early warning) and ``aftersales staff`` (staff planning)."""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
+
+from aftersales.cli.common import err, errors_on_one_line, out
+from aftersales.errors import ValidationFailed
+from aftersales.warning import (
+    K_BANDS,
+    SCENARIOS,
+    CusumConfig,
+    DailyForecast,
+    DailyHistory,
+    Detector,
+    EarsConfig,
+    EarsMethod,
+    FarringtonConfig,
+    LoadSource,
+    QueueModel,
+    ScenarioResult,
+    StaffPlan,
+    Tally,
+    cusum_detector,
+    ears_detector,
+    evaluate,
+    farrington_detector,
+    plan_staff,
+    scenario,
+    staff_forecast,
+)
+
+warn_app = typer.Typer(
+    help="Early warning of regional and seasonal problems.", no_args_is_help=True
+)
+staff_app = typer.Typer(help="Staff planning ahead of load.", no_args_is_help=True)
+
+METHODS = ("farrington", "ears-c1", "ears-c2", "ears-c3", "cusum")
+
+
+@warn_app.command("eval")
+@errors_on_one_line
+def warn_eval(
+    scenarios: Annotated[
+        str, typer.Option(help="Scenarios of the Noufaily design, e.g. 1-42 or 1-6,14.")
+    ] = "1-42",
+    sizes: Annotated[str, typer.Option(help="Outbreak sizes k (in SDs), e.g. 1-10.")] = "1-10",
+    replicates: Annotated[int, typer.Option(min=1, help="Series per scenario and size.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the simulation.")] = 0,
+    method: Annotated[str, typer.Option(help=f"Detector: {', '.join(METHODS)}.")] = "farrington",
+    alpha: Annotated[
+        float, typer.Option(help="Farrington: 1 - quantile of the threshold.")
+    ] = 0.005,
+) -> None:
+    """Score a detector on the 42 simulated scenarios: FPR, POD, sensitivity, timeliness."""
+    chosen = [scenario(n) for n in _numbers(scenarios, 1, len(SCENARIOS))]
+    ks = [float(k) for k in _numbers(sizes, 0, 100)]
+    detector = _detector(method, alpha)
+    results = [
+        evaluate(detector, [sc], ks, replicates, seed)[0]
+        for sc in track(chosen, description="simulating and detecting", console=err, transient=True)
+    ]
+    _show(_eval_table(results, method, replicates, seed))
+
+
+def _show(table: Table) -> None:
+    """Print a table whole: piped, Rich would squeeze it into 80 columns and cut its figures."""
+    (out if out.is_terminal else Console(width=160)).print(table)
+
+
+def _detector(method: str, alpha: float) -> Detector:
+    if method == "farrington":
+        return farrington_detector(FarringtonConfig(alpha=alpha))
+    if method == "cusum":
+        return cusum_detector(CusumConfig())
+    if method.startswith("ears-") and method[5:].upper() in EarsMethod.__members__:
+        return ears_detector(EarsConfig(method=EarsMethod(method[5:].upper())))
+    raise ValidationFailed(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+
+
+def _numbers(spec: str, low: int, high: int) -> list[int]:
+    """Parse "1-6,14" into [1, ..., 6, 14], within [low, high]."""
+    numbers: list[int] = []
+    try:
+        for part in spec.split(","):
+            first, _, last = part.strip().partition("-")
+            numbers += range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise ValidationFailed(f"{spec!r} is not a list of numbers such as 1-6,14") from None
+    if not numbers or not all(low <= n <= high for n in numbers):
+        raise ValidationFailed(f"{spec!r}: numbers must be between {low} and {high}")
+    return numbers
+
+
+def _eval_table(results: list[ScenarioResult], method: str, replicates: int, seed: int) -> Table:
+    table = Table(
+        title=f"{method} on the Noufaily design ({replicates} series per size, seed {seed})"
+    )
+    for col in ("#", "θ", "β", "m", "φ", "FPR", "POD", "POD k1-3", "POD k4-6", "POD k7-10"):
+        table.add_column(col, justify="right")
+    table.add_column("sens.", justify="right")
+    table.add_column("timeliness", justify="right")
+    for r in results:
+        sc = r.scenario
+        head = [str(sc.number), f"{sc.theta:g}", f"{sc.beta:g}", str(sc.harmonics), f"{sc.phi:g}"]
+        table.add_row(*head, *_figures(r.total, [r.band(lo, hi) for lo, hi in K_BANDS]))
+    pooled = sum((r.total for r in results), Tally())
+    bands = [sum((r.band(lo, hi) for r in results), Tally()) for lo, hi in K_BANDS]
+    table.add_section()
+    table.add_row("all", "", "", "", "", *_figures(pooled, bands), style="bold")
+    return table
+
+
+def _figures(total: Tally, bands: list[Tally]) -> list[str]:
+    return [
+        _pct(total.fpr, 2),
+        _pct(total.pod),
+        *(_pct(b.pod) for b in bands),
+        _pct(total.sensitivity),
+        "—" if total.timeliness is None else f"{total.timeliness:.2f}",
+    ]
+
+
+def _pct(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{100 * x:.{digits}f}%"
+
+
+@staff_app.command("plan")
+@errors_on_one_line
+def staff_plan(
+    region: Annotated[str, typer.Option(help="Region to plan for.")],
+    days: Annotated[int, typer.Option(min=1, max=366, help="Days ahead.")] = 14,
+    target: Annotated[float, typer.Option(help="Share answered within the SLA, e.g. 0.8.")] = 0.8,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="Daily history: columns date,count and optionally region,queue."
+        ),
+    ] = None,
+    cases_per_day: Annotated[
+        float | None, typer.Option(help="Instead of a history: a constant load per day.")
+    ] = None,
+    queue: Annotated[str | None, typer.Option(help="Queue within the region.")] = None,
+    start: Annotated[str | None, typer.Option(help="First day (YYYY-MM-DD).")] = None,
+    aht: Annotated[float, typer.Option(help="Mean handling time, seconds.")] = 360.0,
+    within: Annotated[float, typer.Option(help="First-response SLA, seconds.")] = 20.0,
+    shrinkage: Annotated[float, typer.Option(help="Share of paid time not on the queue.")] = 0.3,
+    patience: Annotated[
+        float | None, typer.Option(help="Mean patience, seconds: Erlang A instead of C.")
+    ] = None,
+    hours: Annotated[str, typer.Option(help="Opening hours, e.g. 9-21.")] = "9-21",
+    quantile: Annotated[float, typer.Option(help="Staff for this quantile of the load.")] = 0.8,
+) -> None:
+    """Forecast the load of a region (and queue) and print the agents needed per day."""
+    model = QueueModel(
+        aht_seconds=aht,
+        answer_within_seconds=within,
+        target=target,
+        shrinkage=shrinkage,
+        patience_seconds=patience,
+        open_hours=_hours(hours),
+    )
+    _check(model)
+    first = date.fromisoformat(start) if start else None
+    if csv_path is not None and cases_per_day is None:
+        source = csv_source(csv_path)
+        plan = plan_staff(source, region, days, model, queue=queue, start=first, quantile=quantile)
+    elif cases_per_day is not None and csv_path is None:
+        today = datetime.now(UTC).date()
+        forecast = DailyForecast.flat(first or today, days, cases_per_day, quantile)
+        plan = staff_forecast(forecast, model, region=region, queue=queue)
+    else:
+        raise ValidationFailed("give either --csv or --cases-per-day")
+    _show(_plan_table(plan))
+
+
+def csv_source(path: Path) -> LoadSource:
+    """A load source reading daily counts from a CSV file (date,count[,region][,queue])."""
+
+    def load(region: str, queue: str | None) -> DailyHistory:
+        try:
+            with path.open(newline="", encoding="utf-8") as f:
+                rows = list(csv.DictReader(f))
+        except OSError as exc:
+            raise ValidationFailed(f"cannot read {path}: {exc.strerror}") from None
+        return _history(rows, region, queue, path)
+
+    return load
+
+
+def _history(
+    rows: list[dict[str, str]], region: str, queue: str | None, path: Path
+) -> DailyHistory:
+    counts: dict[date, float] = {}
+    for n, row in enumerate(rows, start=2):
+        if row.get("region", region) != region or (queue and row.get("queue", queue) != queue):
+            continue
+        try:
+            day, count = date.fromisoformat(row["date"]), float(row["count"])
+        except (KeyError, TypeError, ValueError):
+            raise ValidationFailed(f"{path}:{n}: need a date (YYYY-MM-DD) and a count") from None
+        if not math.isfinite(count) or count < 0:
+            raise ValidationFailed(f"{path}:{n}: count must be a number, at least 0")
+        counts[day] = counts.get(day, 0.0) + count
+    if not counts:
+        raise ValidationFailed(f"{path} has no rows for region {region!r}")
+    first, last = min(counts), max(counts)
+    series = np.full((last - first).days + 1, np.nan)
+    for day, count in counts.items():
+        series[(day - first).days] = count
+    return DailyHistory(first, series)
+
+
+def _hours(spec: str) -> tuple[int, int]:
+    try:
+        opens, closes = (int(h) for h in spec.split("-"))
+    except ValueError:
+        raise ValidationFailed(f"hours {spec!r} must look like 9-21") from None
+    if not 0 <= opens < closes <= 24:
+        raise ValidationFailed(f"hours {spec!r} must be within 0-24, opening before closing")
+    return opens, closes
+
+
+def _check(model: QueueModel) -> None:
+    if not 0 < model.target < 1:
+        raise ValidationFailed("target must be between 0 and 1, e.g. 0.8")
+    if not 0 <= model.shrinkage < 1:
+        raise ValidationFailed("shrinkage must be at least 0 and below 1, e.g. 0.3")
+    if model.aht_seconds <= 0 or model.answer_within_seconds < 0:
+        raise ValidationFailed("handling time must be positive and the SLA not negative")
+    if model.patience_seconds is not None and model.patience_seconds <= 0:
+        raise ValidationFailed("patience must be positive")
+
+
+def _plan_table(plan: StaffPlan) -> Table:
+    m = plan.model
+    erlang = "Erlang C" if m.patience_seconds is None else "Erlang A"
+    title = (
+        f"{plan.region}{' / ' + plan.queue if plan.queue else ''}: {m.target:.0%} answered within "
+        f"{m.answer_within_seconds:g} s, handling {m.aht_seconds:g} s, shrinkage "
+        f"{m.shrinkage:.0%}, {erlang}, open {m.open_hours[0]}-{m.open_hours[1]}h; "
+        f"load at the {plan.forecast.quantile:.0%} quantile ({', '.join(plan.forecast.terms)})"
+    )
+    table = Table(title=title)
+    for col in ("day", "", "expected", "planned", "peak agents", "scheduled", "staff-hours"):
+        table.add_column(col, justify="right")
+    table.add_column("SL at peak", justify="right")
+    for d in plan.days:
+        table.add_row(
+            d.day.isoformat(),
+            d.day.strftime("%a"),
+            f"{d.expected_cases:.1f}",
+            f"{d.planned_cases:.0f}",
+            str(d.peak_agents),
+            str(d.peak_scheduled),
+            f"{d.scheduled_hours:.1f}",
+            f"{d.peak.service_level:.1%}",
+        )
+    return table
