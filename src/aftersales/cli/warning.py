@@ -61,16 +61,27 @@ def warn_eval(
     alpha: Annotated[
         float, typer.Option(help="Farrington: 1 - quantile of the threshold.")
     ] = 0.005,
+    rise: Annotated[
+        float | None,
+        typer.Option(help="Instead of outbreaks, a sustained rise of the mean by this ratio."),
+    ] = None,
+    rise_weeks: Annotated[
+        int, typer.Option(min=1, max=49, help="Weeks the rise lasts, up to the last week.")
+    ] = 20,
 ) -> None:
     """Score a detector on the 42 simulated scenarios: FPR, POD, sensitivity, timeliness."""
     chosen = [scenario(n) for n in _numbers(scenarios, 1, len(SCENARIOS))]
-    ks = [float(k) for k in _numbers(sizes, 0, 100)]
+    ks = [float(k) for k in _numbers(sizes, 0, 100)] if rise is None else [rise]
+    if rise is not None and rise <= 0:
+        raise ValidationFailed("the rise is a ratio of means, e.g. 1.3")
     detector = _detector(method, alpha)
+    weeks = None if rise is None else rise_weeks
     results = [
-        evaluate(detector, [sc], ks, replicates, seed)[0]
+        evaluate(detector, [sc], ks, replicates, seed, weeks)[0]
         for sc in track(chosen, description="simulating and detecting", console=err, transient=True)
     ]
-    _show(_eval_table(results, method, replicates, seed))
+    what = "the Noufaily design" if rise is None else f"a rise x{rise:g} over {rise_weeks} weeks"
+    _show(_eval_table(results, f"{method} on {what}", replicates, seed, bands=rise is None))
 
 
 def _show(table: Table) -> None:
@@ -102,22 +113,22 @@ def _numbers(spec: str, low: int, high: int) -> list[int]:
     return numbers
 
 
-def _eval_table(results: list[ScenarioResult], method: str, replicates: int, seed: int) -> Table:
-    table = Table(
-        title=f"{method} on the Noufaily design ({replicates} series per size, seed {seed})"
-    )
-    for col in ("#", "θ", "β", "m", "φ", "FPR", "POD", "POD k1-3", "POD k4-6", "POD k7-10"):
+def _eval_table(
+    results: list[ScenarioResult], title: str, replicates: int, seed: int, *, bands: bool
+) -> Table:
+    table = Table(title=f"{title} ({replicates} series per size, seed {seed})")
+    ranges = K_BANDS if bands else ()
+    cols = ["#", "θ", "β", "m", "φ", "FPR", "POD", *(f"POD k{lo}-{hi}" for lo, hi in ranges)]
+    for col in [*cols, "sens.", "timeliness"]:
         table.add_column(col, justify="right")
-    table.add_column("sens.", justify="right")
-    table.add_column("timeliness", justify="right")
     for r in results:
         sc = r.scenario
         head = [str(sc.number), f"{sc.theta:g}", f"{sc.beta:g}", str(sc.harmonics), f"{sc.phi:g}"]
-        table.add_row(*head, *_figures(r.total, [r.band(lo, hi) for lo, hi in K_BANDS]))
+        table.add_row(*head, *_figures(r.total, [r.band(lo, hi) for lo, hi in ranges]))
     pooled = sum((r.total for r in results), Tally())
-    bands = [sum((r.band(lo, hi) for r in results), Tally()) for lo, hi in K_BANDS]
+    pooled_bands = [sum((r.band(lo, hi) for r in results), Tally()) for lo, hi in ranges]
     table.add_section()
-    table.add_row("all", "", "", "", "", *_figures(pooled, bands), style="bold")
+    table.add_row("all", "", "", "", "", *_figures(pooled, pooled_bands), style="bold")
     return table
 
 

@@ -44,7 +44,14 @@ from aftersales.warning.farrington import (
 from aftersales.warning.forecast import DailyForecast, DailyHistory, forecast_daily
 from aftersales.warning.reasons import Reason
 from aftersales.warning.series import SeriesKey, WeeklyCounts, last_complete_week
-from aftersales.warning.simulate import SCENARIOS, Scenario, SimulatedSet, scenario, simulate
+from aftersales.warning.simulate import (
+    SCENARIOS,
+    Scenario,
+    SimulatedSet,
+    scenario,
+    simulate,
+    simulate_rise,
+)
 from aftersales.warning.staffing import (
     LoadSource,
     QueueModel,
@@ -108,6 +115,7 @@ __all__ = [
     "rollup",
     "scenario",
     "simulate",
+    "simulate_rise",
     "staff_for_service_level",
     "staff_forecast",
     "tally",

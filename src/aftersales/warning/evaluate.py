@@ -21,7 +21,14 @@ from numpy.typing import NDArray
 from aftersales.warning.cusum import CusumConfig, cusum
 from aftersales.warning.ears import EarsConfig, ears
 from aftersales.warning.farrington import FarringtonConfig, farrington_flexible, layout
-from aftersales.warning.simulate import CURRENT_WEEKS, SCENARIOS, WEEKS, Scenario, simulate
+from aftersales.warning.simulate import (
+    CURRENT_WEEKS,
+    SCENARIOS,
+    WEEKS,
+    Scenario,
+    simulate,
+    simulate_rise,
+)
 from aftersales.warning.windows import sliding
 
 __all__ = [
@@ -143,14 +150,23 @@ def evaluate(
     sizes: Sequence[float] = tuple(range(1, 11)),
     replicates: int = 100,
     seed: int = 0,
+    rise_weeks: int | None = None,
 ) -> list[ScenarioResult]:
-    """Run ``detector`` on every scenario and outbreak size; tally the current period."""
+    """Run ``detector`` on every scenario and outbreak size; tally the current period.
+
+    With ``rise_weeks``, ``sizes`` are ratios: instead of an outbreak, the mean rises by that
+    ratio over the last ``rise_weeks`` weeks (``simulate_rise``).
+    """
     weeks = np.arange(WEEKS - CURRENT_WEEKS, WEEKS)
     results = []
     for sc in scenarios:
         by_k = {}
         for k in sizes:
-            sim = simulate(sc, k, replicates, seed)
+            sim = (
+                simulate(sc, k, replicates, seed)
+                if rise_weeks is None
+                else simulate_rise(sc, k, rise_weeks, replicates, seed)
+            )
             alarms = detector(sim.counts.astype(np.float64), weeks)
             by_k[k] = tally(alarms, sim.outbreak[:, sim.current], sim.start - weeks[0])
         results.append(ScenarioResult(sc, by_k))

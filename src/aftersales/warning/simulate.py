@@ -32,6 +32,7 @@ __all__ = [
     "SimulatedSet",
     "scenario",
     "simulate",
+    "simulate_rise",
 ]
 
 Ints = NDArray[np.int64]
@@ -124,6 +125,29 @@ def simulate(sc: Scenario, k: float, replicates: int = 100, seed: int = 0) -> Si
     if k > 0:  # k = 0: a null scenario, for false alarms alone
         current = _spread(rng, start, _sizes(rng, np.full(replicates, k) * sd[start]), WEEKS)
     return SimulatedSet(sc, k, counts + past + current, current, start.astype(np.int64))
+
+
+def simulate_rise(
+    sc: Scenario, ratio: float, weeks: int = 20, replicates: int = 100, seed: int = 0
+) -> SimulatedSet:
+    """Series of ``sc`` whose mean is ``ratio`` times higher over the last ``weeks`` weeks.
+
+    Not part of Noufaily's design: a slow, sustained rise (a bad batch), the CUSUM's case. The
+    four past outbreaks are there as usual; ``outbreak`` marks each week of the rise with 1 and
+    ``start`` is its first week, so the same metrics apply.
+    """
+    if not 0 < weeks <= CURRENT_WEEKS:
+        raise ValueError(f"weeks must be 1..{CURRENT_WEEKS}")
+    rng = np.random.default_rng([seed, sc.number, 1_000_000 + round(ratio * 1000), weeks])
+    mu = sc.mean()
+    lifted = mu.copy()
+    lifted[WEEKS - weeks :] *= ratio
+    counts = _baseline(rng, lifted, sc.phi, replicates)
+    past = _past_outbreaks(rng, np.sqrt(sc.phi * mu), replicates)
+    marks = np.zeros_like(counts)
+    marks[:, WEEKS - weeks :] = 1
+    start = np.full(replicates, WEEKS - weeks, dtype=np.int64)
+    return SimulatedSet(sc, ratio, counts + past, marks, start)
 
 
 def _baseline(rng: np.random.Generator, mu: NDArray[np.float64], phi: float, n: int) -> Ints:

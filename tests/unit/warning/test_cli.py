@@ -26,6 +26,13 @@ def test_warn_eval_prints_the_metrics_per_scenario() -> None:
         assert word in result.output
 
 
+def test_warn_eval_scores_a_detector_on_a_sustained_rise() -> None:
+    args = ["warn", "eval", "--method", "cusum", "--scenarios", "37", "--replicates", "3"]
+    result = runner.invoke(app, [*args, "--rise", "1.5", "--rise-weeks", "12"])
+    assert result.exit_code == 0, result.output
+    assert "a rise x1.5 over 12 weeks" in result.output and "POD k1-3" not in result.output
+
+
 def test_warn_eval_refuses_unknown_scenarios_and_methods_in_one_line() -> None:
     bad = runner.invoke(app, ["warn", "eval", "--scenarios", "43"])
     assert bad.exit_code == 1 and "between 1 and 42" in bad.output

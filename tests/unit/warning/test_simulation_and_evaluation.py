@@ -7,10 +7,12 @@ import numpy as np
 from aftersales.warning import (
     SCENARIOS,
     Tally,
+    cusum_detector,
     evaluate,
     farrington_detector,
     scenario,
     simulate,
+    simulate_rise,
     tally,
 )
 from aftersales.warning.simulate import CURRENT_WEEKS, WEEKS
@@ -82,3 +84,17 @@ def test_false_alarm_rate_on_null_scenarios_stays_near_alpha() -> None:
 def test_large_outbreaks_in_busy_series_are_nearly_always_detected() -> None:
     results = evaluate(farrington_detector(), [scenario(37)], sizes=(10,), replicates=20, seed=5)
     assert (results[0].total.pod or 0) >= 0.9
+
+
+def test_a_sustained_rise_lifts_the_mean_over_its_weeks_only() -> None:
+    sim = simulate_rise(scenario(37), 1.5, weeks=20, replicates=200, seed=3)
+    before, during = sim.counts[:, 560:604].mean(), sim.counts[:, 604:].mean()
+    assert abs(during / before - 1.5) < 0.05
+    assert (sim.outbreak[:, 604:] == 1).all() and (sim.outbreak[:, :604] == 0).all()
+    assert (sim.start == 604).all()
+
+
+def test_the_cusum_finds_most_sustained_rises_in_busy_series() -> None:
+    results = evaluate(cusum_detector(), [scenario(37)], (1.5,), replicates=20, rise_weeks=20)
+    assert (results[0].total.pod or 0) >= 0.9
+    assert (results[0].total.fpr or 0) < 0.02
