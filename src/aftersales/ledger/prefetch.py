@@ -21,7 +21,9 @@ __all__ = ["NodeKey", "prefetched"]
 NodeKey = tuple[int, int]  # (level, index) of a complete subtree
 T = TypeVar("T")
 
-_PLACEHOLDER = bytes(HASH_SIZE)
+# What the recording run answers for every node: its value is never used, only which nodes
+# were asked for (the proof is computed again on the fetched hashes).
+_NOT_YET_FETCHED = bytes(HASH_SIZE)
 
 
 class _Recorder:
@@ -33,7 +35,7 @@ class _Recorder:
 
     def _note(self, level: int, index: int) -> bytes:
         self.wanted.add((level, index))
-        return _PLACEHOLDER
+        return _NOT_YET_FETCHED
 
 
 class _Fetched:

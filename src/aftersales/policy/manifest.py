@@ -66,7 +66,9 @@ class Manifest:
     description: tuple[str, str] = ("", "")
 
 
-_PLACEHOLDER_DEFAULTS = Defaults("moderate", "unknown", "merchant", "general", (24, 48, 168), ())
+# Stands in for defaults that failed to read: the error is already recorded, so the pack is
+# refused; this only lets the loader go on and report every other problem in the same run.
+_UNREADABLE_DEFAULTS = Defaults("moderate", "unknown", "merchant", "general", (24, 48, 168), ())
 
 
 def read_manifest(r: Reader, doc: Any) -> Manifest | None:
@@ -106,7 +108,7 @@ def _defaults(r: Reader, top: LocatedMap, vocab: PackVocabulary) -> Defaults:
     keys = ("severity", "cause", "cost_bearer", "queue", "sla", "resolutions")
     node = r.mapping(top["defaults"], r.line(top, "defaults"), "defaults", required=keys)
     if node is None or any(k not in node for k in keys):
-        return _PLACEHOLDER_DEFAULTS
+        return _UNREADABLE_DEFAULTS
     sla = dict(read_sla(r, node["sla"], r.line(node, "sla")))
     if len(sla) != len(SLA_FIELDS):
         r.error(r.line(node, "sla"), f"defaults.sla needs all of {', '.join(SLA_FIELDS)}")
