@@ -8,7 +8,7 @@ property the tests hold the system to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -324,9 +324,11 @@ class Case(CaseRecord):
 
     # ---- snapshots and replay ------------------------------------------------------------
 
-    def to_snapshot(self) -> dict[str, Any]:
-        """A JSON-ready dict of the whole state (without pending events)."""
-        return {f.name: encode(getattr(self, f.name)) for f in fields(self) if f.name != "pending"}
+    def to_snapshot(self, *, omit: Collection[str] = ()) -> dict[str, Any]:
+        """A JSON-ready dict of the whole state (without pending events, nor the fields named in
+        ``omit``: a store that keeps a field elsewhere need not encode and write it twice)."""
+        skip = {"pending", *omit}
+        return {f.name: encode(getattr(self, f.name)) for f in fields(self) if f.name not in skip}
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> Case:

@@ -21,7 +21,9 @@ __all__ = ["CaseQuery", "CaseRepository"]
 
 # The statements every case change runs, built once: constructing a statement costs more than
 # running a cached one.
-_GET = select(cases.c.snapshot).where(cases.c.id == bindparam("case_id"))
+# The assessment is written once, to its own column, and left out of the snapshot that every
+# change of the case rewrites; reading a case puts the two back together (``_case``).
+_GET = select(cases.c.snapshot, cases.c.assessment).where(cases.c.id == bindparam("case_id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
 _ACTIVE_ON_LINE = select(cases.c.id).where(
     cases.c.order_line_id == bindparam("order_line_id"), cases.c.is_active
@@ -70,8 +72,8 @@ class CaseRepository:
 
     def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
         stmt = _GET_FOR_UPDATE if for_update else _GET
-        snapshot = self._conn.execute(stmt, {"case_id": case_id}).scalar_one_or_none()
-        return None if snapshot is None else Case.from_snapshot(snapshot)
+        row = self._conn.execute(stmt, {"case_id": case_id}).one_or_none()
+        return None if row is None else _case(*row)
 
     def save(self, case: Case) -> None:
         """Store the case's new state and events; fail if someone else changed it meanwhile."""
@@ -126,7 +128,7 @@ class CaseRepository:
 
     def search(self, query: CaseQuery, actor: Actor) -> list[Case]:
         key = cases.c.next_due_at if query.sort == "deadline" else cases.c.opened_at
-        stmt = select(cases.c.snapshot).where(*_scope(actor))
+        stmt = select(cases.c.snapshot, cases.c.assessment).where(*_scope(actor))
         if query.states:
             stmt = stmt.where(cases.c.state.in_(query.states))
         if query.types:
@@ -144,8 +146,8 @@ class CaseRepository:
             if query.after:
                 stmt = stmt.where(_after(key, query.after, ascending=False))
             stmt = stmt.order_by(key.desc(), cases.c.id.desc())
-        rows = self._conn.execute(stmt.limit(query.limit)).scalars()
-        return [Case.from_snapshot(s) for s in rows]
+        rows = self._conn.execute(stmt.limit(query.limit))
+        return [_case(*row) for row in rows]
 
     def count_by_state(self, actor: Actor) -> dict[str, int]:
         rows = self._conn.execute(
@@ -180,13 +182,23 @@ class CaseRepository:
             "updated_at": case.updated_at,
             "next_due_at": case.next_deadline(),
             "version": case.version,
-            "snapshot": case.to_snapshot(),
+            "snapshot": case.to_snapshot(omit=_KEPT_APART),
         }
 
     def _store_events(self, case: Case) -> None:
         events = case.take_events()
         self._conn.execute(_INSERT_EVENTS, [_event_row(e) for e in events])
         self._conn.execute(_INSERT_OUTBOX, [_outbox_row(case, e) for e in events])
+
+
+_KEPT_APART = ("assessment",)  # snapshot fields with a column of their own
+
+
+def _case(snapshot: dict[str, Any], assessment: dict[str, Any] | None) -> Case:
+    """A case from its snapshot and its assessment column (older snapshots carry it inline)."""
+    if assessment is not None:
+        snapshot = snapshot | {"assessment": assessment}
+    return Case.from_snapshot(snapshot)
 
 
 def _assessment_row(case: Case) -> dict[str, Any]:

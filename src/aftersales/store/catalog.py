@@ -32,11 +32,20 @@ __all__ = ["CatalogRepository"]
 
 # The statements of the hot paths, built once: constructing a statement costs more than running
 # a cached one.
-_PRODUCT = select(products).where(products.c.id == bindparam("product_id"))
-_CATEGORY = select(products.c.category).where(products.c.id == bindparam("product_id"))
-_BATCHES = (
-    select(batches).where(batches.c.product_id == bindparam("product_id")).order_by(batches.c.id)
+# A product with its batches in one round trip (one row per batch; a product without any
+# batch still gives its row, with the batch columns empty).
+_PRODUCT = (
+    select(
+        products,
+        batches.c.id.label("batch_id"),
+        batches.c.code.label("batch_code"),
+        batches.c.produced_on.label("batch_produced_on"),
+    )
+    .outerjoin(batches, batches.c.product_id == products.c.id)
+    .where(products.c.id == bindparam("product_id"))
+    .order_by(batches.c.id)
 )
+_CATEGORY = select(products.c.category).where(products.c.id == bindparam("product_id"))
 _ORDER = select(orders).where(orders.c.id == bindparam("order_id"))
 _ORDER_LINES = (
     select(order_lines)
@@ -92,10 +101,10 @@ class CatalogRepository:
     # ---- products and batches ------------------------------------------------------------
 
     def get_product(self, product_id: str) -> Product | None:
-        row = self._conn.execute(_PRODUCT, {"product_id": product_id}).first()
-        if row is None:
+        rows = self._conn.execute(_PRODUCT, {"product_id": product_id}).all()
+        if not rows:
             return None
-        batch_rows = self._conn.execute(_BATCHES, {"product_id": product_id})
+        row = rows[0]
         return Product(
             row.id,
             row.merchant_id,
@@ -104,7 +113,11 @@ class CatalogRepository:
             row.brand,
             row.model,
             row.attributes,
-            tuple(Batch(b.id, b.product_id, b.code, b.produced_on) for b in batch_rows),
+            tuple(
+                Batch(r.batch_id, row.id, r.batch_code, r.batch_produced_on)
+                for r in rows
+                if r.batch_id is not None
+            ),
         )
 
     def product_category(self, product_id: str) -> str | None:

@@ -13,6 +13,8 @@ actually has.
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,9 +101,10 @@ class TriageModel:
         """Sparse feature vector: indices and values (TF-IDF text part, l2-normalised)."""
         lookup = self.vocabulary.get
         grams = text_grams(hazards.without_negated(normalised)[:MODEL_CHARS])
-        known = np.fromiter((lookup(g, -1) for g in grams), dtype=np.int32, count=len(grams))
-        idx, counts = np.unique(known[known >= 0], return_counts=True)
-        idx = idx.astype(np.int32)
+        # A complaint has tens of distinct grams: a Counter beats numpy's sort-based unique here.
+        counted = Counter(i for g in grams if (i := lookup(g)) is not None)
+        idx = np.array(sorted(counted), dtype=np.int32)
+        counts = np.array([counted[i] for i in idx.tolist()], dtype=np.float32)
         # 1 + log(tf): the tenth repetition of a word is not ten times the evidence.
         values = ((1.0 + np.log(counts)) * self.idf[idx]).astype(np.float32)
         norm = float(np.sqrt(values @ values))
@@ -122,11 +125,21 @@ class TriageModel:
     def predict(self, normalised: str, category: str | None, hazards: HazardScan) -> Prediction:
         """Calibrated probabilities of every head for one normalised text."""
         scores = self.logits(*self.vectorise(normalised, category, hazards))
+        flat = scores.tolist()  # a handful of labels per head: plain floats beat numpy calls
         out: dict[str, dict[str, float]] = {}
         for name, head in self.heads.items():
-            probs = softmax(scores[self._slices[name]] / head.temperature)
-            out[name] = dict(zip(head.labels, (float(p) for p in probs), strict=True))
+            part = self._slices[name]
+            probs = _softmax([z / head.temperature for z in flat[part]])
+            out[name] = dict(zip(head.labels, probs, strict=True))
         return Prediction(out)
+
+
+def _softmax(z: list[float]) -> list[float]:
+    """Softmax of a few plain floats (one head of one text)."""
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    return [v / total for v in e]
 
 
 def softmax(z: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.float64]:
