@@ -513,6 +513,21 @@ def test_the_outbox_receives_one_row_per_case_event_in_order(
     assert all(r["published_at"] is None for r in rows)
 
 
+def test_the_opening_outbox_row_carries_the_routing_not_the_consumers_history(
+    ctx: Context, outbox_rows: OutboxRows
+) -> None:
+    case_id = open_case(ctx, C1, "l1", CaseType.RETURN_REFUND)
+    [opened] = outbox_rows(case_id)
+    stored_assessment = stored(ctx, case_id).assessment
+    assert stored_assessment is not None and "consumer" in stored_assessment["facts"]
+
+    summary = opened["payload"]["data"]["assessment"]
+
+    assert set(summary) == {"queue", "issue_type", "severity", "emergency", "policy_version"}
+    assert summary["queue"] == stored_assessment["queue"]
+    assert summary["policy_version"] == stored_assessment["decision"]["policy_version"]
+
+
 REFUSED: list[tuple[str, Callable[[Context, str], object], type[Exception]]] = [
     ("accept with nothing proposed", lambda ctx, i: uc.accept(ctx, C1, i), InvalidTransition),
     (

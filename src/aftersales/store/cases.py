@@ -203,7 +203,11 @@ def _case(snapshot: dict[str, Any], assessment: dict[str, Any] | None) -> Case:
 
 def _assessment_row(case: Case) -> dict[str, Any]:
     """The assessment's columns; written once, at opening, as the assessment never changes."""
-    assessment = case.assessment or {}
+    return _routing(case.assessment or {}) | {"assessment": case.assessment}
+
+
+def _routing(assessment: dict[str, Any]) -> dict[str, Any]:
+    """What the opening assessment decided, as the case's columns hold it."""
     decision = assessment.get("decision") or {}
     triage = assessment.get("triage") or {}
     facts = assessment.get("facts") or {}
@@ -215,7 +219,6 @@ def _assessment_row(case: Case) -> dict[str, Any]:
         "counts_against_merchant": decision.get("counts_against_merchant"),
         "emergency": decision.get("emergency"),
         "policy_version": decision.get("policy_version"),
-        "assessment": case.assessment,
     }
 
 
@@ -259,6 +262,23 @@ def _outbox_row(case: Case, e: CaseEvent) -> dict[str, Any]:
         "merchant_id": case.facts.merchant_id,
         "order_line_id": case.facts.order_line_id,
         "case_state": case.state.value,  # the state once this transaction commits
-        "data": e.data,
+        "data": _outside_view(e.data),
     }
     return {"topic": f"case.{e.kind}", "key": e.case_id, "payload": payload, "created_at": e.at}
+
+
+_OUTSIDE_SUMMARY = ("queue", "issue_type", "severity", "emergency", "policy_version")
+
+
+def _outside_view(data: dict[str, Any]) -> dict[str, Any]:
+    """Event data as outside systems get it: the opening assessment only as its routing summary.
+
+    The full assessment holds the policy's facts, among them the consumer's recent case
+    history, which a merchant's system must not receive; whoever needs the rest reads the case
+    through the API, which shows each party what it may see. It also keeps the opening's
+    outbox row short."""
+    assessment = data.get("assessment")
+    if not assessment:
+        return data
+    routing = _routing(assessment)
+    return data | {"assessment": {k: routing[k] for k in _OUTSIDE_SUMMARY}}
