@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -270,7 +270,7 @@ def _outbox_row(case: Case, e: CaseEvent) -> dict[str, Any]:
 _OUTSIDE_SUMMARY = ("queue", "issue_type", "severity", "emergency", "policy_version")
 
 
-def _outside_view(data: dict[str, Any]) -> dict[str, Any]:
+def _outside_view(data: Mapping[str, Any]) -> Mapping[str, Any]:
     """Event data as outside systems get it: the opening assessment only as its routing summary.
 
     The full assessment holds the policy's facts, among them the consumer's recent case
@@ -281,4 +281,4 @@ def _outside_view(data: dict[str, Any]) -> dict[str, Any]:
     if not assessment:
         return data
     routing = _routing(assessment)
-    return data | {"assessment": {k: routing[k] for k in _OUTSIDE_SUMMARY}}
+    return {**data, "assessment": {k: routing[k] for k in _OUTSIDE_SUMMARY}}
