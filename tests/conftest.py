@@ -88,7 +88,10 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def ctx(db_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Context]:
-    settings = Settings(env="test", data_dir=tmp_path, database_url=db_url)
+    # Automatic first replies stop the first-response clock (docs/decisions/0016); the case
+    # tests count events and clocks of their own, so they run without. The reply tests turn
+    # them on (``ctx.auto_reply = True``).
+    settings = Settings(env="test", data_dir=tmp_path, database_url=db_url, auto_reply=False)
     context = bootstrap(settings, clock=clock, migrate=False)
     yield context
     context.close()

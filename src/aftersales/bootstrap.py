@@ -11,6 +11,8 @@ from aftersales.config import Settings
 from aftersales.domain.clock import Clock, SystemClock
 from aftersales.policy import Pack, default_pack_dir, load_pack
 from aftersales.services.context import Context
+from aftersales.services.exposure_hub import ExposureHub
+from aftersales.services.llm_drafter import OpenAICompatibleDrafter
 from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
@@ -19,6 +21,8 @@ from aftersales.store.ledger_keys import LedgerKeys, generate_keys, load_keys
 from aftersales.store.migrate import upgrade
 from aftersales.store.uow import UnitOfWork
 from aftersales.triage import Triager, default_triager, load_model
+from aftersales.triage.knowledge_base import KnowledgeBase, default_knowledge, load_knowledge
+from aftersales.triage.replies import ReplyDrafter
 
 __all__ = ["bootstrap", "ledger_keys"]
 
@@ -53,6 +57,12 @@ def bootstrap(
         # or `aftersales ledger keygen` make one (docs/decisions/0007-evidence-log.md).
         ledger=ledger_keys(settings, create=settings.env != "production"),
         recall_terms=settings.recall_terms(),
+        cycle_terms=settings.cycle_terms(),
+        sign_in=settings.sign_in_terms(),
+        knowledge=_knowledge_loader(settings.knowledge_base),
+        drafter=_drafter(settings),
+        auto_reply=settings.auto_reply,
+        exposure=ExposureHub(settings.exposure_config()),
     )
 
 
@@ -76,6 +86,23 @@ def _load_pack_once(directory: Path) -> Pack:
 def _pack(directory: Path | None) -> Pack:
     """The configured pack, or the one shipped in policies/; an invalid one stops the start."""
     return _load_pack_once((directory or default_pack_dir()).resolve())
+
+
+def _knowledge_loader(path: Path | None) -> Callable[[], KnowledgeBase]:
+    """The knowledge base of first replies, read on first use, once per process."""
+    if path is None:
+        return default_knowledge
+    return functools.cache(lambda: load_knowledge(path))
+
+
+def _drafter(settings: Settings) -> ReplyDrafter | None:
+    """The LLM drafter of reply openings, when an endpoint is configured (off by default)."""
+    if not settings.llm_url:
+        return None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return OpenAICompatibleDrafter(
+        settings.llm_url, key, settings.llm_model, settings.llm_timeout_seconds
+    )
 
 
 def _triager_loader(model: Path | None) -> Callable[[], Triager]:

@@ -6,12 +6,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aftersales.domain.cases_types import CaseType
+from aftersales.domain.sign_in import SignInTerms
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
+from aftersales.exposure import ExposureConfig
 from aftersales.recall.terms import ClusterRule, RecallTerms
+from aftersales.scoring.parameters import DEFAULT_WEIGHTS, ScoringConfig, Weights
+from aftersales.scoring.terms import CycleTerms
+from aftersales.scoring.tiers import Tier
 
 __all__ = ["Settings"]
 
@@ -73,6 +78,49 @@ class Settings(BaseSettings):
     recall_cluster_days: float = Field(7, gt=0)
     safety_review_hours: float = Field(4, gt=0)
 
+    # Merchant scoring (docs/scoring.md): the monthly cycle's lookback and the weekly check's
+    # window in days, the engine that aggregates, the score's weights by metric (summing to 1;
+    # empty: the documented defaults), and how often `serve` looks for a closed month or week.
+    cycle_lookback_days: int = Field(90, ge=7, le=366)
+    cycle_weekly_days: int = Field(28, ge=7, le=90)
+    cycle_engine: Literal["duckdb", "pyspark"] = "duckdb"
+    cycle_weights: dict[str, float] = Field(default_factory=dict)
+    cycle_check_seconds: float = Field(900, gt=0)
+
+    # The console (docs/console.md): how long a sign-in lasts; how many failed sign-ins in a row
+    # pause a user's sign-in, and for how long; the Argon2id cost of a password hash (OWASP's
+    # minimum by default: 19 MiB, 2 passes; hashes made with less are upgraded at sign-in).
+    console_session_hours: float = Field(12, gt=0)
+    console_max_failures: int = Field(5, ge=1)
+    console_lockout_minutes: float = Field(15, gt=0)
+    password_time_cost: int = Field(2, ge=1)
+    password_memory_kib: int = Field(19456, ge=8)
+
+    # Early warning (docs/early-warning.md): `serve` judges the last complete week of every
+    # series this often (daily; a week already judged adds nothing). Counts are weighed by the
+    # units sold over this many weeks (0: counts alone).
+    warning_interval_seconds: float = Field(86400, gt=0)
+    warning_exposure_weeks: int = Field(4, ge=0, le=52)
+
+    # Automatic first replies (docs/triage.md): on by default; a knowledge base of one's own
+    # (YAML, the format of the shipped one) replaces the shipped one. An OpenAI-compatible
+    # endpoint (base URL, e.g. https://llm.example/v1) may draft friendlier openings; empty: off.
+    auto_reply: bool = True
+    knowledge_base: Path | None = None
+    llm_url: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_model: str = ""
+    llm_timeout_seconds: float = Field(3, gt=0, le=30)
+
+    # Traffic incentives (docs/exposure.md): every server process rebuilds its ranking plan
+    # this often and shares its pacing counts this often (holds are checked at each share);
+    # `serve` looks this often whether a new day (China Standard Time) needs its ladder run.
+    exposure_refresh_seconds: float = Field(60, gt=0)
+    exposure_sync_seconds: float = Field(5, gt=0)
+    ladder_check_seconds: float = Field(600, gt=0)
+    exposure_eligible_tiers: list[Tier] = Field(default_factory=lambda: [Tier.EXCELLENT, Tier.GOOD])
+    exposure_throttle: float = Field(0.5, gt=0, lt=1)
+
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'aftersales.db'}"
@@ -99,9 +147,34 @@ class Settings(BaseSettings):
             close_after_days=self.close_after_days,
         )
 
+    def exposure_config(self) -> ExposureConfig:
+        return ExposureConfig(
+            eligible_tiers=frozenset(self.exposure_eligible_tiers), throttle=self.exposure_throttle
+        )
+
+    def cycle_terms(self) -> CycleTerms:
+        """The cycle's terms; weights that are negative or do not sum to 1 stop the start."""
+        weights = Weights.of(self.cycle_weights) if self.cycle_weights else DEFAULT_WEIGHTS
+        return CycleTerms(
+            ScoringConfig(weights=weights),
+            self.cycle_lookback_days,
+            self.cycle_weekly_days,
+            self.cycle_engine,
+        )
+
     def recall_terms(self) -> RecallTerms:
         cluster = ClusterRule(self.recall_cluster_reports, timedelta(days=self.recall_cluster_days))
         return RecallTerms(cluster=cluster, safety_review_hours=self.safety_review_hours)
+
+    def sign_in_terms(self) -> SignInTerms:
+        return SignInTerms(
+            session=timedelta(hours=self.console_session_hours),
+            max_failures=self.console_max_failures,
+            lockout=timedelta(minutes=self.console_lockout_minutes),
+            time_cost=self.password_time_cost,
+            memory_kib=self.password_memory_kib,
+            always_secure=self.env == "production",
+        )
 
     def windows(self) -> AfterSalesWindows:
         return AfterSalesWindows(

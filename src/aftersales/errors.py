@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     REMEDY_NOT_OFFERED = "remedy_not_offered"
     PROGRAMME_NOT_ELIGIBLE = "programme_not_eligible"
     RANK_REQUEST_TOO_LARGE = "rank_request_too_large"
+    AGENT_UNAVAILABLE = "agent_unavailable"
 
 
 class AftersalesError(Exception):

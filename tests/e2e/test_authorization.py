@@ -25,7 +25,11 @@ from aftersales.services import catalog, ledger
 from aftersales.services import evidence as ev
 from aftersales.services.context import Context
 from aftersales.services.tokens import create_token, revoke_token
+from tests import dispatch_support as dispatch_targets
+from tests import exposure_support as exposure_targets
 from tests import recall_support as recall_targets
+from tests import scoring_support as scoring_targets
+from tests import warning_support as warning_targets
 from tests.support import (
     INTEGRATION,
     START,
@@ -333,6 +337,176 @@ ROUTES: dict[str, Route] = {
         owners=frozenset({"c1", "m1", "operator"}),
         target=recall_targets.confirmed_recall,
         json={"remedy": "refund"},
+    ),
+    # early-warning alerts: on m1's products (tests/warning_support.py); consumers are refused
+    "GET /api/v1/alerts": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=MERCHANTS | OPERATORS | {"auditor"},
+        target=warning_targets.alert_target,
+    ),
+    "GET /api/v1/alerts/{alert_id}": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=frozenset({"m1", "operator", "auditor"}),
+        target=warning_targets.alert_target,
+    ),
+    "POST /api/v1/alerts/{alert_id}/acknowledge": Route(
+        allowed=OPERATORS, owners=OPERATORS, target=warning_targets.alert_target
+    ),
+    "POST /api/v1/alerts/{alert_id}/link-recall": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=warning_targets.alert_with_recall,
+        json={"recall_id": "{recall_id}"},
+    ),
+    "POST /api/v1/alerts/{alert_id}/dismiss": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=warning_targets.alert_target,
+        json={"reason": "a promotion doubled the sales"},
+    ),
+    # dispatch (tests/dispatch_support.py): m1's agent; operators and the integration manage
+    "POST /api/v1/agents": Route(
+        allowed=OPERATORS | INTEGRATIONS,
+        owners=OPERATORS | INTEGRATIONS,
+        ok=201,
+        json={
+            "name": "A",
+            "merchant_id": "m1",
+            "queues": ["general"],
+            "languages": ["zh"],
+            "capacity": 3,
+        },
+    ),
+    "GET /api/v1/agents": Route(
+        allowed=OPERATORS | INTEGRATIONS | MERCHANTS | {"auditor"},
+        owners=OPERATORS | INTEGRATIONS | MERCHANTS | {"auditor"},
+        target=dispatch_targets.m1_agent,
+    ),
+    "GET /api/v1/agents/{agent_id}": Route(
+        allowed=OPERATORS | INTEGRATIONS | MERCHANTS | {"auditor"},
+        owners=frozenset({"operator", "integration", "auditor", "m1"}),
+        target=dispatch_targets.m1_agent,
+    ),
+    "PATCH /api/v1/agents/{agent_id}": Route(
+        allowed=OPERATORS | INTEGRATIONS | MERCHANTS,
+        owners=frozenset({"operator", "integration", "m1"}),
+        target=dispatch_targets.m1_agent,
+        json={"capacity": 4},
+    ),
+    "POST /api/v1/cases/{case_id}/assign": Route(
+        allowed=OPERATORS, owners=OPERATORS, target=awaiting_merchant, json={"queue": "general"}
+    ),
+    "POST /api/v1/triage": Route(
+        allowed=OPERATORS | INTEGRATIONS,
+        owners=OPERATORS | INTEGRATIONS,
+        json={"text": "屏幕坏了", "category": "digital/phone"},
+    ),
+    "GET /api/v1/faults": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=frozenset({"m1", "operator", "auditor"}),
+        target=awaiting_merchant,
+        query="?product_id=p1",
+    ),
+    # merchant scoring: m1's scorecard of October; appeals against a case's attribution
+    "GET /api/v1/merchants/{merchant_id}/scorecard": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=frozenset({"m1", "operator", "auditor"}),
+        target=scoring_targets.scored,
+    ),
+    "GET /api/v1/scorecards": Route(
+        allowed=LOG_READERS, owners=LOG_READERS, target=scoring_targets.scored
+    ),
+    "POST /api/v1/appeals": Route(
+        allowed=MERCHANTS,
+        owners=frozenset({"m1"}),
+        ok=201,
+        target=scoring_targets.appealable_case,
+        json={"case_id": "{case_id}", "reason": "the courier broke it"},
+    ),
+    "GET /api/v1/appeals": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=MERCHANTS | OPERATORS | {"auditor"},
+        target=scoring_targets.pending_appeal,
+    ),
+    "POST /api/v1/appeals/{appeal_id}/accept": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=scoring_targets.pending_appeal,
+        json={"reason": "the tracking shows it"},
+    ),
+    "POST /api/v1/appeals/{appeal_id}/reject": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=scoring_targets.pending_appeal,
+        json={"reason": "the photos show a defect"},
+    ),
+    # traffic incentives (tests/exposure_support.py): m1's content; m1 and m2 in tier good
+    "POST /api/v1/exposure/rank": Route(
+        allowed=INTEGRATIONS,
+        owners=INTEGRATIONS,
+        json={
+            "slot": "feed",
+            "user_id": "u1",
+            "k": 1,
+            "candidates": [{"item_id": "p1", "merchant_id": "m1", "score": 0.5}],
+        },
+    ),
+    "POST /api/v1/exposure/impressions": Route(
+        allowed=INTEGRATIONS,
+        owners=INTEGRATIONS,
+        json={"slot": "feed", "items": [{"item_id": "p1", "merchant_id": "m1"}]},
+    ),
+    "GET /api/v1/exposure/events": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"}, owners=MERCHANTS | OPERATORS | {"auditor"}
+    ),
+    "POST /api/v1/programme/enrolments": Route(
+        allowed=MERCHANTS,
+        owners=MERCHANTS,
+        ok=201,
+        target=exposure_targets.eligible_merchants,
+        json={"mode": "store"},
+    ),
+    "GET /api/v1/merchants/{merchant_id}/programme": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=frozenset({"m1", "operator", "auditor"}),
+        target=lambda ctx: {"merchant_id": "m1"},
+    ),
+    "PUT /api/v1/merchants/{merchant_id}/audience": Route(
+        allowed=INTEGRATIONS,
+        owners=INTEGRATIONS,
+        target=lambda ctx: {"merchant_id": "m1"},
+        json={"fans": 100, "active_fans": 10},
+    ),
+    "POST /api/v1/contents": Route(
+        allowed=MERCHANTS,
+        owners=frozenset({"m1"}),  # m2 may not link m1's phone: it is not found among its own
+        ok=201,
+        json={"kind": "post", "title": "unboxing", "product_ids": ["p1"]},
+    ),
+    "GET /api/v1/contents": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"} | INTEGRATIONS,
+        owners=MERCHANTS | OPERATORS | {"auditor"} | INTEGRATIONS,
+        target=exposure_targets.m1_content,
+    ),
+    "GET /api/v1/contents/{content_id}": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"} | INTEGRATIONS,
+        owners=frozenset({"m1", "operator", "auditor", "integration"}),
+        target=exposure_targets.m1_content,
+    ),
+    "POST /api/v1/contents/{content_id}/metrics": Route(
+        allowed=INTEGRATIONS,
+        owners=INTEGRATIONS,
+        target=exposure_targets.m1_content,
+        json={"impressions": 100, "clicks": 4, "dwell_seconds": 30},
+    ),
+    "POST /api/v1/contents/{content_id}/approve": Route(
+        allowed=OPERATORS, owners=OPERATORS, target=exposure_targets.nominated_content
+    ),
+    "POST /api/v1/contents/{content_id}/decline": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=exposure_targets.nominated_content,
+        json={"reason": "the same video as last week"},
     ),
 }
 

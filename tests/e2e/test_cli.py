@@ -44,7 +44,10 @@ class Cli:
 
     def context(self, clock: ManualClock | None = None) -> Context:
         """The platform on the same database, for setting up data and checking results."""
-        settings = Settings(env="test", data_dir=self.data_dir, database_url=self.url)
+        # Without automatic first replies: the sweep test counts the clocks' own outcomes.
+        settings = Settings(
+            env="test", data_dir=self.data_dir, database_url=self.url, auto_reply=False
+        )
         ctx = bootstrap(settings, clock=clock)
         self._contexts.append(ctx)
         return ctx

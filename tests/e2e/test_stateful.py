@@ -301,7 +301,10 @@ class CaseMachine(RuleBasedStateMachine):
         self.url = self.fresh_database()
         self.data_dir = Path(tempfile.mkdtemp(prefix="aftersales-stateful-"))
         self.clock = ManualClock(START)
-        settings_ = Settings(env="test", data_dir=self.data_dir, database_url=self.url)
+        # The model knows the clocks without automatic first replies (decision 0016).
+        settings_ = Settings(
+            env="test", data_dir=self.data_dir, database_url=self.url, auto_reply=False
+        )
         self.ctx: Context = bootstrap(settings_, clock=self.clock, migrate=False)
         self.market: Market = self.seeded or build_market(self.ctx)
         # Entered once: a TestClient used outside ``with`` starts an event loop per request.

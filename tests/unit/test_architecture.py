@@ -27,6 +27,7 @@ PURE_FORBIDDEN = (
 
 # For each layer, the imports it must never make.
 FORBIDDEN = {
+    "analytics": PURE_FORBIDDEN,  # Ibis expressions: no database driver, no outer layer
     "domain": PURE_FORBIDDEN,
     "exposure": PURE_FORBIDDEN,
     "ledger": PURE_FORBIDDEN,
@@ -35,8 +36,12 @@ FORBIDDEN = {
     "policy": PURE_FORBIDDEN,
     "recall": PURE_FORBIDDEN,
     "scoring": PURE_FORBIDDEN,
+    "simulation": PURE_FORBIDDEN,
     "store": ("fastapi", "starlette", "aftersales.services", "aftersales.api", "aftersales.cli"),
     "services": ("fastapi", "starlette", "typer", "aftersales.api", "aftersales.cli"),
+    # The console is an entry point beside the API: it reads through the use cases, never the
+    # database itself, and the use cases know nothing of it.
+    "console": ("sqlalchemy", "typer", "aftersales.cli", "aftersales.store.tables"),
 }
 
 

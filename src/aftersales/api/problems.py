@@ -48,6 +48,8 @@ STATUS: dict[ErrorCode, int] = {
     # The tier in force refuses the enrolment for now; the request itself is well formed.
     ErrorCode.PROGRAMME_NOT_ELIGIBLE: 409,
     ErrorCode.RANK_REQUEST_TOO_LARGE: 413,
+    # The agent named is offline or full right now; the request itself is well formed.
+    ErrorCode.AGENT_UNAVAILABLE: 409,
 }
 
 MEDIA_TYPE = "application/problem+json"

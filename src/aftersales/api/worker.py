@@ -13,11 +13,15 @@ from fastapi import FastAPI
 from aftersales.api.app import create_app
 from aftersales.bootstrap import bootstrap
 from aftersales.config import Settings
+from aftersales.services.exposure_jobs import serving_scheduler
 
 __all__ = ["worker_app"]
 
 
 def worker_app() -> FastAPI:
-    ctx = bootstrap(Settings(), migrate=False)
+    settings = Settings()
+    ctx = bootstrap(settings, migrate=False)
     ctx.triager()  # loaded before the first request, not during it
-    return create_app(ctx)
+    ctx.knowledge()
+    # Each worker ranks with its own plan: it refreshes it and shares its counts itself.
+    return create_app(ctx, serving_scheduler(ctx, settings))

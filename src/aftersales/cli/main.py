@@ -7,11 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
+from aftersales.cli.agent import agent_app
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for, shown
+from aftersales.cli.cycle import app as cycle_app
+from aftersales.cli.demo import demo
+from aftersales.cli.exposure import exposure_app, ladder_app, programme_app
+from aftersales.cli.faults import faults_app
 from aftersales.cli.ledger import app as ledger_app
 from aftersales.cli.policy import policy_app
 from aftersales.cli.recall import app as recall_app
+from aftersales.cli.simulate import simulate
 from aftersales.cli.triage import triage_app
+from aftersales.cli.user import app as user_app
 from aftersales.cli.warning import staff_app, warn_app
 from aftersales.domain.actors import Actor, Role
 
@@ -25,11 +32,20 @@ app.add_typer(db_app, name="db")
 app.add_typer(token_app, name="token")
 app.add_typer(sla_app, name="sla")
 app.add_typer(triage_app, name="triage")
+app.add_typer(agent_app, name="agent")
+app.add_typer(faults_app, name="faults")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(recall_app, name="recall")
 app.add_typer(policy_app, name="policy")
 app.add_typer(warn_app, name="warn")
 app.add_typer(staff_app, name="staff")
+app.add_typer(ladder_app, name="ladder")
+app.add_typer(exposure_app, name="exposure")
+app.add_typer(programme_app, name="programme")
+app.add_typer(user_app, name="user")
+app.add_typer(cycle_app, name="cycle")
+app.command("simulate")(simulate)
+app.command("demo")(demo)
 
 
 @app.command()
@@ -51,7 +67,8 @@ def serve(
     from aftersales.api.app import create_app
     from aftersales.bootstrap import bootstrap, ledger_keys
     from aftersales.scheduler import Scheduler
-    from aftersales.services import ledger
+    from aftersales.services import cycles, ledger
+    from aftersales.services.exposure_jobs import add_recording_jobs, serving_jobs
     from aftersales.services.idempotency import purge_expired
     from aftersales.services.sla import sweep as sla_sweep
 
@@ -59,10 +76,14 @@ def serve(
     ledger_keys(settings, create=True)  # made here if missing, before any worker needs it
     ctx = bootstrap(settings)
     ctx.triager()  # a broken triage model stops the start, not the first consumer's request
+    ctx.knowledge()  # so does a broken knowledge base of first replies
     jobs: list[Callable[[], object]] = [lambda: sla_sweep(ctx), lambda: purge_expired(ctx)]
     scheduler = Scheduler(settings.sweep_interval_seconds, jobs) if sweep else None
     if scheduler:
         scheduler.every(settings.ledger_checkpoint_seconds, lambda: ledger.checkpoint(ctx))
+        scheduler.every(settings.warning_interval_seconds, _warning_job(ctx, settings))
+        add_recording_jobs(scheduler, ctx, settings)  # exposure refresh, daily ladder
+        scheduler.every(settings.cycle_check_seconds, lambda: cycles.run_due(ctx))  # scoring
     out.print(
         f"aftersales on http://{host}:{port}  (API docs at /docs, database {shown(settings)})"
     )
@@ -70,7 +91,8 @@ def serve(
     # even format them (bench/api.py runs its bare baseline with the same settings).
     quiet: dict[str, Any] = {"log_level": "warning", "access_log": False}
     if workers == 1:
-        uvicorn.run(create_app(ctx, scheduler), host=host, port=port, **quiet)
+        with serving_jobs(ctx, settings):  # this process's ranking plan and pacing counts
+            uvicorn.run(create_app(ctx, scheduler), host=host, port=port, **quiet)
         return
     # Each worker is a fresh process that builds its app from the environment; the periodic
     # jobs run here, once, not in every worker.
@@ -89,6 +111,15 @@ def serve(
     finally:
         if scheduler:
             scheduler.stop()
+
+
+def _warning_job(ctx: Any, settings: Any) -> Callable[[], object]:
+    """Early warning on the schedule: the last complete week, judged once (docs/early-warning)."""
+    from aftersales.cli.warning_ops import terms_from
+    from aftersales.services.warning_run import run_warning
+
+    terms = terms_from(settings)
+    return lambda: run_warning(ctx, terms=terms)
 
 
 @db_app.command("upgrade")

@@ -11,7 +11,7 @@ from typing import Annotated, Any, BinaryIO
 
 import typer
 
-from aftersales.cli.common import err, errors_on_one_line, out
+from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
 from aftersales.errors import ValidationFailed
 
 triage_app = typer.Typer(
@@ -101,19 +101,34 @@ def train_command(
     output: Annotated[
         Path, typer.Option("--out", help="Where to write the model artefact.")
     ] = Path("triage-model.json"),
+    from_db: Annotated[
+        bool,
+        typer.Option(
+            "--from-db", help="Also learn from the database's resolved cases (their final labels)."
+        ),
+    ] = False,
+    db: DbOption = None,
 ) -> None:
-    """Train a model on the corpus's training split and write the artefact."""
+    """Train a model on the corpus's training split (and resolved cases) and write it."""
     from aftersales.triage.artefact import default_model_bytes, save_model
     from aftersales.triage.training import train_corpus
 
-    model = train_corpus(corpus)
+    cases = _resolved_examples(db) if from_db else []
+    model = train_corpus(corpus, also=cases)
     save_model(model, output)
     data = output.read_bytes()
     same = data == default_model_bytes()
     info = model.info.training
+    if from_db:
+        out.print(
+            f"{len(cases)} resolved case(s) with a settled label, "
+            f"{info.get('case_examples', 0)} of them new to the corpus",
+            highlight=False,
+        )
     out.print(
         f"trained on {info['examples']} examples ({info['held_out']} held out), "
-        f"{model.size} features; corpus sha256 {model.info.corpus_sha256}",
+        f"{model.size} features; corpus sha256 {model.info.corpus_sha256}; "
+        f"model {model.info.model_version}",
         highlight=False,
     )
     verdict = "identical to" if same else "different from"
@@ -158,6 +173,17 @@ def eval_command(
     out.print(format_evaluation(evaluate(triager, held_out)), markup=False, highlight=False)
     if reviews is not None:
         out.print(_review_report(triager, reviews, show), markup=False, highlight=False)
+
+
+def _resolved_examples(db: str | None) -> list[Any]:
+    from aftersales.bootstrap import bootstrap
+    from aftersales.services.triage_training import resolved_examples
+
+    ctx = bootstrap(settings_for(db))
+    try:
+        return list(resolved_examples(ctx))
+    finally:
+        ctx.close()
 
 
 def _review_report(triager: Any, directory: Path, show: int) -> str:

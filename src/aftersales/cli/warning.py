@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from aftersales.cli.common import err, errors_on_one_line, out
+from aftersales.cli import warning_ops
+from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
 from aftersales.errors import ValidationFailed
 from aftersales.warning import (
     K_BANDS,
@@ -44,6 +45,7 @@ warn_app = typer.Typer(
     help="Early warning of regional and seasonal problems.", no_args_is_help=True
 )
 staff_app = typer.Typer(help="Staff planning ahead of load.", no_args_is_help=True)
+warning_ops.register(warn_app)  # run, and what operators do with the stored alerts
 
 METHODS = ("farrington", "ears-c1", "ears-c2", "ears-c3", "cusum")
 
@@ -171,8 +173,12 @@ def staff_plan(
     ] = None,
     hours: Annotated[str, typer.Option(help="Opening hours, e.g. 9-21.")] = "9-21",
     quantile: Annotated[float, typer.Option(help="Staff for this quantile of the load.")] = 0.8,
+    db: DbOption = None,
 ) -> None:
-    """Forecast the load of a region (and queue) and print the agents needed per day."""
+    """Forecast the load of a region (and queue) and print the agents needed per day.
+
+    The history is the cases opened in the region (and queue), from the database, unless
+    --csv or --cases-per-day gives it."""
     model = QueueModel(
         aht_seconds=aht,
         answer_within_seconds=within,
@@ -182,17 +188,49 @@ def staff_plan(
         open_hours=_hours(hours),
     )
     _check(model)
-    first = date.fromisoformat(start) if start else None
-    if csv_path is not None and cases_per_day is None:
-        source = csv_source(csv_path)
-        plan = plan_staff(source, region, days, model, queue=queue, start=first, quantile=quantile)
-    elif cases_per_day is not None and csv_path is None:
+    first = _start(start)
+    if csv_path is not None and cases_per_day is not None:
+        raise ValidationFailed("give --csv or --cases-per-day, not both")
+    if cases_per_day is not None:
         today = datetime.now(UTC).date()
         forecast = DailyForecast.flat(first or today, days, cases_per_day, quantile)
         plan = staff_forecast(forecast, model, region=region, queue=queue)
+    elif csv_path is not None:
+        source = csv_source(csv_path)
+        plan = plan_staff(source, region, days, model, queue=queue, start=first, quantile=quantile)
     else:
-        raise ValidationFailed("give either --csv or --cases-per-day")
+        plan = _plan_from_database(db, region, days, model, queue, first, quantile)
     _show(_plan_table(plan))
+
+
+def _start(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise ValidationFailed(f"--start {text!r} is not a day such as 2026-11-02") from None
+
+
+def _plan_from_database(
+    db: str | None,
+    region: str,
+    days: int,
+    model: QueueModel,
+    queue: str | None,
+    start: date | None,
+    quantile: float,
+) -> StaffPlan:
+    """The plan from the cases opened in the region (and queue), read from the database."""
+    from aftersales.bootstrap import bootstrap
+    from aftersales.domain.catalog import check_region
+    from aftersales.services.staff_load import database_source
+
+    check_region(region)
+    ctx = bootstrap(settings_for(db))
+    try:
+        source = database_source(ctx, start)
+        return plan_staff(source, region, days, model, queue=queue, start=start, quantile=quantile)
+    finally:
+        ctx.close()
 
 
 def csv_source(path: Path) -> LoadSource:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["POLICY", "SYSTEM", "Actor", "Role"]
+__all__ = ["AUTO_REPLY", "POLICY", "SYSTEM", "Actor", "Role"]
 
 
 class Role(StrEnum):
@@ -35,3 +35,4 @@ class Actor:
 
 SYSTEM = Actor(Role.SYSTEM, "sla")  # the SLA clocks: acts only once a deadline has passed
 POLICY = Actor(Role.SYSTEM, "policy")  # the policy decision, acting at a case's opening
+AUTO_REPLY = Actor(Role.SYSTEM, "auto_reply")  # the platform's automatic first reply

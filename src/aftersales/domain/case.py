@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from aftersales.domain.actors import POLICY, SYSTEM, Actor, Role
+from aftersales.domain.actors import AUTO_REPLY, POLICY, SYSTEM, Actor, Role
 from aftersales.domain.case_history import CaseRecord
 from aftersales.domain.case_values import (
     Arbitration,
@@ -101,6 +101,21 @@ class Case(CaseRecord):
         self._require_party(by, operator=True)
         self._require_not_in(S.CLOSED, S.CANCELLED, action="post a message")
         self._emit("message_posted", by, at, body=body, first_response=self._is_first_response(by))
+
+    def post_auto_reply(
+        self, body: str, *, concrete_step: bool, entry: str, language: str, at: datetime
+    ) -> None:
+        """The platform's automatic first reply to a new case.
+
+        It is the merchant's first response only when it gives the consumer a concrete next step
+        while that response is still awaited: an acknowledgement alone stops no clock
+        (docs/decisions/0016-dispatch-and-first-replies.md)."""
+        self._require_not_in(S.CLOSED, S.CANCELLED, action="post a reply")
+        counts = concrete_step and self.state is S.AWAITING_MERCHANT and self.responded_at is None
+        reply = {"entry": entry, "language": language, "concrete_step": concrete_step}
+        self._emit(
+            "message_posted", AUTO_REPLY, at, body=body, first_response=counts, auto_reply=reply
+        )
 
     def add_evidence(self, by: Actor, evidence_id: str, sha256: str, at: datetime) -> None:
         """Attach an evidence file already stored under its SHA-256."""
@@ -270,8 +285,10 @@ class Case(CaseRecord):
 
     def _timeouts(self) -> list[tuple[datetime | None, Callable[[datetime], None]]]:
         if self.state is S.AWAITING_MERCHANT:
-            first = None if self.responded_at else self.first_response_due
-            return [(first, self._first_response_missed), (self.resolution_due, self._overdue)]
+            return [
+                (self._merchant_silence_due(), self._first_response_missed),
+                (self.resolution_due, self._overdue),
+            ]
         if self.state is S.AWAITING_CONSUMER and self.proposal:
             return [(self.proposal.reply_due, self._proposal_stands)]
         if self.state is S.IN_SERVICE:
@@ -279,6 +296,18 @@ class Case(CaseRecord):
         if self.state is S.RESOLVED:
             return [(self.close_due, self._close)]
         return []
+
+    def _merchant_silence_due(self) -> datetime | None:
+        """When a merchant who has not answered loses the case by default.
+
+        The first-response deadline, unless the platform's automatic reply already answered the
+        consumer with a concrete step: that reply buys the merchant time until the proposal
+        deadline, not for ever (docs/decisions/0016-dispatch-and-first-replies.md)."""
+        if self.responded_at is None:
+            return self.first_response_due
+        if self.merchant_acted_at is None:
+            return self.proposal_due
+        return None
 
     def _first_response_missed(self, due: datetime) -> None:
         assert self.facts is not None and self.type is not None
@@ -408,6 +437,7 @@ _TIMES = [
     "first_response_due",
     "proposal_due",
     "responded_at",
+    "merchant_acted_at",
     "resolution_due",
     "paused_at",
     "escalated_at",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aftersales.domain.actors import Actor
+from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case_values import (
     Arbitration,
     CaseEvent,
@@ -50,6 +50,7 @@ class CaseRecord:
     updated_at: datetime | None = None
     first_response_due: datetime | None = None
     responded_at: datetime | None = None
+    merchant_acted_at: datetime | None = None  # the merchant's own first message or proposal
     first_response_breached: bool = False
     proposal_due: datetime | None = None  # measured for scoring; a miss changes nothing itself
     resolution_due: datetime | None = None
@@ -188,6 +189,8 @@ class CaseRecord:
     def _mark_response(self, e: CaseEvent) -> None:
         if e.data.get("first_response"):
             self.responded_at = e.at
+        if self.merchant_acted_at is None and e.actor.role is Role.MERCHANT_AGENT:
+            self.merchant_acted_at = e.at
 
     def _settle(self, remedy: ResolutionType, amount: int, by: str, at: datetime) -> None:
         self.resolution = Resolution(remedy, amount, by, at)

@@ -280,6 +280,19 @@ class Pacer:
                 if i is not None:
                     self.delivered[i], self.merit[i], self.reach[i] = delivered, merit, reach
 
+    def add_counts(self, deltas: Mapping[str, tuple[int, int, int]]) -> None:
+        """Add (delivered, merit, reach) to targets by key: what other processes counted.
+
+        Adding rather than setting keeps what this process counts meanwhile, so a sync with
+        the shared totals never loses an impression counted while it ran."""
+        with self._lock:
+            for key, (delivered, merit, reach) in deltas.items():
+                i = self._index.get(key)
+                if i is not None:
+                    self.delivered[i] += delivered
+                    self.merit[i] += merit
+                    self.reach[i] += reach
+
 
 def _event(s: TargetStatus, now: datetime) -> ExposureEvent:
     t = s.target

@@ -16,7 +16,7 @@ from aftersales.scoring.explain import join
 from aftersales.scoring.texts import TIER_NAMES, Text
 from aftersales.scoring.tiers import RANK, Tier
 
-__all__ = ["SLOT_NAMES", "STAGE_NAMES", "Text"]
+__all__ = ["REASONS", "SLOT_NAMES", "STAGE_NAMES", "Text"]
 
 SLOT_NAMES: dict[Slot, Text] = {
     Slot.SEARCH: Text("search", "搜索"),
@@ -290,3 +290,28 @@ def target_infeasible(goal: int, projected: float, delivered: int) -> Text:
         f"承诺曝光 {goal:,} 次无法完成：在允许的最大加权下，相关商品本期约可获得"
         f" {projected:,.0f} 次曝光（已完成 {delivered:,} 次）。",
     )
+
+
+# ---- ranking ---------------------------------------------------------------------------------
+
+# Why an item of a ranked list is where it is, as the integrator may show it to a merchant.
+REASONS: dict[str, Text] = {
+    "programme_boost": Text(
+        "Shown thanks to the quality-merchant programme: the merchant's boost brought it into"
+        " the list, below every item shown on its merits.",
+        "优质商家计划加权：商家的计划加权使其进入列表，排在所有自然入选商品之后。",
+    ),
+    "ladder_boost": Text(
+        "Shown thanks to its content's quota on the content ladder.",
+        "内容流量阶梯：其内容的保底曝光配额使其进入列表。",
+    ),
+    "throttled": Text(
+        "The merchant's tier is restricted: its exposure is throttled and this item is shown"
+        " within its cap.",
+        "商家等级为受限：曝光限流，本商品在限额内展示。",
+    ),
+    "boost_withheld": Text(
+        "The merchant's tier is watch: no boost of any kind applies.",
+        "商家等级为观察：不享受任何加权。",
+    ),
+}

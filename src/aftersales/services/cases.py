@@ -20,6 +20,7 @@ from aftersales.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from aftersales.services import dispatch
 from aftersales.services.assessment import (
     HISTORY_WINDOW,
     REPORTED_ATTRIBUTES,
@@ -28,6 +29,7 @@ from aftersales.services.assessment import (
 )
 from aftersales.services.context import Context
 from aftersales.services.emergency import on_case_opened
+from aftersales.services.first_reply import post_first_reply
 from aftersales.services.ledger_records import log_arbitration, log_service
 from aftersales.store.cases import CaseQuery
 from aftersales.store.uow import UnitOfWork
@@ -97,35 +99,39 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
         assert product is not None  # order lines reference products by foreign key
         history = uow.cases.consumer_history(order.consumer_id, now - HISTORY_WINDOW)
         pack = ctx.policy.current(uow)
-    assessment = assess(
-        pack,
-        ctx.triager(),
-        case_type=cmd.type,
-        description=cmd.description,
-        reported=cmd.reported,
-        order=order,
-        line=line,
-        product=product,
-        history=history,
-        now=now,
-    )
-    case = Case.open(
-        ctx.ids("cs"),
-        facts=_facts(order, line, product.category),
-        type=cmd.type,
-        description=cmd.description,
-        sla=assessment.sla(ctx.sla),
-        by=actor,
-        at=now,
-        assessment=assessment.to_json(),
-    )
-    _set_in_motion(case, assessment, now)
+        assessment = assess(
+            pack,
+            ctx.triager(),
+            case_type=cmd.type,
+            description=cmd.description,
+            reported=cmd.reported,
+            order=order,
+            line=line,
+            product=product,
+            history=history,
+            now=now,
+        )
+        case = Case.open(
+            ctx.ids("cs"),
+            facts=_facts(order, line, product.category),
+            type=cmd.type,
+            description=cmd.description,
+            sla=assessment.sla(ctx.sla),
+            by=actor,
+            at=now,
+            assessment=assessment.to_json(),
+        )
+        _set_in_motion(case, assessment, now)
+        # The agents who could take it are read here, so the write adds only the claim.
+        opening = dispatch.prepare(uow, case, now)
+    post_first_reply(ctx, case, assessment, product)  # rides in the case's own event rows
     with ctx.uow() as uow:
         uow.cases.add(case)
         # The emergency plan commits with the case or neither does (services/emergency.py).
         on_case_opened(
             ctx, uow, case, safety=assessment.safety, emergency=assessment.decision.emergency
         )
+        dispatch.place(uow, opening, now)
         uow.commit()
     return case
 
@@ -237,6 +243,7 @@ def _change(
         action(case, now)
         if log is not None:
             log(ctx, uow, case)
+        dispatch.follow(uow, case, now)  # frees its agent, or hands it to the platform
         uow.cases.save(case)
         uow.commit()
     return case

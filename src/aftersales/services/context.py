@@ -7,14 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aftersales.domain.clock import Clock
+from aftersales.domain.sign_in import SignInTerms
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
 from aftersales.recall.terms import RecallTerms
+from aftersales.scoring.terms import CycleTerms
+from aftersales.services.exposure_hub import ExposureHub
 from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.ledger_keys import LedgerKeys
 from aftersales.store.uow import UnitOfWork
 from aftersales.triage import Triager
+from aftersales.triage.knowledge_base import KnowledgeBase, default_knowledge
+from aftersales.triage.replies import ReplyDrafter
 
 __all__ = ["Context", "new_id"]
 
@@ -40,3 +45,12 @@ class Context:
     tokens: TokenCache = field(default_factory=TokenCache)  # recently authenticated tokens
     ledger: LedgerKeys | None = None  # the evidence log's signer and salt, if configured
     recall_terms: RecallTerms = field(default_factory=RecallTerms)  # the emergency plan
+    cycle_terms: CycleTerms = field(default_factory=CycleTerms)  # merchant scoring's cycles
+    # Automatic first replies (docs/triage.md): the knowledge base, loaded on first use; an
+    # optional drafter of friendlier openings (an LLM); off switches the replies altogether.
+    knowledge: Callable[[], KnowledgeBase] = field(default=default_knowledge)
+    drafter: ReplyDrafter | None = None
+    auto_reply: bool = True
+    sign_in: SignInTerms = field(default_factory=SignInTerms)  # console sessions, lock-out
+    # This process's exposure service: its serving plan and its share of the pacing counts.
+    exposure: ExposureHub = field(default_factory=ExposureHub)

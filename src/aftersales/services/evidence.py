@@ -12,7 +12,7 @@ from aftersales.services.cases import load_visible
 from aftersales.services.context import Context
 from aftersales.store.evidence import EvidenceRecord
 
-__all__ = ["add_evidence", "list_evidence", "read_evidence", "too_large"]
+__all__ = ["add_evidence", "check_file", "list_evidence", "read_evidence", "too_large"]
 
 
 def too_large(limit: int) -> AftersalesError:
@@ -23,10 +23,8 @@ def too_large(limit: int) -> AftersalesError:
     )
 
 
-def add_evidence(
-    ctx: Context, actor: Actor, case_id: str, filename: str, data: bytes
-) -> EvidenceRecord:
-    """Attach a file to a case; its type is judged by its content, not by its name."""
+def check_file(ctx: Context, data: bytes) -> str:
+    """The file's media type, if it is within the size limit and of an accepted type."""
     if len(data) > ctx.evidence_max_bytes:
         raise too_large(ctx.evidence_max_bytes)
     content_type = sniff_type(data)
@@ -35,6 +33,14 @@ def add_evidence(
             "evidence must be one of: " + ", ".join(ALLOWED_TYPES),
             code=ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED,
         )
+    return content_type
+
+
+def add_evidence(
+    ctx: Context, actor: Actor, case_id: str, filename: str, data: bytes
+) -> EvidenceRecord:
+    """Attach a file to a case; its type is judged by its content, not by its name."""
+    content_type = check_file(ctx, data)
     now = ctx.clock.now()
     digest = hashlib.sha256(data).hexdigest()
     record = EvidenceRecord(

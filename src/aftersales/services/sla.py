@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from aftersales.errors import Conflict
+from aftersales.services import dispatch
 from aftersales.services.context import Context
 
 __all__ = ["SweepReport", "sweep"]
@@ -41,6 +42,7 @@ def _sweep_one(ctx: Context, case_id: str, report: SweepReport) -> None:
             if case is None:
                 return
             events = case.tick(now)
+            dispatch.follow(uow, case, now)  # a case that ended frees its agent
             uow.cases.save(case)
             uow.commit()
     except Conflict:

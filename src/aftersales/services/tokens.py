@@ -9,14 +9,14 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AuthenticationFailed, NotFound, ValidationFailed
 from aftersales.services.context import Context
 
-__all__ = ["authenticate", "cached_actor", "create_token", "revoke_token"]
+__all__ = ["authenticate", "cached_actor", "check_subject", "create_token", "revoke_token"]
 
 _PREFIX = "ast_"
 
 
 def create_token(ctx: Context, actor: Actor, label: str = "") -> tuple[str, str]:
     """Issue a token for a role and subject; returns (token id, the secret token, shown once)."""
-    _check_subject(ctx, actor)
+    check_subject(ctx, actor)
     secret = _PREFIX + secrets.token_urlsafe(32)
     token_id = ctx.ids("tok")
     with ctx.uow() as uow:
@@ -60,7 +60,8 @@ def revoke_token(ctx: Context, token_id: str) -> None:
     ctx.tokens.clear()  # the revoked token's hash is not at hand: forget them all
 
 
-def _check_subject(ctx: Context, actor: Actor) -> None:
+def check_subject(ctx: Context, actor: Actor) -> None:
+    """Refuse a subject the role does not take, or one that names no known consumer or merchant."""
     if actor.role is Role.SYSTEM:
         raise ValidationFailed("tokens cannot be issued for the system role")
     if not actor.role.needs_subject:

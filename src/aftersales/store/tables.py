@@ -10,7 +10,9 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -396,4 +399,362 @@ policy_activations = Table(
     Column("digest", String(64), nullable=False),
     Column("activated_at", UtcDateTime, nullable=False),
     Column("activated_by", String(80), nullable=False),
+)
+
+
+# ---- early warning (docs/early-warning.md) -----------------------------------------------------
+# One row per alarm of a detector on a series for a period. The unique key makes a run that
+# finds the same alarm again (the same as-of twice, the schedule and the CLI at once) add nothing.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("series", String(200), nullable=False),  # e.g. "product:p1|CN-BJ|week"
+    Column("product_id", String(64)),  # none: the whole category
+    Column("merchant_id", String(64), index=True),  # the product's; none for a category
+    Column("category", String(64), nullable=False),
+    Column("region", String(8), nullable=False),
+    Column("granularity", String(8), nullable=False),
+    Column("period_start", Date, nullable=False, index=True),
+    Column("period_end", Date, nullable=False),  # the period's last day, included
+    Column("method", String(32), nullable=False),
+    Column("observed", Float, nullable=False),
+    Column("expected", Float, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("p_value", Float),
+    Column("exposure", Float),  # units in service that period; none: judged on counts alone
+    Column("run_weeks", Integer, nullable=False),
+    Column("window_start", Date, nullable=False),  # the history the detector read
+    Column("window_end", Date, nullable=False),
+    Column("excerpt", Json, nullable=False),  # the last weeks: [[week, count or null], …]
+    Column("explanation_en", Text, nullable=False),
+    Column("explanation_zh", Text, nullable=False),
+    Column("rollup_group", String(80), nullable=False),  # "category|region": related alerts
+    Column("status", String(20), nullable=False, index=True),
+    Column("recall_id", ForeignKey("recalls.id")),
+    Column("dismissal_reason", Text),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("series", "period_start", "method", name="uq_alerts_series_period_method"),
+)
+
+# Every status an alert took, who gave it and when; seq 1 is the alarm itself.
+alert_events = Table(
+    "alert_events",
+    metadata,
+    Column("alert_id", ForeignKey("alerts.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_id", String(64)),
+    Column("recall_id", String(40)),
+    Column("reason", Text),
+)
+
+
+# ---- dispatch (docs/triage.md, "Dispatch") ------------------------------------------------------
+# Service staff of the platform (no merchant) or of one merchant. ``open_cases`` is the number of
+# active assignments the agent holds; it moves in the same transaction as each assignment.
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("merchant_id", ForeignKey("merchants.id"), index=True),  # none: a platform agent
+    Column("name", String(100), nullable=False),
+    Column("queues", Json, nullable=False),
+    Column("languages", Json, nullable=False),
+    Column("categories", Json, nullable=False),  # empty: every category
+    Column("capacity", Integer, nullable=False),
+    Column("online", Boolean, nullable=False),
+    Column("open_cases", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per case: the queue and pool dispatch filed it under and the agent holding it (none:
+# waiting in the backlog). ``active`` turns false when the case leaves the pool's hands.
+case_assignments = Table(
+    "case_assignments",
+    metadata,
+    Column("case_id", ForeignKey("cases.id"), primary_key=True),
+    Column("merchant_id", String(64), nullable=False),
+    Column("platform", Boolean, nullable=False),
+    Column("queue", String(40), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("safety", Boolean, nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("agent_id", ForeignKey("agents.id"), index=True),
+    Column("active", Boolean, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("assigned_at", UtcDateTime),
+    Column("assigned_by", String(80)),
+    Column("issue_type", String(32)),  # an operator's correction of triage's issue type
+    # The backlog: waiting cases of one pool, oldest first.
+    Index(
+        "ix_case_assignments_backlog",
+        "platform",
+        "merchant_id",
+        "queued_at",
+        sqlite_where=text("active AND agent_id IS NULL"),
+        postgresql_where=text("active AND agent_id IS NULL"),
+    ),
+)
+
+
+# ---- console users and their sessions (docs/console.md) ----------------------------------------
+# People who sign in to the console: a name, an Argon2id password hash, and the API role and
+# subject they act as. Repeated failures pause sign-in for a while (``locked_until``).
+console_users = Table(
+    "console_users",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),  # the sign-in name, lower case
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("subject", String(64)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("failed_attempts", Integer, nullable=False),
+    Column("locked_until", UtcDateTime),
+)
+
+# A signed-in browser: only the SHA-256 of its cookie is kept, so a copy of the table signs no
+# one in. The CSRF token is the session's own; signing out or expiry ends both.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("console_users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+)
+
+
+# ---- traffic incentives and the exposure service (docs/exposure.md) ----------------------------
+# A merchant's choice for one assessment cycle; a new one ends the one before (``ended_at``), as
+# does the loss of the tier that admitted it. At most one is in force per merchant and cycle.
+programme_enrolments = Table(
+    "programme_enrolments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("merchant_id", ForeignKey("merchants.id"), nullable=False),
+    Column("cycle_id", String(16), nullable=False, index=True),  # "2026-12"
+    Column("cycle_start", UtcDateTime, nullable=False),
+    Column("cycle_end", UtcDateTime, nullable=False),
+    Column("mode", String(8), nullable=False),  # pool | store
+    Column("product_ids", Json, nullable=False),  # the pool; empty for the whole store
+    Column("tier", String(20), nullable=False),  # the tier in force when it enrolled
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    Column("end_reason_en", Text),
+    Column("end_reason_zh", Text),
+    Index(
+        "uq_programme_enrolments_in_force",
+        "merchant_id",
+        "cycle_id",
+        unique=True,
+        sqlite_where=text("ended_at IS NULL"),
+        postgresql_where=text("ended_at IS NULL"),
+    ),
+)
+
+# Posts, short videos and live replays on the content ladder. The stage history is the
+# ``stage_changed`` events of ``content:<id>`` in exposure_events.
+content_items = Table(
+    "content_items",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("merchant_id", ForeignKey("merchants.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("product_ids", Json, nullable=False),
+    Column("published_at", UtcDateTime, nullable=False, index=True),
+    Column("stage", String(24), nullable=False, index=True),
+    Column("stage_since", Date),  # none: in its first stage since publication
+    Column("cold_start_used", Boolean, nullable=False),
+    Column("nominated_on", Date),  # waiting for an operator's review for the amplification pool
+    Column("declined_on", Date),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# Counters per item and day (China Standard Time): reports add up, never one row per impression.
+content_metrics = Table(
+    "content_metrics",
+    metadata,
+    Column("content_id", ForeignKey("content_items.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("impressions", BigInteger, nullable=False),
+    Column("clicks", BigInteger, nullable=False),
+    Column("dwell_seconds", Float, nullable=False),
+    Column("new_fans", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_content_metrics_day", "day"),
+)
+
+# A shop's fans and the fans active over the ladder's window, as the marketplace reports them.
+shop_audiences = Table(
+    "shop_audiences",
+    metadata,
+    Column("merchant_id", ForeignKey("merchants.id"), primary_key=True),
+    Column("fans", BigInteger, nullable=False),
+    Column("active_fans", BigInteger, nullable=False),
+    Column("reported_at", UtcDateTime, nullable=False),
+)
+
+# Every decision of the exposure service with its reason: eligibility, enrolments, boosts,
+# throttles, stage changes, targets met or infeasible. ``dedupe`` makes an event that several
+# processes may find (a target met) land once.
+exposure_events = Table(
+    "exposure_events",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("kind", String(32), nullable=False),
+    Column("subject", String(160), nullable=False),  # merchant:m1, content:ct_…, target:…
+    Column("merchant_id", String(64), nullable=False),
+    Column("reason_en", Text, nullable=False),
+    Column("reason_zh", Text, nullable=False),
+    Column("data", Json, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("dedupe", String(240), unique=True),
+    Index("ix_exposure_events_merchant", "merchant_id", "id"),
+    Index("ix_exposure_events_subject", "subject", "id"),
+)
+
+# The pacer's counts per target and period, summed over every server process: each adds what it
+# counted since its last sync (UPDATE … SET n = n + delta) and reads the totals back.
+exposure_counters = Table(
+    "exposure_counters",
+    metadata,
+    Column("key", String(160), primary_key=True),
+    Column("period_start", UtcDateTime, primary_key=True),
+    Column("period_end", UtcDateTime, nullable=False, index=True),
+    Column("delivered", BigInteger, nullable=False),
+    Column("merit", BigInteger, nullable=False),
+    Column("reach", BigInteger, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# What the last recording refresh saw per merchant (tier, enrolment), so the next one records
+# only what changed, whichever process runs it.
+programme_standings = Table(
+    "programme_standings",
+    metadata,
+    Column("merchant_id", String(64), primary_key=True),
+    Column("tier", String(20), nullable=False),
+    Column("enrolment_id", String(40)),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row (id 1): the cycle of the last recording refresh and the last day the ladder ran.
+# Refreshes and ladder runs lock it, so two of them never record the same change twice.
+exposure_state = Table(
+    "exposure_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("cycle_id", String(16)),
+    Column("cycle_start", UtcDateTime),
+    Column("cycle_end", UtcDateTime),
+    Column("refreshed_at", UtcDateTime),
+    Column("ladder_day", Date),
+)
+
+
+# ---- marketplace simulator (docs/simulator.md) -------------------------------------------------
+# One row per simulation run: how far it got. A run is written day by day; ``status`` stays
+# "partial" until the last day and its period-end jobs are done, so an interrupted run says so.
+simulation_runs = Table(
+    "simulation_runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("seed", BigInteger, nullable=False),
+    Column("parameters", Json, nullable=False),
+    Column("status", String(12), nullable=False),  # partial | complete
+    Column("sim_start", UtcDateTime, nullable=False),  # the simulated clock at the first day
+    Column("sim_reached", UtcDateTime, nullable=False),  # how far the simulated clock got
+    Column("days_planned", Integer, nullable=False),
+    Column("days_completed", Integer, nullable=False),
+    Column("cycles_planned", Integer, nullable=False),
+    Column("cycles_completed", Integer, nullable=False),
+    Column("summary", Json, nullable=False),  # what the run has done so far, by kind
+    Column("started_at", UtcDateTime, nullable=False),  # wall-clock times
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+
+# ---- merchant scoring: assessment cycles, scorecards, tier events, appeals (docs/scoring.md) ---
+# A finished cycle is immutable: migration 0006 adds triggers that refuse UPDATE and DELETE on
+# cycles, scorecards and tier events. Re-running a period inserts a new revision with a reason.
+
+scoring_cycles = Table(
+    "scoring_cycles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(8), nullable=False),  # monthly | weekly
+    Column("period", String(10), nullable=False),  # 2026-11, or 2026-W48 for a weekly check
+    Column("revision", Integer, nullable=False),
+    Column("reason", Text),  # why the period was computed again (required from revision 2)
+    Column("window_start", UtcDateTime, nullable=False),  # orders placed from here…
+    Column("window_end", UtcDateTime, nullable=False),  # …to here, and events before it
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("computed_by", String(80), nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("parameters", Json, nullable=False),
+    Column("parameters_digest", String(64), nullable=False),  # SHA-256 of the parameters
+    Column("merchants", Integer, nullable=False),
+    UniqueConstraint("kind", "period", "revision", name="uq_scoring_cycles_revision"),
+)
+
+scorecards = Table(
+    "scorecards",
+    metadata,
+    Column("cycle_id", ForeignKey("scoring_cycles.id"), primary_key=True),
+    Column("merchant_id", String(64), primary_key=True),
+    Column("category", String(64), nullable=False),  # the main category: the peer group's
+    Column("tier", String(20), nullable=False),
+    Column("score", Float),  # None exactly when there is not enough data
+    Column("percentile", Float),
+    Column("card", Json, nullable=False),  # figures with intervals, breaches, explanation…
+    Column("standing", Json, nullable=False),  # what the next cycle starts from
+    Index("ix_scorecards_merchant", "merchant_id"),
+)
+
+tier_events = Table(
+    "tier_events",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("merchant_id", String(64), nullable=False),
+    Column("cycle_id", ForeignKey("scoring_cycles.id"), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("tier_before", String(20), nullable=False),
+    Column("tier_after", String(20), nullable=False),
+    Column("change", String(24), nullable=False),  # promoted, demoted, severe, lowered, flagged…
+    Column("standing", Json, nullable=False),  # the standing in force after the event
+    Column("explanation", Json, nullable=False),  # {"en": …, "zh": …}
+    Index("ix_tier_events_merchant", "merchant_id", "at"),
+)
+
+# A merchant's appeal against a case's attribution; an operator accepts or rejects it once.
+scoring_appeals = Table(
+    "scoring_appeals",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("case_id", ForeignKey("cases.id"), nullable=False, unique=True),  # one per case
+    Column("merchant_id", String(64), nullable=False, index=True),
+    Column("state", String(12), nullable=False, index=True),  # pending | accepted | rejected
+    Column("reason", Text, nullable=False),
+    Column("filed_at", UtcDateTime, nullable=False),
+    Column("filed_by", String(64)),
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", String(64)),
+    Column("decision_reason", Text),
 )

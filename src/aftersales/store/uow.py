@@ -7,14 +7,28 @@ from types import TracebackType
 from sqlalchemy import Connection, Engine
 
 from aftersales.store.access import IdempotencyRepository, TokenRepository
+from aftersales.store.agents import AgentRepository
+from aftersales.store.alerts import AlertRepository
+from aftersales.store.assignments import AssignmentRepository
+from aftersales.store.case_feed import CaseFeedRepository
 from aftersales.store.cases import CaseRepository
 from aftersales.store.catalog import CatalogRepository
+from aftersales.store.complaints import ComplaintRepository
+from aftersales.store.content import ContentRepository
 from aftersales.store.db import READ_ONLY, writer_lock
 from aftersales.store.evidence import EvidenceRepository
+from aftersales.store.exposure import ExposureRepository
 from aftersales.store.ledger import LedgerRepository
+from aftersales.store.order_batches import OrderBatchRepository
+from aftersales.store.order_lists import OrderListRepository
+from aftersales.store.overview import OverviewRepository
 from aftersales.store.policy import PolicyActivationRepository
+from aftersales.store.programme import ProgrammeRepository
 from aftersales.store.recall_units import RecallUnitRepository
 from aftersales.store.recalls import RecallRepository
+from aftersales.store.scoring import ScoringRepository
+from aftersales.store.simulation_runs import SimulationRunRepository
+from aftersales.store.users import UserRepository
 
 __all__ = ["UnitOfWork"]
 
@@ -31,6 +45,20 @@ class UnitOfWork:
     policy: PolicyActivationRepository
     recalls: RecallRepository
     recall_units: RecallUnitRepository
+    users: UserRepository
+    order_lists: OrderListRepository
+    overview: OverviewRepository
+    alerts: AlertRepository
+    case_feed: CaseFeedRepository
+    agents: AgentRepository
+    assignments: AssignmentRepository
+    complaints: ComplaintRepository
+    programme: ProgrammeRepository
+    content: ContentRepository
+    exposure: ExposureRepository
+    order_batches: OrderBatchRepository
+    simulation_runs: SimulationRunRepository
+    scoring: ScoringRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -60,6 +88,20 @@ class UnitOfWork:
         self.policy = PolicyActivationRepository(conn)
         self.recalls = RecallRepository(conn)
         self.recall_units = RecallUnitRepository(conn)
+        self.users = UserRepository(conn)
+        self.order_lists = OrderListRepository(conn)
+        self.overview = OverviewRepository(conn)
+        self.alerts = AlertRepository(conn)
+        self.case_feed = CaseFeedRepository(conn)
+        self.agents = AgentRepository(conn)
+        self.assignments = AssignmentRepository(conn)
+        self.complaints = ComplaintRepository(conn)
+        self.programme = ProgrammeRepository(conn)
+        self.content = ContentRepository(conn)
+        self.exposure = ExposureRepository(conn)
+        self.order_batches = OrderBatchRepository(conn)
+        self.simulation_runs = SimulationRunRepository(conn)
+        self.scoring = ScoringRepository(conn)
         return self
 
     def __exit__(

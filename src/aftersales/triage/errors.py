@@ -1,10 +1,10 @@
-"""Errors of the triage package: a corpus or a model file that cannot be used."""
+"""Errors of the triage package: a corpus, a model file or a knowledge base that cannot be used."""
 
 from __future__ import annotations
 
 from aftersales.errors import ValidationFailed
 
-__all__ = ["CorpusError", "ModelFileError"]
+__all__ = ["CorpusError", "KnowledgeError", "ModelFileError"]
 
 
 class CorpusError(ValidationFailed):
@@ -17,3 +17,9 @@ class ModelFileError(ValidationFailed):
     """A model artefact is not one this version can read, or has been tampered with."""
 
     title = "Invalid triage model file"
+
+
+class KnowledgeError(ValidationFailed):
+    """A knowledge-base file of automatic replies is not one we can use."""
+
+    title = "Invalid knowledge base"

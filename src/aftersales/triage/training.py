@@ -8,6 +8,8 @@ and scoring cannot drift apart.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -60,13 +62,52 @@ class _Doc:
     hazards: HazardScan
 
 
-def train_corpus(directory: Path, params: TrainParams | None = None) -> TriageModel:
-    """Train on the corpus's training split (the held-out split stays unseen for ``eval``)."""
+def train_corpus(
+    directory: Path, params: TrainParams | None = None, also: Sequence[Example] = ()
+) -> TriageModel:
+    """Train on the corpus's training split (the held-out split stays unseen for ``eval``),
+    plus ``also``: examples from elsewhere, such as the platform's resolved cases.
+
+    Examples of ``also`` whose text is already in the corpus (or repeats) are left out. With
+    any left, the model's version covers them too, so it differs from the corpus-only model's;
+    the corpus fingerprint stays the corpus's own, so ``eval`` still finds its held-out split."""
     params = params or TrainParams()
     examples = load_corpus(directory)
     training, held_out = split(examples, params.seed, params.test_fraction)
+    added = _new_texts(examples, also)
     extra = {"corpus_examples": len(examples), "held_out": len(held_out)}
-    return train(training, corpus_sha256=corpus_sha256(directory), params=params, extra=extra)
+    corpus_sha = corpus_sha256(directory)
+    if not added:
+        return train(training, corpus_sha256=corpus_sha, params=params, extra=extra)
+    extra["case_examples"] = len(added)
+    model = train([*training, *added], corpus_sha256=corpus_sha, params=params, extra=extra)
+    version = f"1.{_combined_sha(corpus_sha, added)[:12]}"
+    return TriageModel(
+        replace(model.info, model_version=version),
+        model.vocabulary,
+        model.idf,
+        model.text_features,
+        model.heads,
+    )
+
+
+def _new_texts(known: Sequence[Example], also: Sequence[Example]) -> list[Example]:
+    seen = {" ".join(e.text.split()) for e in known}
+    added = []
+    for example in also:
+        key = " ".join(example.text.split())
+        if key and key not in seen:
+            seen.add(key)
+            added.append(example)
+    return added
+
+
+def _combined_sha(corpus_sha: str, added: Sequence[Example]) -> str:
+    digest = hashlib.sha256(corpus_sha.encode())
+    for e in added:
+        row = [e.text, e.issue_type, e.severity, e.cause, str(e.safety), e.category or ""]
+        digest.update(json.dumps(row, ensure_ascii=False).encode())
+    return digest.hexdigest()
 
 
 def train(

@@ -6,7 +6,8 @@ The pure numeric core: no database, no web, no clock. Counts come in as arrays
 * ``detect`` judges the latest week of many series at once: the improved Farrington method
   (``farrington_flexible``, Noufaily et al. 2013, vectorised over series), EARS C1-C3 for new
   series, a CUSUM for slow rises; ``Alert`` explains itself in English and Chinese; ``rollup``
-  pools related alerts by category and region.
+  pools related alerts by category and region; ``AlertReview`` is what operators do with a
+  stored alert (acknowledge, link to a recall, dismiss).
 * ``simulate`` and ``evaluate`` reproduce the Noufaily simulation design and its metrics.
 * ``forecast_daily`` and ``plan_staff`` turn daily case history into agents per day with
   Erlang C or Erlang A (``staff_for_service_level``).
@@ -42,7 +43,9 @@ from aftersales.warning.farrington import (
     farrington_flexible,
 )
 from aftersales.warning.forecast import DailyForecast, DailyHistory, forecast_daily
+from aftersales.warning.in_service import InService, weekly_counts
 from aftersales.warning.reasons import Reason
+from aftersales.warning.review import AlertReview, AlertStatus, StatusChange
 from aftersales.warning.series import SeriesKey, WeeklyCounts, last_complete_week
 from aftersales.warning.simulate import (
     SCENARIOS,
@@ -70,6 +73,8 @@ __all__ = [
     "SCENARIOS",
     "Alert",
     "AlertGroup",
+    "AlertReview",
+    "AlertStatus",
     "Assessment",
     "CusumConfig",
     "CusumResult",
@@ -83,6 +88,7 @@ __all__ = [
     "EarsResult",
     "FarringtonConfig",
     "FarringtonResult",
+    "InService",
     "LoadSource",
     "Method",
     "QueueModel",
@@ -95,6 +101,7 @@ __all__ = [
     "StaffDay",
     "StaffPlan",
     "StaffingResult",
+    "StatusChange",
     "Tally",
     "ThresholdMethod",
     "WeekCount",
@@ -119,4 +126,5 @@ __all__ = [
     "staff_for_service_level",
     "staff_forecast",
     "tally",
+    "weekly_counts",
 ]

@@ -62,6 +62,7 @@ class Assessment:
     p_value: float | None = None
     run_weeks: int = 1  # weeks the evidence spans (CUSUM runs), 1 for weekly detectors
     reason: Reason | None = None
+    window_from: date | None = None  # first week of the history the detector read
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Alert:
     p_value: float | None
     run_weeks: int
     excerpt: tuple[WeekCount, ...]
+    window_from: date | None = None  # first week of the history the detector read
 
     @classmethod
     def from_assessment(cls, a: Assessment, excerpt: tuple[WeekCount, ...]) -> Alert:
@@ -103,6 +105,7 @@ class Alert:
             a.p_value,
             a.run_weeks,
             excerpt,
+            a.window_from,
         )
 
     @property

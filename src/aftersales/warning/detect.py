@@ -90,7 +90,7 @@ def detect(
     side = _Verdicts.empty(n)
     if cfg.cusum is not None:
         _run_cusum(side, counts, exposure, history, ends, cfg.cusum, ~negative)
-    return _report(data, t, week, main, side, cfg)
+    return _report(data, t, week, main, side, cfg, history)
 
 
 def _history(counts: Floats, exposure: Floats | None) -> Ints:
@@ -113,6 +113,7 @@ class _Verdicts:
     score: Floats
     p_value: Floats
     run_weeks: NDArray[np.int64]
+    window: NDArray[np.int64]  # weeks the detector read, the evaluated one included
     alarm: NDArray[np.bool_]
     enough: NDArray[np.bool_]
     reason: NDArray[np.int8]
@@ -128,6 +129,7 @@ class _Verdicts:
             nan.copy(),
             nan.copy(),
             np.ones(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
             np.zeros(n, bool),
             np.zeros(n, bool),
             np.full(n, REASON_CODES.index(Reason.TOO_SHORT), dtype=np.int8),
@@ -166,6 +168,7 @@ def _run_farrington(
         win_e = None if exposure is None else sliding(exposure[rows], ends, span)
         res = farrington_flexible(sliding(counts[rows], ends, span), sub, win_e)
         v.fill(rows, Method.FARRINGTON_FLEXIBLE, res)
+        v.window[rows] = span
 
 
 # Farrington verdicts that EARS may replace: the GLM could not speak, a simple baseline can.
@@ -192,6 +195,7 @@ def _run_ears(
     res = ears(sliding(counts[rows], ends, cfg.weeks_needed), cfg, win_e)
     method = {"C1": Method.EARS_C1, "C2": Method.EARS_C2, "C3": Method.EARS_C3}[cfg.method.value]
     v.fill(rows, method, res)
+    v.window[rows] = cfg.weeks_needed
 
 
 def _run_cusum(
@@ -219,11 +223,18 @@ def _run_cusum(
         v.observed[rows], v.expected[rows] = res.observed, res.expected
         v.threshold[rows], v.score[rows] = cfg.h, res.score
         v.run_weeks[rows], v.alarm[rows] = np.maximum(res.run_weeks, 1), res.alarm
+        v.window[rows] = length
         v.enough[rows], v.reason[rows] = res.enough_cases, res.reason
 
 
 def _report(
-    data: WeeklyCounts, t: int, week: date, main: _Verdicts, side: _Verdicts, cfg: DetectorSettings
+    data: WeeklyCounts,
+    t: int,
+    week: date,
+    main: _Verdicts,
+    side: _Verdicts,
+    cfg: DetectorSettings,
+    history: Ints,
 ) -> DetectionReport:
     low = REASON_CODES.index(Reason.LOW_COUNT)
     for v in (main, side):
@@ -235,16 +246,18 @@ def _report(
     assessments, alerts = [], []
     for v, rows in ((main, range(len(data.keys))), (side, side_rows)):
         for i in rows:
-            a = _assessment(data, week, v, i)
+            a = _assessment(data, week, v, i, t - min(int(v.window[i]) - 1, int(history[i])))
             assessments.append(a)
             if a.alarm:
                 alerts.append(Alert.from_assessment(a, _excerpt(data, i, excerpt_from, t)))
     return DetectionReport(week, tuple(assessments), tuple(alerts))
 
 
-def _assessment(data: WeeklyCounts, week: date, v: _Verdicts, i: int) -> Assessment:
+def _assessment(data: WeeklyCounts, week: date, v: _Verdicts, i: int, first: int) -> Assessment:
     reason = REASON_CODES[int(v.reason[i])]
     judged = reason is None or reason is Reason.LOW_COUNT
+    # The weeks the detector read: its window, cut to where the series begins.
+    window_from = data.week_start(first) if judged and v.window[i] > 0 else None
     return Assessment(
         key=data.keys[i],
         week=week,
@@ -257,6 +270,7 @@ def _assessment(data: WeeklyCounts, week: date, v: _Verdicts, i: int) -> Assessm
         p_value=_f(v.p_value[i]) if judged else None,
         run_weeks=int(v.run_weeks[i]),
         reason=reason,
+        window_from=window_from,
     )
 
 

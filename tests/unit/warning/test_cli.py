@@ -66,7 +66,10 @@ def test_staff_plan_explains_bad_input_in_one_line(tmp_path: Path) -> None:
     path.write_text("date,count\n2025-01-01,lots\n", encoding="utf-8")
     bad = runner.invoke(app, ["staff", "plan", "--region", "x", "--csv", str(path)])
     assert bad.exit_code == 1 and "bad.csv:2" in bad.output
-    neither = runner.invoke(app, ["staff", "plan", "--region", "x"])
-    assert neither.exit_code == 1 and "--csv or --cases-per-day" in neither.output
+    both = ["staff", "plan", "--region", "x", "--csv", str(path), "--cases-per-day", "9"]
+    assert "not both" in runner.invoke(app, both).output
+    # Without either, the history comes from the database, whose regions are codes.
+    database = runner.invoke(app, ["staff", "plan", "--region", "x"])
+    assert database.exit_code == 1 and "province-level code such as CN-BJ" in database.output
     hours = runner.invoke(app, ["staff", "plan", "--region", "x", "--hours", "22-8"])
     assert hours.exit_code == 1 and "hours" in hours.output

@@ -1,0 +1,147 @@
+"""The engines that run the cycle's Ibis expressions: DuckDB in-process, or Spark.
+
+An engine takes the cycle's Arrow tables, exposes them as Ibis tables, and executes expressions
+into Arrow. DuckDB reads the Arrow tables in place, with no copy. Spark (local mode in the tests,
+a cluster in production) gets them as DataFrames; it needs the optional ``spark`` dependency
+group and a Java runtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from aftersales.analytics.inputs import CycleInputs
+from aftersales.errors import ValidationFailed
+
+__all__ = ["ENGINES", "Engine", "duckdb_engine", "duckdb_files", "open_engine", "spark_engine"]
+
+
+class Engine(Protocol):
+    """Input tables in, Arrow results out."""
+
+    name: str
+
+    def table(self, name: str) -> ir.Table: ...
+
+    def run(self, expr: ir.Table) -> pa.Table: ...
+
+    def keep(self, expr: ir.Table) -> ir.Table: ...
+
+
+class _Backend:
+    def __init__(self, name: str, backend: Any) -> None:
+        self.name = name
+        self._backend = backend
+        self._kept: list[ir.Table] = []
+
+    def table(self, name: str) -> ir.Table:
+        table: ir.Table = self._backend.table(name)
+        return table
+
+    def run(self, expr: ir.Table) -> pa.Table:
+        result: pa.Table = self._backend.to_pyarrow(expr)
+        return result
+
+    def keep(self, expr: ir.Table) -> ir.Table:
+        """The table computed once and held (a temporary table, a cached DataFrame)."""
+        kept = expr.cache()
+        self._kept.append(kept)
+        return kept
+
+    def release(self) -> None:
+        """Drop what ``keep`` held, while the connection is still open."""
+        for table in self._kept:
+            table.release()
+        self._kept.clear()
+
+
+@contextmanager
+def duckdb_engine(inputs: CycleInputs, threads: int | None = None) -> Iterator[Engine]:
+    """An in-memory DuckDB that reads the input tables where they are."""
+    import duckdb
+
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        for name, table in inputs.tables().items():
+            con.register(name, table)
+        engine = _Backend("duckdb", ibis.duckdb.from_connection(con))
+        yield engine
+        engine.release()
+    finally:
+        con.close()
+
+
+@contextmanager
+def duckdb_files(paths: dict[str, str], threads: int | None = None) -> Iterator[Engine]:
+    """DuckDB over Parquet files, one per input table (how a large marketplace exports them)."""
+    import duckdb
+
+    con = duckdb.connect(config={"threads": threads} if threads else {})
+    try:
+        for name, path in paths.items():
+            quoted = "'" + path.replace("'", "''") + "'"  # a view's definition takes no parameter
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")
+        engine = _Backend("duckdb", ibis.duckdb.from_connection(con))
+        yield engine
+        engine.release()
+    finally:
+        con.close()
+
+
+@contextmanager
+def spark_engine(inputs: CycleInputs, session: Any = None) -> Iterator[Engine]:
+    """Spark, given a session (a local one is made, and stopped afterwards, if none is)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise ValidationFailed(
+            "the spark engine needs pyspark: uv sync --group spark (and a Java 17 runtime)"
+        ) from error
+    own = session is None
+    if own:
+        session = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
+    try:
+        for name, table in inputs.tables().items():
+            # From Arrow (Spark 4), so that nulls in whole-number columns stay nulls.
+            frame = session.createDataFrame(table, schema=_spark_schema(table))
+            frame.createOrReplaceTempView(name)
+        engine = _Backend("pyspark", ibis.pyspark.connect(session))
+        yield engine
+        engine.release()
+    finally:
+        if own:
+            session.stop()
+
+
+def _spark_schema(table: pa.Table) -> str:
+    kinds = {
+        pa.string(): "string",
+        pa.float64(): "double",
+        pa.int64(): "bigint",
+        pa.bool_(): "boolean",
+    }
+    return ", ".join(f"{f.name} {kinds[f.type]}" for f in table.schema)
+
+
+ENGINES = {"duckdb": duckdb_engine, "pyspark": spark_engine}
+
+
+@contextmanager
+def open_engine(name: str, inputs: CycleInputs) -> Iterator[Engine]:
+    """The engine called ``name`` over ``inputs``."""
+    if name not in ENGINES:
+        raise ValidationFailed(f"unknown cycle engine {name!r} (known: {', '.join(ENGINES)})")
+    with ENGINES[name](inputs) as engine:
+        yield engine

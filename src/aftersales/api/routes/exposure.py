@@ -1,0 +1,120 @@
+"""Routes of the exposure service: re-rank, report impressions, read the decisions.
+
+``POST /exposure/rank`` is on the marketplace's serving path: it reads only this process's plan
+(no database), parses its body in one pass, and runs on the event loop without a thread hop.
+This module's ``router`` also carries the programme and content routes (one include in app.py).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.api.deps import CtxDep, role
+from aftersales.api.exposure_schemas import (
+    ExposureEventPublic,
+    ExposureEventsPublic,
+    ImpressionsPublic,
+    RankPublic,
+)
+from aftersales.api.rank_bodies import (
+    impressions_body_schema,
+    parse_impressions,
+    parse_rank,
+    rank_body_schema,
+)
+from aftersales.api.responses import model_response
+from aftersales.api.routes.contents import router as contents_router
+from aftersales.api.routes.programme import router as programme_router
+from aftersales.api.schemas import Id
+from aftersales.domain.actors import Actor, Role
+from aftersales.errors import ValidationFailed
+from aftersales.exposure import EventKind, RankRequestTooLarge
+from aftersales.services import exposure_serving as serving
+from aftersales.services.context import Context
+from aftersales.services.exposure_events import list_events
+from aftersales.store.exposure import EventQuery
+
+router = APIRouter(tags=["exposure"])
+
+Integration = Annotated[Actor, role(Role.INTEGRATION)]
+EventReader = Annotated[Actor, role(Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)]
+_BYTES_PER_CANDIDATE = 512  # three ids of up to 128 characters and a score, with room to spare
+
+
+async def _body(request: Request, ctx: Context) -> bytes:
+    """The raw body, refused before it is read when it is larger than any allowed request."""
+    limit = ctx.exposure.config.max_candidates * _BYTES_PER_CANDIDATE
+    too_large = RankRequestTooLarge(f"the body is larger than {limit:,} bytes", limit=limit)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    raw = await request.body()
+    if len(raw) > limit:
+        raise too_large
+    return raw
+
+
+async def _ready(ctx: Context) -> None:
+    if not ctx.exposure.ready:  # the first request of a new process builds its plan, once
+        await run_in_threadpool(serving.refresh_serving, ctx)
+
+
+@router.post("/exposure/rank", response_model=RankPublic, openapi_extra=rank_body_schema())
+async def rank(request: Request, ctx: CtxDep, actor: Integration) -> Response:
+    """Re-rank the marketplace's candidates for one user and keep the top k: stop-sale holds
+    dropped, restricted merchants capped, programme and ladder boosts paced within the
+    relevance budget; each item with the reasons it moved."""
+    parsed = parse_rank(await _body(request, ctx), ctx.exposure.config.max_candidates)
+    await _ready(ctx)
+    return model_response(RankPublic.of(serving.rank(ctx, actor, parsed)))
+
+
+@router.post(
+    "/exposure/impressions",
+    response_model=ImpressionsPublic,
+    openapi_extra=impressions_body_schema(),
+)
+async def impressions(request: Request, ctx: CtxDep, actor: Integration) -> Response:
+    """Report what was shown on a slot; it counts towards promises and caps."""
+    slot, shown = parse_impressions(await _body(request, ctx))
+    await _ready(ctx)
+    counted = serving.record_impressions(ctx, actor, slot, shown)
+    return model_response(ImpressionsPublic(slot=slot, received=len(shown), counted=counted))
+
+
+@router.get("/exposure/events", response_model=ExposureEventsPublic)
+def events(
+    ctx: CtxDep,
+    actor: EventReader,
+    kind: Annotated[list[EventKind] | None, Query()] = None,
+    subject: Annotated[str | None, Query(min_length=1, max_length=160)] = None,
+    merchant_id: Annotated[Id | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    """Every decision of the exposure service with its reason, newest first: operators and
+    auditors read all, a merchant its own."""
+    before = _cursor(cursor)
+    kinds = tuple(k.value for k in kind or ())
+    query = EventQuery(kinds, subject, merchant_id, before, limit)
+    found = list_events(ctx, actor, query)
+    next_cursor = str(found[-1].id) if len(found) == limit else None
+    items = [ExposureEventPublic.of(e) for e in found]
+    return model_response(ExposureEventsPublic(items=items, next_cursor=next_cursor))
+
+
+def _cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise ValidationFailed("the cursor is not one this API gave out")
+    return int(cursor)
+
+
+# After this module's own routes, so that the rank route is the first one tried.
+router.include_router(programme_router)
+router.include_router(contents_router)

@@ -1,0 +1,141 @@
+"""``aftersales cycle``: run a month's assessment cycle or a weekly check, show it, export it.
+
+The command line acts as a platform operator (``--operator`` names who, for the record); it
+calls the same use cases as the scheduler inside ``serve``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.domain.actors import Actor, Role
+from aftersales.services.context import Context
+
+app = typer.Typer(
+    help="Merchant scoring: assessment cycles and weekly checks.", no_args_is_help=True
+)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+
+
+PeriodOption = Annotated[str, typer.Option("--period", help="A month, YYYY-MM (2026-11).")]
+OperatorOption = Annotated[str, typer.Option("--operator", help="Who is acting, for the record.")]
+ReasonOption = Annotated[
+    str | None, typer.Option("--reason", help="Why the period is computed again (revision 2+).")
+]
+
+
+def _context(db: str | None) -> Context:
+    from aftersales.bootstrap import bootstrap
+
+    return bootstrap(settings_for(db))
+
+
+def _tiers(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{tier} {n}" for tier, n in counts.items()) or "none"
+
+
+@app.command("run")
+@errors_on_one_line
+def run_command(
+    period: PeriodOption,
+    reason: ReasonOption = None,
+    operator: OperatorOption = "cli",
+    db: DbOption = None,
+) -> None:
+    """Compute and store the cycle of a closed month (again, as a new revision, with --reason)."""
+    from aftersales.services.cycles import run_cycle
+
+    done = run_cycle(_context(db), Actor(Role.OPERATOR, operator), period, reason)
+    c = done.cycle
+    out.print(
+        f"cycle {c.period} revision {c.revision}: {c.merchants} merchants,"
+        f" tiers {_tiers(done.tiers)}; {done.changes} tier change(s);"
+        f" parameters {c.parameters_digest[:12]}"
+    )
+
+
+@app.command("weekly")
+@errors_on_one_line
+def weekly_command(
+    week: Annotated[str, typer.Option("--week", help="An ISO week, YYYY-Www (2026-W48).")],
+    reason: ReasonOption = None,
+    operator: OperatorOption = "cli",
+    db: DbOption = None,
+) -> None:
+    """Run the weekly check of an ended week: it can only lower tiers."""
+    from aftersales.services.cycles import run_weekly
+
+    done = run_weekly(_context(db), Actor(Role.OPERATOR, operator), week, reason)
+    out.print(
+        f"weekly check {done.cycle.period} revision {done.cycle.revision}:"
+        f" {done.changes} merchant(s) flagged; tiers after {_tiers(done.tiers)}"
+    )
+
+
+@app.command("show")
+@errors_on_one_line
+def show_command(
+    period: PeriodOption,
+    merchant: Annotated[str | None, typer.Option("--merchant", help="One merchant's card.")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or zh")] = "en",
+    json_out: Annotated[bool, typer.Option("--json", help="The scorecard as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """A period's cycle (its revisions and tiers), or one merchant's scorecard."""
+    from aftersales.services import scorecards
+
+    ctx = _context(db)
+    auditor = Actor(Role.AUDITOR)
+    if merchant is not None:
+        cycle, card = scorecards.get_scorecard(ctx, auditor, merchant, period)
+        if json_out:
+            print(json.dumps(card.card, ensure_ascii=False, indent=2))
+            return
+        score = "-" if card.score is None else f"{card.score:.1f}"
+        out.print(f"{merchant} · {cycle.period} r{cycle.revision} · {card.tier} · score {score}")
+        out.print(card.card["explanation"]["zh" if lang == "zh" else "en"], highlight=False)
+        return
+    found = scorecards.summary(ctx, period)
+    for c in found.revisions:
+        why = f" — {c.reason}" if c.reason else ""
+        out.print(
+            f"{c.period} revision {c.revision}: {c.merchants} merchants, computed"
+            f" {c.computed_at:%Y-%m-%d %H:%M} UTC by {c.computed_by}, window"
+            f" {c.window_start:%Y-%m-%d}..{c.window_end:%Y-%m-%d}{why}",
+            highlight=False,
+        )
+
+
+@app.command("export")
+@errors_on_one_line
+def export_command(
+    period: PeriodOption,
+    out_file: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.CSV,
+    db: DbOption = None,
+) -> None:
+    """Every scorecard of the period's latest revision, one row per merchant."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from aftersales.services.scorecards import export_table
+
+    cycle, table = export_table(_context(db), period)
+    if format is ExportFormat.PARQUET:
+        pq.write_table(table, out_file)
+    else:
+        pacsv.write_csv(table, out_file)
+    err.print(
+        f"{table.num_rows} scorecards of {cycle.period} revision {cycle.revision} → {out_file}"
+    )

@@ -1,0 +1,178 @@
+"""``aftersales simulate``: a simulated marketplace run through the platform, with a summary;
+with ``--target``, the same traffic replayed against a running server (the load generator).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from aftersales.cli.common import DbOption, err, errors_on_one_line, settings_for
+from aftersales.config import Settings
+from aftersales.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from aftersales.services.simulate import SimulationResult
+
+__all__ = ["fresh_sqlite", "run_and_report", "simulate", "simulation_settings"]
+
+
+def simulation_settings(db: str | None, folder: str) -> Settings:
+    """Settings for a simulated database: by default a SQLite file of its own under
+    ``data_dir/<folder>``, never the platform's own database."""
+    base = settings_for(None)
+    data_dir = base.data_dir / folder
+    url = db or f"sqlite:///{data_dir / 'aftersales.db'}"
+    return base.model_copy(update={"database_url": url, "data_dir": data_dir})
+
+
+@errors_on_one_line
+def simulate(
+    db: DbOption = None,
+    seed: Annotated[int, typer.Option(help="The seed: one seed, one history.")] = 7,
+    merchants: Annotated[int, typer.Option(help="Merchants in the marketplace.")] = 40,
+    consumers: Annotated[int, typer.Option(help="Buyers in the marketplace.")] = 3000,
+    days: Annotated[int | None, typer.Option(help="Simulate this many days (default 30).")] = None,
+    cycles: Annotated[
+        int | None, typer.Option(help="Simulate this many assessment cycles (months).")
+    ] = None,
+    orders_per_day: Annotated[int, typer.Option(help="Orders on an ordinary day.")] = 300,
+    start: Annotated[
+        str | None, typer.Option(help="First simulated day, YYYY-MM-DD (default: so it ends now).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    target: Annotated[
+        str | None, typer.Option(help="Replay simulated traffic against this running server.")
+    ] = None,
+    rate: Annotated[float, typer.Option(help="With --target: requests per second.")] = 200.0,
+    count: Annotated[int | None, typer.Option(help="With --target: stop after N requests.")] = None,
+    seconds: Annotated[
+        float | None, typer.Option(help="With --target: stop after S seconds.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the flywheel report (HTML) to this file.")
+    ] = None,
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(help="Run two configurations (YAML files) on the same seed and compare."),
+    ] = None,
+) -> None:
+    """Simulate a marketplace through the platform (or, with --target, load-test a server)."""
+    if target is not None:
+        from aftersales.cli.load import run_load
+
+        run_load(target, rate, count, seconds, seed=seed, db=db)
+        return
+    from aftersales.simulation import CST, SimulationParams, plan_span
+
+    today = datetime.now(CST).date()
+    first, end = plan_span(days=days, cycles=cycles, start=_day(start), today=today)
+    params = SimulationParams(seed, merchants, consumers, orders_per_day, first, end)
+    if compare is not None:
+        if db is not None:
+            raise ValidationFailed("--compare makes a fresh database per variant: leave out --db")
+        _compare(compare, params, report, as_json=as_json, bar=progress)
+        return
+    result = run_and_report(
+        simulation_settings(db, "simulation"), params, as_json=as_json, bar=progress
+    )
+    if report is not None:
+        _write_report(report, [(f"seed {seed}", result.summary)])
+
+
+def _compare(
+    files: tuple[Path, Path], params: object, report: Path | None, *, as_json: bool, bar: bool
+) -> None:
+    from aftersales.cli.simulate_compare import for_variant, load_variant
+
+    variants = [load_variant(f) for f in files]
+    # Both checked before anything runs: a mistake in the second must not cost the first run.
+    settings_of = [
+        v.apply(simulation_settings(None, f"simulation/compare-{i}"))
+        for i, v in enumerate(variants, start=1)
+    ]
+    base = simulation_settings(None, "simulation")
+    results = []
+    for i, (variant, settings) in enumerate(zip(variants, settings_of, strict=True), start=1):
+        fresh_sqlite(settings)
+        err.print(f"variant {i}: {variant.name}", highlight=False)
+        result = run_and_report(settings, for_variant(params, variant), as_json=as_json, bar=bar)
+        results.append((variant.name, result.summary))
+    _write_report(report or base.data_dir / "compare.html", results)
+
+
+def _write_report(path: Path, runs: list[tuple[str, Any]]) -> None:
+    from aftersales.cli.flywheel_report import render
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(runs), encoding="utf-8")
+    err.print(f"flywheel report: {path}", highlight=False)
+
+
+def fresh_sqlite(settings: Settings) -> None:
+    """Delete the settings' SQLite database (and its side files), so a run starts empty."""
+    url = settings.db_url
+    if not url.startswith("sqlite:///"):
+        return
+    path = Path(url.removeprefix("sqlite:///"))
+    for suffix in ("", "-wal", "-shm", ".writer-lock"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def run_and_report(
+    settings: Settings, params: object, *, as_json: bool, bar: bool
+) -> SimulationResult:
+    """Run the simulation in the settings' database and print its summary."""
+    from aftersales.bootstrap import bootstrap
+    from aftersales.cli.simulate_report import day_progress, print_summary
+    from aftersales.domain.clock import ManualClock
+    from aftersales.services.simulate import run_simulation
+    from aftersales.simulation import SimulationParams, day_start
+
+    assert isinstance(params, SimulationParams)
+    ctx = bootstrap(settings, clock=ManualClock(day_start(params.start)))
+    try:
+        with day_progress(params.days, show=bar and not as_json) as on_day:
+            result = run_simulation(ctx, params, on_day)
+    except KeyboardInterrupt:
+        _interrupted(ctx)
+        raise typer.Exit(130) from None
+    finally:
+        ctx.close()
+    if as_json:
+        print(json.dumps({"run": result.run_id, **result.summary}, ensure_ascii=False, indent=2))
+    else:
+        print_summary(result.summary, result.run_id, result.status)
+    return result
+
+
+def _interrupted(ctx: object) -> None:
+    """Say how far the run got: the database keeps it, marked partial."""
+    from aftersales.services.context import Context
+
+    assert isinstance(ctx, Context)
+    with ctx.uow(read_only=True) as uow:
+        run = uow.simulation_runs.latest()
+    if run is None:
+        err.print("interrupted before anything was stored")
+        return
+    err.print(
+        f"interrupted: run {run.id} is recorded as partial, {run.days_completed} of"
+        f" {run.days_planned} days and {run.cycles_completed} of {run.cycles_planned} cycles"
+        f" complete (simulated time reached {run.sim_reached:%Y-%m-%d %H:%M} UTC)",
+        highlight=False,
+    )
+
+
+def _day(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar day
+    except ValueError:
+        raise ValidationFailed(f"--start {text!r} is not a day such as 2026-08-01") from None

@@ -1,0 +1,1 @@
+"""The console's pages, one router per kind of work (see ``console.routes``)."""

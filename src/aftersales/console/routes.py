@@ -1,0 +1,34 @@
+"""The console's router, mounted by ``create_app`` under ``/console``.
+
+Each kind of work has its router in ``pages/``; a new page is a route there and, for the menu,
+one line in ``nav.py``. The last route answers every other address with the 404 page.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from aftersales.console.nav import home_of
+from aftersales.console.pages import case_actions, cases, consumer, platform, recalls, session, work
+from aftersales.console.routing import ConsoleRoute, error_page
+from aftersales.console.viewer import viewer_of
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
+for part in (session, consumer, cases, case_actions, work, platform, recalls):
+    router.include_router(part.router)
+
+
+@router.get("")
+def enter(request: Request) -> Response:
+    """The way in: the signed-in user's first page, or the sign-in form."""
+    viewer = viewer_of(request)
+    target = home_of(viewer.role) if viewer.role else "/console/signin"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.api_route("/{rest:path}", methods=["GET", "POST"])
+def not_found(request: Request, rest: str) -> Response:
+    return error_page(request, 404, "error.not_found", "error.not_found.detail")

@@ -1,0 +1,149 @@
+"""An operator (re)assigns a case: to another queue, to a named agent, or both; and may correct
+the issue type triage gave it (the correction is what ``triage train --from-db`` learns from).
+
+The tenant boundary holds for operators too: a merchant's case goes only to that merchant's
+agents, a platform case only to platform agents. A named agent must be online and have room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.case import Case
+from aftersales.domain.cases_types import CaseState
+from aftersales.errors import (
+    AftersalesError,
+    ErrorCode,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
+from aftersales.services import dispatch
+from aftersales.services.agents import merchant_queues
+from aftersales.services.cases import load_visible
+from aftersales.services.context import Context
+from aftersales.store.assignments import Assignment
+from aftersales.store.uow import UnitOfWork
+from aftersales.triage import SAFETY_ISSUE_TYPES
+from aftersales.triage.dispatch import KNOWN_QUEUES, Ticket, in_pool, route
+
+__all__ = ["Assign", "assign"]
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    agent_id: str | None = None
+    queue: str | None = None
+    issue_type: str | None = None  # the operator's reading of the complaint
+
+
+def assign(ctx: Context, actor: Actor, case_id: str, cmd: Assign) -> Assignment:
+    """Move the case to the queue and/or agent given; without an agent, the least-loaded
+    qualified one of the (new) queue takes it, or it waits."""
+    if actor.role is not Role.OPERATOR:
+        raise PermissionDenied("only a platform operator assigns cases")
+    if cmd.agent_id is None and cmd.queue is None and cmd.issue_type is None:
+        raise ValidationFailed("give an agent_id, a queue or an issue_type")
+    now = ctx.clock.now()
+    by = f"operator:{actor.subject or 'platform'}"
+    with ctx.uow() as uow:
+        case = load_visible(uow, actor, case_id, for_update=True)
+        if not case.is_active:
+            raise InvalidTransition(f"cannot assign a case that is {case.state}", state=case.state)
+        if cmd.queue is not None:
+            _check_queue(ctx, uow, cmd.queue)
+        current = uow.assignments.get(case.id, for_update=True)
+        ticket = _target(case, current, cmd, now)
+        previous = current.agent_id if current is not None and current.active else None
+        if _keeps(current, ticket, cmd.agent_id, previous):
+            agent_id = previous  # the same agent, in the same queue: only a label changes
+        else:
+            agent_id = _take_place(uow, ticket, cmd.agent_id, previous)
+        _store(uow, current, ticket, agent_id, previous, now, by)
+        if cmd.issue_type is not None:
+            uow.assignments.correct(case.id, cmd.issue_type)
+        found = uow.assignments.get(case.id)
+        uow.commit()
+    assert found is not None
+    return found
+
+
+def _check_queue(ctx: Context, uow: UnitOfWork, queue: str) -> None:
+    known = KNOWN_QUEUES | merchant_queues(ctx, uow)
+    if queue not in known:
+        raise ValidationFailed(f"unknown queue {queue}; known: {', '.join(sorted(known))}")
+
+
+def _target(case: Case, current: Assignment | None, cmd: Assign, now: datetime) -> Ticket:
+    """Where the case goes: the queue given (or its own), rerouted by the same rules as at
+    opening, so a safety or escalated case stays with the platform."""
+    base = current.ticket if current is not None else dispatch.ticket_of(case, now)
+    safety = base.safety if cmd.issue_type is None else cmd.issue_type in SAFETY_ISSUE_TYPES
+    queue = cmd.queue or base.queue
+    moved = queue != base.queue or safety != base.safety
+    target = route(queue, safety=safety, escalated=case.state is CaseState.ESCALATED)
+    return replace(
+        base,
+        queue=target.queue,
+        platform=target.platform,
+        safety=safety,
+        queued_at=now if moved or current is None else base.queued_at,
+    )
+
+
+def _keeps(
+    current: Assignment | None, ticket: Ticket, named: str | None, previous: str | None
+) -> bool:
+    if previous is None or current is None or named not in (None, previous):
+        return False
+    return (current.ticket.queue, current.ticket.platform) == (ticket.queue, ticket.platform)
+
+
+def _take_place(
+    uow: UnitOfWork, ticket: Ticket, agent_id: str | None, previous: str | None
+) -> str | None:
+    """A place with the named agent, or with the best one free (None: the case waits).
+
+    The agents it may touch are locked first, in id order (see ``AgentRepository.lock``)."""
+    if agent_id is None:
+        pool = dispatch.candidates(uow, ticket)
+        uow.agents.lock([a.id for a in pool] + ([previous] if previous else []))
+        return dispatch.claim_for(uow, ticket, pool)
+    uow.agents.lock([agent_id] + ([previous] if previous else []))
+    agent = uow.agents.get(agent_id)
+    if agent is None:
+        detail = f"agent {agent_id} is unknown"
+        raise AftersalesError(detail, code=ErrorCode.UNKNOWN_REFERENCE, errors=[detail])
+    if not in_pool(agent.slot, ticket):
+        whose = "the platform's" if ticket.platform else f"merchant {ticket.merchant_id}'s"
+        raise ValidationFailed(f"agent {agent_id} does not serve {whose} cases")
+    if not uow.agents.claim(agent_id):
+        state = "offline" if not agent.online else "at capacity"
+        raise AftersalesError(f"agent {agent_id} is {state}", code=ErrorCode.AGENT_UNAVAILABLE)
+    return agent_id
+
+
+def _store(
+    uow: UnitOfWork,
+    current: Assignment | None,
+    ticket: Ticket,
+    agent_id: str | None,
+    previous: str | None,
+    now: datetime,
+    by: str,
+) -> None:
+    """Write the assignment; the previous agent, if it changed, frees its place and takes the
+    next waiting case."""
+    if current is None:
+        uow.assignments.add(ticket, agent_id, now, by)
+        return
+    if agent_id == previous:
+        since, who = current.assigned_at or now, current.assigned_by or by
+        uow.assignments.refile(ticket, agent_id, since, who)
+        return
+    uow.assignments.refile(ticket, agent_id, now, by)
+    if previous is not None:
+        uow.agents.give_back([previous])
+        dispatch.drain(uow, previous, now)

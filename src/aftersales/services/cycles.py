@@ -1,0 +1,283 @@
+"""Use cases of the assessment calendar: run a month's cycle, run a weekly check, run what is due.
+
+A run reads the window's operational data in one read-only transaction, aggregates and scores
+it outside any transaction (seconds to a minute for a large marketplace), then stores the cycle,
+its scorecards and its tier changes in one write, with an evidence-log entry per tier change.
+A stored cycle is never changed: running a period again stores its next revision, with a reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from aftersales.analytics import CycleInputs, Limits, Window, merchant_windows
+from aftersales.domain.actors import SYSTEM, Actor, Role
+from aftersales.errors import AftersalesError, InvalidTransition, PermissionDenied, ValidationFailed
+from aftersales.scoring import CycleScores, Standing, Tier, score_cycle, weekly_check
+from aftersales.scoring.calendar import Period, Week, last_closed_period, last_closed_week
+from aftersales.services import ledger
+from aftersales.services.context import Context
+from aftersales.services.scorecard_json import card_json, standing_json, standing_of
+from aftersales.store.scoring import NewTierEvent, StoredCard, StoredCycle
+from aftersales.store.uow import UnitOfWork
+
+__all__ = [
+    "TIER_CHANGE",
+    "CycleRun",
+    "run_cycle",
+    "run_due",
+    "run_weekly",
+    "standings_in_force",
+    "tiers_in_force",
+]
+
+log = logging.getLogger("aftersales.scoring")
+TIER_CHANGE = "merchant.tier_change"
+MONTHLY, WEEKLY = "monthly", "weekly"
+_BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleRun:
+    """A stored cycle (or weekly check) and what it changed."""
+
+    cycle: StoredCycle
+    tiers: Mapping[str, int]  # merchants per tier in force after the run
+    changes: int  # tier changes recorded
+
+
+def _operator(actor: Actor) -> None:
+    if actor.role not in (Role.OPERATOR, Role.SYSTEM):
+        raise PermissionDenied("only a platform operator runs assessment cycles")
+
+
+def standings_in_force(uow: UnitOfWork, at: datetime) -> dict[str, Standing]:
+    """Each merchant's standing in force at ``at``: the last monthly cycle that closed by then,
+    lowered by any weekly check since."""
+    base = uow.scoring.latest_before(MONTHLY, at)
+    found = {m: standing_of(s) for m, s in uow.scoring.standings(base.id).items()} if base else {}
+    since = base.window_end if base else _BEGINNING
+    for row in uow.scoring.weekly_since(since):
+        if row.at <= at:
+            found[row.merchant_id] = standing_of(row.standing)
+    return found
+
+
+def tiers_in_force(
+    uow: UnitOfWork, merchants: Iterable[str] | None = None, at: datetime | None = None
+) -> dict[str, str]:
+    """The tier in force at ``at`` (now) for each merchant with one (``merchants``: only those).
+
+    What the exposure service reads (``services/exposure_tiers.py``)."""
+    standings = standings_in_force(uow, at or datetime.now(UTC))
+    wanted = None if merchants is None else set(merchants)
+    return {m: str(s.tier) for m, s in standings.items() if wanted is None or m in wanted}
+
+
+def _revision(uow: UnitOfWork, kind: str, period: str, reason: str | None) -> int:
+    latest = uow.scoring.latest(kind, period)
+    if latest is None:
+        return 1
+    if not (reason and reason.strip()):
+        raise InvalidTransition(
+            f"{kind} cycle {period} already has revision {latest.revision}, which is final;"
+            f" give a reason to compute revision {latest.revision + 1}"
+        )
+    return latest.revision + 1
+
+
+def _read(uow: UnitOfWork, window: Window, what: str) -> CycleInputs:
+    if uow.scoring.count_lines(window) == 0:
+        raise ValidationFailed(
+            f"no orders were placed in the window of {what} ({window.start:%Y-%m-%d} to"
+            f" {window.end:%Y-%m-%d}): there is nothing to assess"
+        )
+    return uow.scoring.read_inputs(window)
+
+
+def _limits(ctx: Context) -> Limits:
+    config = ctx.cycle_terms.config
+    return Limits(config.orders_per_buyer, config.ratings_per_buyer)
+
+
+def _new_cycle(
+    ctx: Context,
+    actor: Actor,
+    kind: str,
+    period: str,
+    revision: int,
+    reason: str | None,
+    window: Window,
+    merchants: int,
+) -> StoredCycle:
+    terms = ctx.cycle_terms
+    return StoredCycle(
+        id=ctx.ids("cy"),
+        kind=kind,
+        period=period,
+        revision=revision,
+        reason=reason.strip() if reason else None,
+        window_start=window.start,
+        window_end=window.end,
+        computed_at=ctx.clock.now(),
+        computed_by=f"{actor.role.value}:{actor.subject or ''}",
+        engine=terms.engine,
+        parameters=terms.parameters(),
+        parameters_digest=terms.digest(),
+        merchants=merchants,
+    )
+
+
+def run_cycle(ctx: Context, actor: Actor, period: str, reason: str | None = None) -> CycleRun:
+    """Compute and store the cycle of a closed month (its next revision, given a reason)."""
+    _operator(actor)
+    month = Period.parse(period)
+    month.check_closed(ctx.clock.now())
+    window = Window(month.end - timedelta(days=ctx.cycle_terms.lookback_days), month.end)
+    with ctx.uow(read_only=True) as uow:
+        revision = _revision(uow, MONTHLY, month.name, reason)
+        previous = standings_in_force(uow, month.start)
+        before = _tiers_before(uow, month.name, previous)
+        inputs = _read(uow, window, f"period {month.name}")
+    windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
+    scores = score_cycle(windows, previous, ctx.cycle_terms.config)
+    cycle = _new_cycle(ctx, actor, MONTHLY, month.name, revision, reason, window, len(windows))
+    return _store_monthly(ctx, cycle, scores, before)
+
+
+def _tiers_before(uow: UnitOfWork, period: str, previous: Mapping[str, Standing]) -> dict[str, str]:
+    """The tiers in force before this run: the last revision's, or the previous period's."""
+    latest = uow.scoring.latest(MONTHLY, period)
+    if latest is not None:
+        return {m: str(s["tier"]) for m, s in uow.scoring.standings(latest.id).items()}
+    return {m: str(s.tier) for m, s in previous.items()}
+
+
+def _store_monthly(
+    ctx: Context, cycle: StoredCycle, scores: CycleScores, before: Mapping[str, str]
+) -> CycleRun:
+    cards = [
+        StoredCard(
+            cycle.id,
+            c.merchant_id,
+            c.category,
+            str(c.tier),
+            c.score,
+            c.percentile,
+            card_json(c),
+            standing_json(c.standing),
+        )
+        for c in scores.cards
+    ]
+    none = str(Tier.NOT_ENOUGH_DATA)
+    events = [
+        NewTierEvent(
+            c.merchant_id,
+            cycle.window_end,
+            before.get(c.merchant_id, none),
+            str(c.tier),
+            str(c.change),
+            standing_json(c.standing),
+            {"en": c.explanation.text.en, "zh": c.explanation.text.zh},
+        )
+        for c in scores.cards
+        if before.get(c.merchant_id, none) != str(c.tier)
+    ]
+    with ctx.uow() as uow:
+        uow.scoring.add_cycle(cycle)
+        uow.scoring.add_cards(cards)
+        uow.scoring.add_tier_events(cycle.id, events)
+        _log_changes(uow, cycle, events)  # last: the log's lock is shared by all decisions
+        uow.commit()
+    return CycleRun(cycle, _count(c.tier for c in cards), len(events))
+
+
+def _count(tiers: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for tier in tiers:
+        counts[tier] = counts.get(tier, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _score_text(score: float | None) -> str | None:
+    return None if score is None else f"{score:.1f}"
+
+
+def _log_changes(uow: UnitOfWork, cycle: StoredCycle, events: list[NewTierEvent]) -> None:
+    drafts = [
+        ledger.Draft(
+            TIER_CHANGE,
+            f"merchant:{e.merchant_id}",
+            {
+                "merchant_id": e.merchant_id,
+                "cycle": {"kind": cycle.kind, "period": cycle.period, "revision": cycle.revision},
+                "tier_before": e.tier_before,
+                "tier_after": e.tier_after,
+                "change": e.change,
+                "score": _score_text(e.standing.get("score")),  # the log takes no floats
+                "parameters_digest": cycle.parameters_digest,
+            },
+            e.at,
+        )
+        for e in events
+        if e.tier_before != e.tier_after
+    ]
+    if drafts:
+        ledger.append_many(uow, drafts)
+
+
+def run_weekly(ctx: Context, actor: Actor, week: str, reason: str | None = None) -> CycleRun:
+    """The weekly check of an ended ISO week: it can only lower a tier, never raise one."""
+    _operator(actor)
+    checked = Week.parse(week)
+    checked.check_closed(ctx.clock.now())
+    window = Window(checked.end - timedelta(days=ctx.cycle_terms.weekly_days), checked.end)
+    with ctx.uow(read_only=True) as uow:
+        revision = _revision(uow, WEEKLY, checked.name, reason)
+        standings = standings_in_force(uow, checked.end)
+        inputs = _read(uow, window, f"week {checked.name}")
+    windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
+    flags = weekly_check(windows, standings, ctx.cycle_terms.config)
+    cycle = _new_cycle(ctx, actor, WEEKLY, checked.name, revision, reason, window, len(windows))
+    events = [
+        NewTierEvent(
+            f.merchant_id,
+            checked.end,
+            str(f.tier_before),
+            str(f.tier_after),
+            "lowered" if f.tier_after is not f.tier_before else "flagged",
+            standing_json(f.standing),
+            {"en": f.explanation.en, "zh": f.explanation.zh},
+        )
+        for f in flags
+    ]
+    with ctx.uow() as uow:
+        uow.scoring.add_cycle(cycle)
+        uow.scoring.add_tier_events(cycle.id, events)
+        _log_changes(uow, cycle, events)
+        uow.commit()
+    return CycleRun(cycle, _count(e.tier_after for e in events), len(events))
+
+
+def run_due(ctx: Context) -> list[CycleRun]:
+    """What ``serve`` runs on its schedule: the last closed month and week, if not yet assessed.
+
+    A month or week without orders is skipped quietly: there is nothing to assess yet."""
+    now = ctx.clock.now()
+    runs = []
+    for kind, name, run in (
+        (MONTHLY, last_closed_period(now).name, run_cycle),
+        (WEEKLY, last_closed_week(now).name, run_weekly),
+    ):
+        with ctx.uow(read_only=True) as uow:
+            done = uow.scoring.latest(kind, name) is not None
+        if done:
+            continue
+        try:
+            runs.append(run(ctx, SYSTEM, name))
+        except AftersalesError as error:  # no data yet, or another server ran it first
+            log.info("%s %s not assessed: %s", kind, name, error.detail)
+    return runs

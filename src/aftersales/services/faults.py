@@ -1,0 +1,43 @@
+"""Recurring faults of a product, from its triaged cases: what its buyers complain about most,
+and whether it is growing, so a merchant can fix a common fault before more customers ask."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.errors import NotFound, PermissionDenied, ValidationFailed
+from aftersales.recall import day_bounds
+from aftersales.services.context import Context
+from aftersales.triage.faults import FaultReport, recurring_faults
+
+__all__ = ["DEFAULT_PERIOD", "product_faults"]
+
+DEFAULT_PERIOD = timedelta(days=90)
+_READERS = frozenset({Role.OPERATOR, Role.AUDITOR, Role.MERCHANT_AGENT})
+
+
+def product_faults(
+    ctx: Context,
+    actor: Actor,
+    product_id: str,
+    *,
+    since: date | None = None,
+    top: int = 10,
+) -> FaultReport:
+    """The product's recurring faults since that day (China time; default: the last 90 days);
+    a merchant sees its own products only, and any other product does not exist for it."""
+    if actor.role not in _READERS:
+        raise PermissionDenied("recurring faults are for merchants, operators and auditors")
+    until = ctx.clock.now()
+    start = day_bounds(since, None)[0] or until - DEFAULT_PERIOD
+    if start >= until:
+        raise ValidationFailed("since must be in the past")
+    with ctx.uow(read_only=True) as uow:
+        product = uow.catalog.get_product(product_id)
+        if product is None or (
+            actor.role is Role.MERCHANT_AGENT and product.merchant_id != actor.subject
+        ):
+            raise NotFound(f"product {product_id} not found")
+        complaints = uow.complaints.of_product(product_id, start, until)
+    return recurring_faults(complaints, since=start, until=until, top=top)

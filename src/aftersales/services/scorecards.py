@@ -1,0 +1,125 @@
+"""Use cases that read scorecards: one merchant's, a period's list, a cycle's summary, an export.
+
+A merchant reads its own scorecard only; to it, another merchant's looks like one that does not
+exist. Operators and auditors read every scorecard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.errors import NotFound, PermissionDenied
+from aftersales.scoring import Metric
+from aftersales.scoring.calendar import Period
+from aftersales.services.context import Context
+from aftersales.services.cycles import MONTHLY
+from aftersales.store.scoring import CardQuery, StoredCard, StoredCycle
+from aftersales.store.uow import UnitOfWork
+
+__all__ = ["CycleSummary", "export_table", "get_scorecard", "list_scorecards", "summary"]
+
+_READERS = (Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleSummary:
+    cycle: StoredCycle
+    revisions: list[StoredCycle]
+
+
+def _cycle(uow: UnitOfWork, period: str | None) -> StoredCycle:
+    name = None if period is None else Period.parse(period).name
+    cycle = uow.scoring.latest(MONTHLY, name)
+    if cycle is None:
+        raise NotFound(
+            "no assessment cycle has been run yet"
+            if name is None
+            else f"period {name} has no assessment cycle yet"
+        )
+    return cycle
+
+
+def get_scorecard(
+    ctx: Context, actor: Actor, merchant_id: str, period: str | None = None
+) -> tuple[StoredCycle, StoredCard]:
+    """The merchant's scorecard of ``period`` (default: the latest), latest revision."""
+    if actor.role not in _READERS:
+        raise PermissionDenied("scorecards are read by their merchant, operators and auditors")
+    if actor.role is Role.MERCHANT_AGENT and not actor.is_merchant(merchant_id):
+        raise NotFound(f"merchant {merchant_id} not found")
+    with ctx.uow(read_only=True) as uow:
+        cycle = _cycle(uow, period)
+        card = uow.scoring.card(cycle.id, merchant_id)
+    if card is None:
+        raise NotFound(f"merchant {merchant_id} has no scorecard in period {cycle.period}")
+    return cycle, card
+
+
+def list_scorecards(
+    ctx: Context, actor: Actor, period: str | None, query: CardQuery
+) -> tuple[StoredCycle, list[StoredCard]]:
+    """A page of a period's scorecards, by merchant id, filtered by tier and category."""
+    if actor.role not in (Role.OPERATOR, Role.AUDITOR):
+        raise PermissionDenied("the list of scorecards is for operators and auditors")
+    with ctx.uow(read_only=True) as uow:
+        cycle = _cycle(uow, period)
+        return cycle, uow.scoring.cards(cycle.id, query)
+
+
+def summary(ctx: Context, period: str | None) -> CycleSummary:
+    with ctx.uow(read_only=True) as uow:
+        cycle = _cycle(uow, period)
+        return CycleSummary(cycle, uow.scoring.revisions(MONTHLY, cycle.period))
+
+
+def _row(cycle: StoredCycle, card: StoredCard) -> dict[str, Any]:
+    data = card.card
+    row: dict[str, Any] = {
+        "period": cycle.period,
+        "revision": cycle.revision,
+        "merchant_id": card.merchant_id,
+        "category": card.category,
+        "tier": card.tier,
+        "indicated": data["indicated"],
+        "change": data["change"],
+        "score": card.score,
+        "percentile": card.percentile,
+        "orders": data["orders"],
+    }
+    for figure in data["figures"]:
+        for part in ("estimate", "low", "high", "percentile"):
+            row[f"{figure['metric']}_{part}"] = figure[part]
+    row["explanation_en"] = data["explanation"]["en"]
+    row["explanation_zh"] = data["explanation"]["zh"]
+    return row
+
+
+def export_table(ctx: Context, period: str | None) -> tuple[StoredCycle, pa.Table]:
+    """Every scorecard of the period's latest revision, one flat row each."""
+    with ctx.uow(read_only=True) as uow:
+        cycle = _cycle(uow, period)
+        rows = [_row(cycle, card) for card in uow.scoring.every_card(cycle.id)]
+    return cycle, pa.Table.from_pylist(rows, schema=_schema())
+
+
+def _schema() -> pa.Schema:
+    text, number = pa.string(), pa.float64()
+    fields = [
+        ("period", text),
+        ("revision", pa.int64()),
+        ("merchant_id", text),
+        ("category", text),
+        ("tier", text),
+        ("indicated", text),
+        ("change", text),
+        ("score", number),
+        ("percentile", number),
+        ("orders", number),
+    ]
+    for metric in Metric:
+        fields += [(f"{metric}_{p}", number) for p in ("estimate", "low", "high", "percentile")]
+    return pa.schema([*fields, ("explanation_en", text), ("explanation_zh", text)])

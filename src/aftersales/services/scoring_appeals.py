@@ -1,0 +1,88 @@
+"""Use cases of attribution appeals: a merchant disputes that a case counts against it.
+
+The merchant files one appeal per case, with its reason; an operator accepts it (the case is
+taken out of the merchant's scoring from the next cycle or revision on, with the operator's
+reason shown on the scorecard) or rejects it. Either decision is final.
+"""
+
+from __future__ import annotations
+
+from aftersales.domain.actors import Actor, Role
+from aftersales.errors import InvalidTransition, NotFound, PermissionDenied
+from aftersales.services.context import Context
+from aftersales.store.scoring import StoredAppeal
+
+__all__ = ["decide_appeal", "file_appeal", "list_appeals"]
+
+PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+
+
+def file_appeal(ctx: Context, actor: Actor, case_id: str, reason: str) -> StoredAppeal:
+    """The merchant of a case appeals the case's attribution to it."""
+    if actor.role is not Role.MERCHANT_AGENT:
+        raise PermissionDenied("only the case's merchant appeals its attribution")
+    with ctx.uow() as uow:
+        case = uow.cases.get(case_id)
+        if case is None or case.facts is None or not actor.is_merchant(case.facts.merchant_id):
+            raise NotFound(f"case {case_id} not found")
+        if not _counts_against(case.assessment):
+            raise InvalidTransition(f"case {case_id} does not count against you: nothing to appeal")
+        appeal = StoredAppeal(
+            ctx.ids("ap"),
+            case_id,
+            case.facts.merchant_id,
+            PENDING,
+            reason.strip(),
+            ctx.clock.now(),
+            actor.subject,
+        )
+        uow.scoring.add_appeal(appeal)
+        uow.commit()
+    return appeal
+
+
+def _counts_against(assessment: dict[str, object] | None) -> bool:
+    """What the policy decided at opening; a case from before the policy counts (see scoring)."""
+    decision = (assessment or {}).get("decision")
+    return not (isinstance(decision, dict) and decision.get("counts_against_merchant") is False)
+
+
+def list_appeals(ctx: Context, actor: Actor, state: str | None = None) -> list[StoredAppeal]:
+    """A merchant's own appeals; every appeal for operators and auditors."""
+    if actor.role is Role.MERCHANT_AGENT:
+        merchant = actor.subject
+    elif actor.role in (Role.OPERATOR, Role.AUDITOR):
+        merchant = None
+    else:
+        raise PermissionDenied("appeals are read by merchants, operators and auditors")
+    with ctx.uow(read_only=True) as uow:
+        return uow.scoring.appeals(merchant, state)
+
+
+def decide_appeal(
+    ctx: Context, actor: Actor, appeal_id: str, *, accept: bool, reason: str
+) -> StoredAppeal:
+    """An operator accepts (the case leaves the merchant's scoring) or rejects an appeal."""
+    if actor.role is not Role.OPERATOR:
+        raise PermissionDenied("only a platform operator decides appeals")
+    with ctx.uow() as uow:
+        appeal = uow.scoring.appeal(appeal_id, for_update=True)
+        if appeal is None:
+            raise NotFound(f"appeal {appeal_id} not found")
+        if appeal.state != PENDING:
+            raise InvalidTransition(f"appeal {appeal_id} was already {appeal.state}")
+        decided = StoredAppeal(
+            appeal.id,
+            appeal.case_id,
+            appeal.merchant_id,
+            ACCEPTED if accept else REJECTED,
+            appeal.reason,
+            appeal.filed_at,
+            appeal.filed_by,
+            ctx.clock.now(),
+            actor.subject or "operator",
+            reason.strip(),
+        )
+        uow.scoring.decide_appeal(decided)
+        uow.commit()
+    return decided

@@ -1,0 +1,224 @@
+"""The cycle's input tables, streamed from SQLite or PostgreSQL into Arrow.
+
+DuckDB's readers for SQLite and PostgreSQL are extensions it downloads on first use, and this
+platform runs where nothing is downloaded at run time (docs/decisions/0015). So the store
+selects the few columns the cycle needs with SQLAlchemy, on either database alike, and hands
+them over as Arrow tables, chunk by chunk; the engine reads those in place. The JSON fields the
+cycle needs (deadlines in the case's snapshot, a verdict or a score in an event) are extracted
+here, by the database.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import Connection, Select, func, select
+
+from aftersales.analytics import SCHEMAS, CycleInputs, Window
+from aftersales.store.tables import (
+    case_events,
+    cases,
+    merchants,
+    order_lines,
+    orders,
+    products,
+    recall_events,
+    recalls,
+    safety_reports,
+    scoring_appeals,
+)
+
+__all__ = ["count_lines", "read_inputs"]
+
+_CHUNK = 50_000
+# The event kinds the metrics are read from; the others (evidence, closing…) are not fetched.
+_KINDS = (
+    "message_posted",
+    "proposed",
+    "proposal_rejected",
+    "first_response_missed",
+    "policy_granted",
+    "escalated",
+    "cancelled",
+    "arbitrated",
+    "rated",
+)
+
+
+def _seconds(value: datetime | str | None) -> float | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.timestamp()
+
+
+def _boolean(value: object) -> bool | None:
+    """SQLite's JSON functions answer 1 and 0 for true and false."""
+    return None if value is None else bool(value)
+
+
+Convert = Callable[[Any], Any]
+
+
+def _stream(
+    conn: Connection, stmt: Select[Any], name: str, convert: Mapping[str, Convert]
+) -> pa.Table:
+    """The rows of ``stmt`` as a table of schema ``name``, read in chunks."""
+    schema = SCHEMAS[name]
+    result = conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(stmt)
+    batches = []
+    for chunk in result.partitions():
+        columns = list(zip(*chunk, strict=True)) if chunk else [() for _ in schema.names]
+        arrays = [
+            pa.array([convert[n](v) for v in col] if n in convert else col, schema.field(n).type)
+            for n, col in zip(schema.names, columns, strict=True)
+        ]
+        batches.append(pa.record_batch(arrays, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
+
+
+def _in_window(window: Window) -> Sequence[Any]:
+    return (orders.c.placed_at >= window.start, orders.c.placed_at < window.end)
+
+
+def _lines(conn: Connection, window: Window) -> pa.Table:
+    stmt = (
+        select(
+            order_lines.c.id,
+            orders.c.merchant_id,
+            orders.c.consumer_id,
+            products.c.category,
+            orders.c.placed_at,
+        )
+        .join(orders, orders.c.id == order_lines.c.order_id)
+        .join(products, products.c.id == order_lines.c.product_id)
+        .where(*_in_window(window))
+    )
+    return _stream(conn, stmt, "lines", {"placed_at": _seconds})
+
+
+def _cases(conn: Connection, window: Window) -> pa.Table:
+    snapshot = cases.c.snapshot
+    stmt = (
+        select(
+            cases.c.id,
+            cases.c.order_line_id,
+            cases.c.merchant_id,
+            cases.c.consumer_id,
+            cases.c.category,
+            orders.c.placed_at,
+            cases.c.type,
+            cases.c.opened_at,
+            cases.c.counts_against_merchant,
+            snapshot["first_response_due"].as_string(),
+            snapshot["proposal_due"].as_string(),
+            snapshot["resolved_at"].as_string(),
+        )
+        .join(order_lines, order_lines.c.id == cases.c.order_line_id)
+        .join(orders, orders.c.id == order_lines.c.order_id)
+        .where(*_in_window(window), cases.c.opened_at < window.end)
+    )
+    times = ("placed_at", "opened_at", "first_response_due", "proposal_due", "resolved_at")
+    return _stream(conn, stmt, "cases", dict.fromkeys(times, _seconds))
+
+
+def _events(conn: Connection, window: Window) -> pa.Table:
+    data = case_events.c.data
+    stmt = (
+        select(
+            case_events.c.case_id,
+            case_events.c.seq,
+            case_events.c.kind,
+            case_events.c.at,
+            case_events.c.actor_role,
+            case_events.c.actor_id,
+            data["first_response"].as_boolean(),
+            data["reason"].as_string(),
+            data["verdict"].as_string(),
+            data["score"].as_integer(),
+        )
+        .join(cases, cases.c.id == case_events.c.case_id)
+        .join(order_lines, order_lines.c.id == cases.c.order_line_id)
+        .join(orders, orders.c.id == order_lines.c.order_id)
+        .where(
+            *_in_window(window),
+            case_events.c.at < window.end,
+            case_events.c.kind.in_(_KINDS),
+        )
+    )
+    flag = {"at": _seconds, "first_response": _boolean}
+    return _stream(conn, stmt, "events", flag)
+
+
+def _rows(
+    conn: Connection, stmt: Select[Any], name: str, convert: Mapping[str, Convert]
+) -> pa.Table:
+    return _stream(conn, stmt, name, convert)
+
+
+def _small_tables(conn: Connection) -> dict[str, pa.Table]:
+    confirmed = recalls.c.state == "confirmed"
+    safety = select(safety_reports.c.case_id).join(
+        recalls, recalls.c.id == safety_reports.c.recall_id
+    )
+    recall_rows = select(recalls.c.merchant_id, recall_events.c.at).join(
+        recalls, recalls.c.id == recall_events.c.recall_id
+    )
+    appeals = select(scoring_appeals.c.case_id, scoring_appeals.c.decision_reason).where(
+        scoring_appeals.c.state == "accepted"
+    )
+    return {
+        "safety": _rows(conn, safety.where(confirmed), "safety", {}),
+        "recalls": _rows(
+            conn,
+            recall_rows.where(recall_events.c.kind == "confirmed"),
+            "recalls",
+            {"confirmed_at": _seconds},
+        ),
+        "appeals": _rows(conn, appeals, "appeals", {}),
+    }
+
+
+def _merchants(conn: Connection) -> pa.Table:
+    """Every merchant, with the category most of its products are in (None without any)."""
+    counts = conn.execute(
+        select(products.c.merchant_id, products.c.category, func.count()).group_by(
+            products.c.merchant_id, products.c.category
+        )
+    )
+    by_merchant: dict[str, Counter[str]] = {}
+    for merchant, category, n in counts:
+        by_merchant.setdefault(merchant, Counter())[category] = n
+    ids: Iterable[str] = conn.execute(select(merchants.c.id).order_by(merchants.c.id)).scalars()
+    rows = [(m, _top(by_merchant.get(m))) for m in ids]
+    return pa.table(
+        {"merchant_id": [m for m, _ in rows], "category": [c for _, c in rows]},
+        schema=SCHEMAS["merchants"],
+    )
+
+
+def _top(categories: Counter[str] | None) -> str | None:
+    if not categories:
+        return None
+    return min(categories, key=lambda c: (-categories[c], c))
+
+
+def read_inputs(conn: Connection, window: Window) -> CycleInputs:
+    """Everything the cycle of ``window`` reads, from the operational tables."""
+    return CycleInputs(
+        lines=_lines(conn, window),
+        cases=_cases(conn, window),
+        events=_events(conn, window),
+        merchants=_merchants(conn),
+        **_small_tables(conn),
+    )
+
+
+def count_lines(conn: Connection, window: Window) -> int:
+    """How many order lines were placed in the window (0: nothing to score)."""
+    stmt = select(func.count()).select_from(order_lines).join(orders).where(*_in_window(window))
+    return int(conn.execute(stmt).scalar_one())

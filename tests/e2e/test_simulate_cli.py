@@ -1,0 +1,157 @@
+"""``aftersales simulate`` and ``demo`` on the command line: a tiny run, and nonsense refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aftersales.cli import app
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> object:
+    runner = CliRunner()
+    env = {"AFTERSALES_DATA_DIR": str(tmp_path / "var")}
+
+    def invoke(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, list(args), env=env)
+        return result.exit_code, result.output
+
+    return invoke
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--merchants", "-5", "--days", "3"], "merchants must be between 1 and 100,000 (got -5)"),
+        (["--consumers", "0"], "consumers must be between 1"),
+        (["--orders-per-day", "0"], "orders_per_day must be between 1"),
+        (["--cycles", "0"], "--cycles must be between 1 and 120 (got 0)"),
+        (["--days", "0"], "--days must be between 1"),
+        (["--days", "3", "--cycles", "2"], "give --days or --cycles, not both"),
+        (["--start", "2026-13-01"], "--start '2026-13-01' is not a day such as 2026-08-01"),
+        (["--cycles", "2", "--start", "2026-03-05"], "first day of a month"),
+        (["--target", "http://127.0.0.1:9", "--rate", "0"], "--rate must be between 0.1 and 5000"),
+        (["--target", "http://127.0.0.1:9", "--count", "0"], "--count must be between 1"),
+        (["--target", "http://127.0.0.1:9", "--seconds", "1"], "no server answers at"),
+    ],
+)
+def test_nonsense_gets_a_clear_message_and_nothing_runs(
+    run: object, tmp_path: Path, args: list[str], message: str
+) -> None:
+    code, output = run("simulate", *args)  # type: ignore[operator]
+    assert code == 1
+    assert message in " ".join(output.split())
+    assert "Traceback" not in output
+    assert not (tmp_path / "var" / "simulation" / "aftersales.db").exists()
+
+
+def test_a_tiny_run_prints_its_summary_and_refuses_to_run_twice(
+    run: object, tmp_path: Path
+) -> None:
+    args = ["simulate", "--days", "3", "--start", "2026-12-01", "--merchants", "5"]
+    code, output = run(*args, "--consumers", "50", "--orders-per-day", "60", "--json")  # type: ignore[operator]
+    assert code == 0, output
+    summary = json.loads(output[output.index("{") :])
+    assert summary["run"] == "sim_000000000001"
+    assert summary["platform"]["orders"] == summary["simulation"]["orders"] > 100
+    assert set(summary["by_conduct"]) <= {"responsive", "slow", "obstructive"}
+    code, output = run(*args)  # type: ignore[operator]
+    assert code == 1 and "already holds marketplace data" in output
+
+
+def test_the_summary_reads_in_both_languages(run: object) -> None:
+    code, output = run(  # type: ignore[operator]
+        "simulate", "--days", "2", "--start", "2026-12-01", "--merchants", "4",
+        "--consumers", "40", "--orders-per-day", "40", "--no-progress",
+    )  # fmt: skip
+    assert code == 0, output
+    assert "订单 orders" in output and "售后单 cases" in output and "召回 recalls" in output
+
+
+def test_the_demo_builds_a_history_and_a_login_per_role(
+    run: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aftersales.bootstrap import bootstrap
+    from aftersales.cli import demo
+    from aftersales.config import Settings
+    from aftersales.services.tokens import authenticate
+
+    small = {"merchants": 6, "consumers": 80, "orders_per_day": 40, "months": 1}
+    monkeypatch.setattr(demo, "DEMO", small)
+    code, output = run("demo", "--no-serve")  # type: ignore[operator]
+    assert code == 0, output
+    assert "ready in" in output and "demo-operator" in output
+    folder = tmp_path / "var" / "demo"
+    logins = json.loads((folder / "logins.json").read_text(encoding="utf-8"))
+    assert [x["role"] for x in logins] == [
+        "consumer", "merchant_agent", "operator", "auditor", "integration",
+    ]  # fmt: skip
+    assert (folder / "logins.json").stat().st_mode & 0o077 == 0
+    url = f"sqlite:///{folder / 'aftersales.db'}"
+    ctx = bootstrap(Settings(env="test", data_dir=folder, database_url=url), migrate=False)
+    try:
+        for login in logins:
+            actor = authenticate(ctx, login["token"])
+            assert (actor.role.value, actor.subject) == (login["role"], login["subject"])
+        with ctx.uow(read_only=True) as uow:
+            run_row = uow.simulation_runs.latest()
+        assert run_row is not None and run_row.status == "complete"
+    finally:
+        ctx.close()
+
+
+def test_the_flywheel_report_is_one_self_contained_page(run: object, tmp_path: Path) -> None:
+    report = tmp_path / "out.html"
+    code, output = run(  # type: ignore[operator]
+        "simulate", "--days", "5", "--start", "2026-11-27", "--merchants", "6",
+        "--consumers", "60", "--orders-per-day", "50", "--no-progress", "--report", str(report),
+    )  # fmt: skip
+    assert code == 0, output
+    page = report.read_text(encoding="utf-8")
+    assert "飞轮报告 Flywheel report" in page and "2026-11" in page
+    assert page.count("<svg") == 6 and "<script" not in page
+    assert " src=" not in page and " href=" not in page  # nothing fetched from anywhere
+
+
+def test_two_configurations_run_on_the_same_seed(run: object, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("name: today\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(
+        "name: gentler throttle\nsettings:\n  exposure_throttle: 0.9\n"
+        "simulation:\n  weekly_checks: false\n",
+        encoding="utf-8",
+    )
+    args = ["--days", "3", "--start", "2026-12-01", "--merchants", "4", "--consumers", "40"]
+    code, output = run(  # type: ignore[operator]
+        "simulate", "--compare", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), *args,
+        "--orders-per-day", "40", "--no-progress",
+    )  # fmt: skip
+    assert code == 0, output
+    page = (tmp_path / "var" / "simulation" / "compare.html").read_text(encoding="utf-8")
+    assert "today" in page and "gentler throttle" in page and "side by side" in page
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no configuration file at"),
+        ("settings:\n  no_such: 1\n", "unknown setting 'no_such'"),
+        ("settings:\n  exposure_throttle: 7\n", "exposure_throttle: Input should be less than 1"),
+        ("simulation:\n  weekly_checks: maybe\n", "simulation.weekly_checks is true or false"),
+        ("- a list\n", "a configuration is a mapping"),
+    ],
+)
+def test_a_bad_configuration_is_refused_before_anything_runs(
+    run: object, tmp_path: Path, content: str | None, message: str
+) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("name: fine\n", encoding="utf-8")
+    if content is not None:
+        bad.write_text(content, encoding="utf-8")
+    code, output = run("simulate", "--compare", str(good), str(bad), "--days", "2")  # type: ignore[operator]
+    assert code == 1
+    assert message in " ".join(output.split())
+    assert not (tmp_path / "var" / "simulation" / "compare-1").exists()
