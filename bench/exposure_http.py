@@ -53,6 +53,7 @@ from api import (  # bench/api.py: the server handle, the clients and the measur
     Run,
     Server,
     _new_loop,
+    _process_stats,
     closed_loop,
     free_port,
     make_client,
@@ -242,19 +243,40 @@ async def bench(server: Server, args: argparse.Namespace, world: World) -> dict[
                 work: Callable[[], Awaitable[Run]] = partial(
                     closed_loop, client, jobs(args.requests), args.concurrency
                 )
+                before = _worker_ticks(server)
                 runs[size].append(await measured(server, client, work))
-                _progress(size, runs[size][-1])
+                _progress(size, runs[size][-1], _busiest_share(before, _worker_ticks(server)))
     finally:
         await client.close()
     return runs
 
 
-def _progress(size: int, run: Run) -> None:
+def _worker_ticks(server: Server) -> dict[int, int]:
+    """CPU clock ticks so far of each worker process (the server's grandchildren or children)."""
+    if server.proc is None:
+        return {}
+    stats = _process_stats()
+    children = {pid for pid, (ppid, _) in stats.items() if ppid == server.proc.pid}
+    grandchildren = {pid for pid, (ppid, _) in stats.items() if ppid in children}
+    return {pid: stats[pid][1] for pid in (grandchildren or children)}
+
+
+def _busiest_share(before: dict[int, int], after: dict[int, int]) -> float | None:
+    """The busiest worker's share of the workers' CPU during a run: 0.5 is an even split.
+
+    The workers share one listening socket and the kernel hands each keep-alive connection to
+    one of them, so a run can load one worker more than the other."""
+    used = [after[pid] - before.get(pid, 0) for pid in after]
+    return max(used) / sum(used) if len(used) > 1 and sum(used) else None
+
+
+def _progress(size: int, run: Run, busiest: float | None) -> None:
     cpu = run.cpu_us(run.server_cpu)
     print(
         f"  {size:>5} candidates: {run.rate:,.0f}/s, p50 {run.pct(0.5):.1f} ms,"
         f" p99 {run.pct(0.99):.1f} ms"
         + (f", server CPU {cpu:,.0f} µs/request" if cpu is not None else "")
+        + (f", busiest worker {busiest:.0%} of the workers' CPU" if busiest else "")
         + (f", background {run.background_cores:.2f} cores" if run.background_cores else ""),
         file=sys.stderr,
         flush=True,

@@ -63,6 +63,12 @@ def test_sign_in_lands_on_the_home_page_of_the_role(users: Context, name: str, h
     assert client.get(home).status_code == 200
 
 
+def test_the_site_root_leads_to_the_console(users: Context) -> None:
+    answer = browser(users).get("/", follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console"
+
+
 def test_a_page_asks_for_sign_in_and_returns_there_after_it(users: Context) -> None:
     client = browser(users)
     answer = client.get("/console/cases", follow_redirects=False)
