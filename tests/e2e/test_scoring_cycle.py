@@ -61,6 +61,10 @@ def test_a_cycle_scores_the_careful_merchant_above_the_careless_one(
     assert {f["metric"]: f["raw"] for f in m1["figures"]}["satisfaction"] == 1.0
     assert m1["explanation"]["en"].startswith("Score") and "得分" in m1["explanation"]["zh"]
     assert m1["tier"] == "standard"  # a first cycle never promotes: two must agree
+    assert m1["programme"] is None  # a named period shows that period's card alone
+    now = _card(client, market, "m1", "m1")["programme"]
+    assert (now["merchant_id"], now["tier"], now["eligible"]) == ("m1", "standard", False)
+    assert now["reason"]["en"] and now["reason"]["zh"]
 
 
 def test_a_merchant_without_enough_orders_gets_an_explicit_tier_and_no_score(

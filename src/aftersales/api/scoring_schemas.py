@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
+from aftersales.api.exposure_schemas import ProgrammePublic
 from aftersales.api.schemas import Id, Strict
 from aftersales.store.scoring import StoredAppeal, StoredCard, StoredCycle
 
@@ -136,6 +137,9 @@ class ScorecardPublic(BaseModel):
     reason: Bilingual | None
     explanation: ExplanationPublic
     categories: list[CategoryCardPublic]
+    programme: ProgrammePublic | None = Field(
+        None, description="the quality-merchant programme now; on the latest scorecard only"
+    )
 
     @classmethod
     def of(cls, cycle: StoredCycle, card: StoredCard) -> ScorecardPublic:

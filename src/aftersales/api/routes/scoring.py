@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from aftersales.api.deps import CtxDep, IdempotencyDep, role
+from aftersales.api.exposure_schemas import ProgrammePublic
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.api.scoring_schemas import (
@@ -27,6 +28,7 @@ from aftersales.api.scoring_schemas import (
 from aftersales.api.scoring_schemas import CyclePublic as _Cycle
 from aftersales.domain.actors import Actor, Role
 from aftersales.scoring import Tier
+from aftersales.services import programme
 from aftersales.services import scorecards as cards
 from aftersales.services import scoring_appeals as appeals
 from aftersales.store.scoring import CardQuery
@@ -48,9 +50,14 @@ PeriodQuery = Annotated[
 def get_scorecard(
     merchant_id: MerchantId, ctx: CtxDep, actor: CardReader, period: PeriodQuery = None
 ) -> Response:
-    """The merchant's scorecard: score, tier, each figure with its interval, the explanation."""
+    """The merchant's scorecard: score, tier, each figure with its interval, the explanation;
+    without a period, also its programme status now (tier in force, boost or penalty, reason)."""
     cycle, card = cards.get_scorecard(ctx, actor, merchant_id, period)
-    return model_response(ScorecardPublic.of(cycle, card))
+    scorecard = ScorecardPublic.of(cycle, card)
+    if period is None:
+        status = programme.programme_status(ctx, actor, merchant_id)
+        scorecard = scorecard.model_copy(update={"programme": ProgrammePublic.of(status)})
+    return model_response(scorecard)
 
 
 @router.get("/scorecards", response_model=ScorecardsPublic)
