@@ -7,23 +7,19 @@ calls the same use cases as the API.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, out, with_context
 from aftersales.domain.actors import Actor, Role
-from aftersales.services.context import Context
 from aftersales.triage.agents import Agent
 
 agent_app = typer.Typer(
     help="Agents who work the queues: add, list, presence, capacity; assign a case.",
     no_args_is_help=True,
 )
-
-T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -68,7 +64,7 @@ def add(
         categories=tuple(category or ()),
         online=not offline,
     )
-    change = _with_context(db, lambda ctx: add_agent(ctx, _operator(operator), cmd))
+    change = with_context(db, lambda ctx: add_agent(ctx, _operator(operator), cmd))
     agent = change.view.agent
     err.print(f"added {_describe(agent)}; took {change.taken} waiting case(s)", highlight=False)
     print(agent.id)
@@ -86,7 +82,7 @@ def list_command(
     from aftersales.services.agents import list_agents
 
     only_platform = True if platform else None
-    found, waiting = _with_context(
+    found, waiting = with_context(
         db, lambda ctx: list_agents(ctx, _operator("cli"), merchant, only_platform)
     )
     if format is Format.JSON:
@@ -149,7 +145,7 @@ def assign_command(
     if issue_type is not None and issue_type not in ISSUE_TYPES:
         raise ValidationFailed(f"unknown issue type {issue_type}")
     cmd = Assign(agent_id=agent, queue=queue, issue_type=issue_type)
-    found = _with_context(db, lambda ctx: assign(ctx, _operator(operator), case_id, cmd))
+    found = with_context(db, lambda ctx: assign(ctx, _operator(operator), case_id, cmd))
     holder = found.agent_id or "nobody yet (waiting)"
     out.print(f"case {case_id} in {found.ticket.queue}: {holder}", highlight=False, markup=False)
 
@@ -158,7 +154,7 @@ def _update(db: str | None, operator: str, agent_id: str, **change: Any) -> None
     from aftersales.services.agents import AgentUpdate, update_agent
 
     cmd = AgentUpdate(**change)
-    done = _with_context(db, lambda ctx: update_agent(ctx, _operator(operator), agent_id, cmd))
+    done = with_context(db, lambda ctx: update_agent(ctx, _operator(operator), agent_id, cmd))
     a = done.view.agent
     state = "online" if a.online else "offline"
     out.print(
@@ -188,16 +184,6 @@ def _row(a: Agent) -> dict[str, Any]:
         "online": a.online,
         "open_cases": a.open_cases,
     }
-
-
-def _with_context(db: str | None, work: Callable[[Context], T]) -> T:
-    from aftersales.bootstrap import bootstrap
-
-    ctx = bootstrap(settings_for(db))
-    try:
-        return work(ctx)
-    finally:
-        ctx.close()
 
 
 def _operator(name: str) -> Actor:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, out, with_context
 from aftersales.domain.actors import Actor, Role
 from aftersales.recall import RecallReport, RecallState, Remedy, Scope
 from aftersales.services.context import Context
@@ -24,8 +24,6 @@ from aftersales.services.context import Context
 app = typer.Typer(
     help="Safety recalls: reviews, decisions, campaigns, reports.", no_args_is_help=True
 )
-
-T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -62,7 +60,7 @@ def list_command(
     from aftersales.store.recalls import RecallQuery
 
     query = RecallQuery(tuple(s.value for s in state or ()), None, limit)
-    views = _with_context(db, lambda ctx: list_recalls(ctx, _operator("cli"), query))
+    views = with_context(db, lambda ctx: list_recalls(ctx, _operator("cli"), query))
     rows = [
         {
             "recall_id": v.recall.id,
@@ -102,7 +100,7 @@ def show(recall_id: str, db: DbOption = None) -> None:
         ]
         return report.to_dict() | {"events": events}
 
-    print(json.dumps(_with_context(db, read), ensure_ascii=False, indent=2))
+    print(json.dumps(with_context(db, read), ensure_ascii=False, indent=2))
 
 
 @app.command()
@@ -139,7 +137,7 @@ def confirm(
             regions=tuple(sorted({check_region(r) for r in region or ()})),
         )
     decision = uc.Confirm(tuple(remedy), scope)
-    view = _with_context(db, lambda ctx: uc.decide(ctx, _operator(operator), recall_id, decision))
+    view = with_context(db, lambda ctx: uc.decide(ctx, _operator(operator), recall_id, decision))
     r = view.recall
     out.print(f"recall {r.id} confirmed: {r.units} unit(s) of {r.consumers} consumer(s) notified")
 
@@ -156,7 +154,7 @@ def dismiss(
     from aftersales.services import recalls as uc
 
     decision = uc.Dismiss(reason)
-    _with_context(db, lambda ctx: uc.decide(ctx, _operator(operator), recall_id, decision))
+    with_context(db, lambda ctx: uc.decide(ctx, _operator(operator), recall_id, decision))
     out.print(f"recall {recall_id} dismissed; its holds are lifted")
 
 
@@ -172,7 +170,7 @@ def task(
     """Record that a party has done its task."""
     from aftersales.services.recall_campaign import complete_task
 
-    _with_context(db, lambda ctx: complete_task(ctx, _operator(operator), recall_id, task_id, note))
+    with_context(db, lambda ctx: complete_task(ctx, _operator(operator), recall_id, task_id, note))
     out.print(f"task {task_id} of recall {recall_id} done")
 
 
@@ -192,7 +190,7 @@ def report(
     remedies offered, dates, and progress over time (JSON: all of it; CSV: one table)."""
     from aftersales.services.recall_campaign import recall_report
 
-    found: RecallReport = _with_context(
+    found: RecallReport = with_context(
         db, lambda ctx: recall_report(ctx, _operator("cli"), recall_id, step_days=step_days)
     )
     if format is ReportFormat.JSON:
@@ -201,16 +199,6 @@ def report(
         _print_rows(found.to_dict()["progress"], Format.CSV)
     else:
         _print_rows([found.summary()], Format.CSV)
-
-
-def _with_context(db: str | None, work: Callable[[Context], T]) -> T:
-    from aftersales.bootstrap import bootstrap
-
-    ctx = bootstrap(settings_for(db))
-    try:
-        return work(ctx)
-    finally:
-        ctx.close()
 
 
 def _operator(name: str) -> Actor:

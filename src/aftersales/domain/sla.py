@@ -25,7 +25,8 @@ class SlaTerms:
     close_after_days: float = 7
 
     def __post_init__(self) -> None:
-        if min(asdict(self).values()) <= 0:
+        # The field names, not asdict(): every case opening builds terms, and asdict deep-copies.
+        if min(getattr(self, name) for name in self.__slots__) <= 0:
             raise ValueError("every SLA term must be positive")
 
     @property

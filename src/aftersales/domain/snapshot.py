@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from datetime import UTC, datetime
 from enum import Enum
+from functools import cache
 from typing import Any
 
 __all__ = ["decode_time", "encode"]
@@ -25,12 +26,18 @@ def encode(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in fields(value)}
+        return {name: encode(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [encode(v) for v in value]
     return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    # ``fields()`` builds its answer anew on every call; a case encodes dozens of dataclasses.
+    return tuple(f.name for f in fields(cls))
 
 
 def decode_time(value: str | None) -> datetime | None:

@@ -90,14 +90,16 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
     with ctx.uow(read_only=True) as uow:
         order, line = _own_line(uow, actor, cmd.order_line_id)
         check_window(ctx.windows, cmd.type, order.delivered_at or order.placed_at, now)
-        if uow.cases.active_on_line(line.id):
+        active, history = uow.cases.opening_checks(
+            line.id, order.consumer_id, now - HISTORY_WINDOW
+        )
+        if active:
             raise AftersalesError(
                 "this order line already has an open after-sales case",
                 code=ErrorCode.CASE_ALREADY_OPEN,
             )
         product = uow.catalog.get_product(line.product_id)
         assert product is not None  # order lines reference products by foreign key
-        history = uow.cases.consumer_history(order.consumer_id, now - HISTORY_WINDOW)
         pack = ctx.policy.current(uow)
         assessment = assess(
             pack,

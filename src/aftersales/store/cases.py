@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
-from sqlalchemy import case as when
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.domain.actors import Actor, Role
@@ -28,9 +27,16 @@ _GET_FOR_UPDATE = _GET.with_for_update()
 _ACTIVE_ON_LINE = select(cases.c.id).where(
     cases.c.order_line_id == bindparam("order_line_id"), cases.c.is_active
 )
-_HISTORY = select(
-    func.count(), func.coalesce(func.sum(when((cases.c.type == "refund_only", 1), else_=0)), 0)
-).where(cases.c.consumer_id == bindparam("consumer_id"), cases.c.opened_at >= bindparam("since"))
+_RECENT = and_(
+    cases.c.consumer_id == bindparam("consumer_id"), cases.c.opened_at >= bindparam("since")
+)
+# What opening a case checks of the cases table, in one round trip: an active case on the line,
+# and the consumer's recent cases (how many, how many of them refund-only).
+_OPENING_CHECKS = select(
+    _ACTIVE_ON_LINE.limit(1).scalar_subquery(),
+    select(func.count()).where(_RECENT).scalar_subquery(),
+    select(func.count()).where(_RECENT, cases.c.type == "refund_only").scalar_subquery(),
+)
 _INSERT_CASE = insert(cases)
 # SET takes the columns of the parameters; the WHERE names its own (the version it replaces).
 _UPDATE_CASE = update(cases).where(
@@ -115,16 +121,14 @@ class CaseRepository:
         for category, assessment in rows:
             yield str(category), assessment
 
-    def consumer_history(self, consumer_id: str, since: datetime) -> tuple[int, int]:
-        """How many cases the consumer opened since then, and how many of them were refund-only."""
-        row = self._conn.execute(_HISTORY, {"consumer_id": consumer_id, "since": since}).one()
-        return int(row[0]), int(row[1])
-
-    def active_on_line(self, order_line_id: str) -> str | None:
-        found: str | None = self._conn.execute(
-            _ACTIVE_ON_LINE, {"order_line_id": order_line_id}
-        ).scalar_one_or_none()
-        return found
+    def opening_checks(
+        self, order_line_id: str, consumer_id: str, since: datetime
+    ) -> tuple[str | None, tuple[int, int]]:
+        """The active case on the line, if any; and how many cases the consumer opened since
+        then, with how many of them were refund-only."""
+        params = {"order_line_id": order_line_id, "consumer_id": consumer_id, "since": since}
+        active, opened, refund_only = self._conn.execute(_OPENING_CHECKS, params).one()
+        return active, (int(opened), int(refund_only))
 
     def search(self, query: CaseQuery, actor: Actor) -> list[Case]:
         key = cases.c.next_due_at if query.sort == "deadline" else cases.c.opened_at

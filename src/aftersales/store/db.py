@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import weakref
@@ -15,6 +14,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: one server process per SQLite file
     fcntl = None  # type: ignore[assignment]
 
+import msgspec
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
@@ -93,15 +93,21 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
-    return create_engine(
-        url, pool_size=10, max_overflow=10, pool_pre_ping=True, json_serializer=_json_text
-    )
+    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **_JSON_CODEC)
 
 
 def _json_text(value: object) -> str:
     # Chinese as UTF-8 rather than \uXXXX escapes, and no padding: a complaint's assessment is
-    # about a third shorter, and every case change writes JSON.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # about a third shorter. Every case change writes JSON, and msgspec encodes it about five
+    # times faster than the standard library.
+    return _ENCODER.encode(value).decode()
+
+
+_ENCODER = msgspec.json.Encoder()
+_JSON_CODEC: dict[str, Any] = {
+    "json_serializer": _json_text,
+    "json_deserializer": msgspec.json.decode,
+}
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -112,7 +118,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
-        json_serializer=_json_text,
+        **_JSON_CODEC,
     )
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -139,4 +145,6 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Any) -> None:
     read_only = connection.get_execution_options().get(READ_ONLY, False)
-    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # Straight to the driver: through SQLAlchemy's statement machinery, BEGIN cost as much as a
+    # real query, and every unit of work runs one.
+    connection.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -1,10 +1,13 @@
 """The values triage speaks in: issue types, severities, causes, hazard families and queues.
 
 They are plain strings in tuples rather than enums because they travel as JSON (the model
-artefact, the corpus, the CLI) and the policy engine matches on the same strings.
+artefact, the corpus, the CLI). Issue types, severities, causes and queues are the policy
+engine's own vocabulary, imported from it, since the engine matches on the same strings.
 """
 
 from __future__ import annotations
+
+from aftersales.policy.vocabulary import CAUSES, ISSUE_TYPES, QUEUES, SAFETY_ISSUE_TYPES, SEVERITIES
 
 __all__ = [
     "CAUSES",
@@ -17,53 +20,6 @@ __all__ = [
     "SAFETY_ISSUE_TYPES",
     "SEVERITIES",
 ]
-
-ISSUE_TYPES: tuple[str, ...] = (
-    "quality_defect",
-    "malfunction",
-    "software_issue",
-    "damaged_in_transit",
-    "wrong_item",
-    "missing_parts",
-    "size_fit",
-    "colour_difference",
-    "not_as_described",
-    "care_damage",
-    "late_delivery",
-    "service_conduct",
-    "food_spoilage",
-    "foreign_object",
-    "electrical_hazard",
-    "fire_overheat",
-    "injury",
-    "allergic_reaction",
-    "other",
-)
-
-# Ordered from least to most severe, so that ``max`` by index raises a floor.
-SEVERITIES: tuple[str, ...] = ("minor", "moderate", "major", "critical")
-
-# The same values the policy engine reads from a case.
-CAUSES: tuple[str, ...] = (
-    "product_defect",
-    "usage_or_care",
-    "expectation_gap",
-    "logistics_damage",
-    "wrong_item",
-    "fraud_suspected",
-    "unknown",
-)
-
-SAFETY_ISSUE_TYPES: frozenset[str] = frozenset(
-    {
-        "food_spoilage",
-        "foreign_object",
-        "electrical_hazard",
-        "fire_overheat",
-        "injury",
-        "allergic_reaction",
-    }
-)
 
 HAZARD_FAMILIES: tuple[str, ...] = (
     "injury",
@@ -91,13 +47,5 @@ FAMILY_ISSUE: dict[str, str] = {
 ISSUE_FAMILY: dict[str, str] = {
     issue: family for family, issue in FAMILY_ISSUE.items() if family != "choking"
 }
-
-QUEUES: tuple[str, ...] = (
-    "technical_support",
-    "apparel",
-    "on_site_service",
-    "food_safety",
-    "general",
-)
 
 LANGUAGES: tuple[str, ...] = ("zh", "en", "mixed", "unknown")
