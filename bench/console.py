@@ -4,6 +4,8 @@ Not a test (pytest never collects ``bench/``). Run it from the project root::
 
     uv run python bench/console.py              # 3,000 cases, 40 requests per page
     uv run python bench/console.py --quick      # 600 cases, 15 requests per page
+    uv run python bench/console.py --demo var/demo   # the operator's and auditor's pages on
+                                                     # the database `aftersales demo` built
 
 What it does:
 
@@ -25,6 +27,7 @@ What it does:
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import random
 import statistics
@@ -227,10 +230,10 @@ def measure(client: TestClient, path: str, n: int) -> list[float]:
     return times
 
 
-def sign_in(client: TestClient, name: str) -> None:
+def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> None:
     form = client.get("/console/signin").text
     token = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
-    body = {"csrf": token, "name": name, "password": PASSWORD}
+    body = {"csrf": token, "name": name, "password": password}
     assert client.post("/console/signin", data=body, follow_redirects=False).status_code == 303
 
 
@@ -240,6 +243,10 @@ def p95(values: list[float]) -> float:
 
 def main(argv: list[str]) -> int:
     args = parse(argv)
+    if args.demo:
+        rows = demo_rows(Path(args.demo), args.db, args.requests)
+        print(report(rows, args))
+        return 0 if all(row[3] < GOAL_MS for row in rows) else 1
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         clock = ManualClock(START)
@@ -266,9 +273,48 @@ def run_pages(ctx: Context, seeded: dict[str, str], n: int) -> list[tuple[str, s
     return rows
 
 
+# The platform's pages that need no id, on the demo's database (``--demo``).
+DEMO_PAGES = {
+    "operator": [
+        "/console/overview",
+        "/console/arbitration",
+        "/console/cases",
+        "/console/alerts",
+        "/console/recalls",
+        "/console/programme",
+        "/console/dispatch",
+        "/console/policies",
+        "/console/policies/current/backtest?days=28",
+        "/console/ledger",
+    ],
+    "auditor": ["/console/alerts", "/console/overview", "/console/programme", "/console/dispatch"],
+}
+
+
+def demo_rows(directory: Path, db: str | None, n: int) -> list[tuple[str, str, float, float]]:
+    """The operator's and auditor's pages on the database ``aftersales demo`` built in
+    ``directory``, signed in with the logins it wrote there (``logins.json``)."""
+    logins = json.loads((directory / "logins.json").read_text(encoding="utf-8"))
+    url = db or f"sqlite:///{directory / 'aftersales.db'}"
+    ctx = bootstrap(Settings(data_dir=directory, database_url=url), migrate=False)
+    rows = []
+    for login in logins:
+        paths = DEMO_PAGES.get(login["role"], [])
+        if not paths:
+            continue
+        client = TestClient(create_app(ctx))
+        sign_in(client, login["user"], login["password"])
+        for path in paths:
+            times = measure(client, path, n)
+            rows.append((login["role"], path, statistics.median(times), p95(times)))
+    ctx.close()
+    return rows
+
+
 def report(rows: list[tuple[str, str, float, float]], args: argparse.Namespace) -> str:
+    where = f"the demo's database in {args.demo}" if args.demo else f"{args.cases} cases"
     lines = [
-        f"console pages, {args.cases} cases, {args.requests} requests each "
+        f"console pages, {where}, {args.requests} requests each "
         f"(Python {platform.python_version()}, {args.db or 'SQLite'})",
         f"{'role':<9} {'page':<42} {'median ms':>9} {'p95 ms':>8}",
     ]
@@ -287,6 +333,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--db", help="database URL (default: a SQLite file in a temp directory)")
     parser.add_argument("--quick", action="store_true", help="600 cases, 15 requests per page")
+    parser.add_argument(
+        "--demo", metavar="DIR", help="measure on the database `aftersales demo` built in DIR"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.cases, args.requests = 600, 15

@@ -7,6 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from aftersales.api.app import create_app
 from aftersales.domain.actors import Actor, Role
 from aftersales.services.context import Context
 from aftersales.services.users import create_user
@@ -38,6 +39,14 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> Response
     form = client.get("/console/signin")
     body = {"csrf": csrf_of(form.text), "name": name, "password": password, "next": ""}
     return client.post("/console/signin", data=body, follow_redirects=False)
+
+
+def client_for(ctx: Context, name: str | None = None, **headers: str) -> TestClient:
+    """A browser of its own (its own cookie jar), signed in as ``name`` when one is given."""
+    client = TestClient(create_app(ctx), raise_server_exceptions=False, headers=headers)
+    if name is not None:
+        assert sign_in(client, name).status_code == 303
+    return client
 
 
 def post_form(client: TestClient, path: str, data: dict[str, str], page: str) -> Response:

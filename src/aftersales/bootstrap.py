@@ -12,6 +12,7 @@ from aftersales.domain.clock import Clock, SystemClock
 from aftersales.policy import Pack, default_pack_dir, load_pack
 from aftersales.services.context import Context
 from aftersales.services.exposure_hub import ExposureHub
+from aftersales.services.knowledge_source import KnowledgeSource
 from aftersales.services.llm_drafter import OpenAICompatibleDrafter
 from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
@@ -59,7 +60,9 @@ def bootstrap(
         recall_terms=settings.recall_terms(),
         cycle_terms=settings.cycle_terms(),
         sign_in=settings.sign_in_terms(),
-        knowledge=_knowledge_loader(settings.knowledge_base),
+        knowledge=KnowledgeSource(
+            _knowledge_loader(settings.knowledge_base), uow, settings.knowledge_refresh_seconds
+        ),
         drafter=_drafter(settings),
         auto_reply=settings.auto_reply,
         exposure=ExposureHub(settings.exposure_config()),

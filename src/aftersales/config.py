@@ -103,10 +103,12 @@ class Settings(BaseSettings):
     warning_exposure_weeks: int = Field(4, ge=0, le=52)
 
     # Automatic first replies (docs/triage.md): on by default; a knowledge base of one's own
-    # (YAML, the format of the shipped one) replaces the shipped one. An OpenAI-compatible
-    # endpoint (base URL, e.g. https://llm.example/v1) may draft friendlier openings; empty: off.
+    # (YAML, the format of the shipped one) replaces the shipped file under operators' edits,
+    # which servers look for every `knowledge_refresh_seconds`. An OpenAI-compatible endpoint
+    # (base URL, e.g. https://llm.example/v1) may draft friendlier openings; empty: off.
     auto_reply: bool = True
     knowledge_base: Path | None = None
+    knowledge_refresh_seconds: float = Field(5, ge=0)
     llm_url: str = ""
     llm_api_key: SecretStr | None = None
     llm_model: str = ""

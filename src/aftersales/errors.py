@@ -52,6 +52,9 @@ class ErrorCode(StrEnum):
     PROGRAMME_NOT_ELIGIBLE = "programme_not_eligible"
     RANK_REQUEST_TOO_LARGE = "rank_request_too_large"
     AGENT_UNAVAILABLE = "agent_unavailable"
+    ALREADY_EXISTS = "already_exists"
+    PRECONDITION_REQUIRED = "precondition_required"
+    REVISION_MISMATCH = "revision_mismatch"
 
 
 class AftersalesError(Exception):

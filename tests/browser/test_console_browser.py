@@ -217,7 +217,7 @@ def test_merchant_works_the_queue_and_proposes_a_remedy(page: Any, site: Site) -
 
 def test_operator_arbitrates_from_the_queue(page: Any, site: Site) -> None:
     sign_in(page, site, "op")
-    assert page.locator("svg.chart").count() == 6
+    assert page.locator("svg.chart").count() == 7  # six weekly or current, and tiers' exposure
     shoot(page, "operator-overview", "en")
     page.get_by_role("link", name="Arbitration").first.click()
     shoot(page, "operator-arbitration", "en")

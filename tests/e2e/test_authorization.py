@@ -173,6 +173,7 @@ class Route:
     json: Mapping[str, Any] | None = None
     upload: bool = False
     query: str = ""  # appended to the URL, formatted with the target like ``json``
+    headers: Mapping[str, str] | None = None  # sent by every caller (an If-Match, say)
 
 
 ROUTES: dict[str, Route] = {
@@ -401,6 +402,39 @@ ROUTES: dict[str, Route] = {
         owners=OPERATORS | INTEGRATIONS,
         json={"text": "屏幕坏了", "category": "digital/phone"},
     ),
+    # the knowledge base of first replies: operators write it, operators and auditors read it
+    "GET /api/v1/knowledge": Route(allowed=LOG_READERS, owners=LOG_READERS),
+    "GET /api/v1/knowledge/{entry_id}": Route(
+        allowed=LOG_READERS, owners=LOG_READERS, target=lambda ctx: {"entry_id": "wrong_item"}
+    ),
+    "POST /api/v1/knowledge": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        ok=201,
+        json={
+            "id": "screen.x1",
+            "issue_types": ["quality_defect"],
+            "zh": {"lead": "请自检。", "steps": ["运行坏点检测。"]},
+            "en": {"lead": "Check it first.", "steps": ["Run the pixel check."]},
+        },
+    ),
+    "PUT /api/v1/knowledge/{entry_id}": Route(
+        allowed=OPERATORS,
+        owners=OPERATORS,
+        target=lambda ctx: {"entry_id": "wrong_item"},
+        headers={"If-Match": '"0"'},
+        json={
+            "issue_types": ["wrong_item"],
+            "zh": {"lead": "发错货了。", "steps": ["拍下收到的商品和面单。"]},
+            "en": {"lead": "Wrong item.", "steps": ["Photograph the item and the label."]},
+        },
+    ),
+    "DELETE /api/v1/knowledge/{entry_id}": Route(
+        allowed=OPERATORS, owners=OPERATORS, target=lambda ctx: {"entry_id": "late_delivery"}
+    ),
+    "POST /api/v1/knowledge/preview": Route(
+        allowed=OPERATORS, owners=OPERATORS, json={"text": "屏幕坏了", "category": "digital/phone"}
+    ),
     "GET /api/v1/faults": Route(
         allowed=MERCHANTS | OPERATORS | {"auditor"},
         owners=frozenset({"m1", "operator", "auditor"}),
@@ -528,7 +562,7 @@ def call(client: TestClient, key: str, target: Target, headers: dict[str, str]) 
     if route.upload:
         return client.post(url, files={"file": ("photo.png", PNG, "image/png")}, headers=headers)
     body = None if route.json is None else _fill(route.json, target)
-    return client.request(method, url, json=body, headers=headers)
+    return client.request(method, url, json=body, headers=dict(route.headers or {}) | headers)
 
 
 def _fill(value: Any, target: Target) -> Any:

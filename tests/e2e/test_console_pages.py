@@ -294,7 +294,7 @@ def test_auditor_reads_cases_and_the_overview_without_any_form(users: Context) -
     assert "Read-only view." in page
     assert '<form method="post" action="/console/cases/' not in page
     overview = auditor.get("/console/overview")
-    assert overview.status_code == 200 and overview.text.count("<svg") == 6
+    assert overview.status_code == 200 and overview.text.count("<svg") == 7  # 6 + tiers' exposure
     for path in ("/console/recalls", "/console/policies", "/console/ledger"):
         assert auditor.get(path).status_code == 200
 

@@ -15,6 +15,7 @@ from aftersales.api.routes.agents import cases_router as assign_router
 from aftersales.api.routes.agents import router as agents_router
 from aftersales.api.routes.alerts import router as alerts_router
 from aftersales.api.routes.exposure import router as exposure_router
+from aftersales.api.routes.knowledge import router as knowledge_router
 from aftersales.api.routes.recalls import router as recalls_router
 from aftersales.api.routes.scoring import router as scoring_router
 from aftersales.api.routes.triage import router as triage_router
@@ -66,6 +67,7 @@ def create_app(ctx: Context, scheduler: Scheduler | None = None) -> FastAPI:
     app.include_router(agents_router, prefix="/api/v1")
     app.include_router(assign_router, prefix="/api/v1")
     app.include_router(triage_router, prefix="/api/v1")
+    app.include_router(knowledge_router, prefix="/api/v1")  # the first replies' knowledge base
     app.include_router(alerts_router, prefix="/api/v1")
     app.include_router(scoring_router, prefix="/api/v1")  # scorecards, attribution appeals
 

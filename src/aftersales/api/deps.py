@@ -15,12 +15,21 @@ from starlette.concurrency import run_in_threadpool
 
 from aftersales.api.responses import model_response
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AuthenticationFailed, PermissionDenied
+from aftersales.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
 from aftersales.services import idempotency
 from aftersales.services.context import Context
 from aftersales.services.tokens import authenticate, cached_actor
 
-__all__ = ["ActorDep", "CtxDep", "Idempotency", "IdempotencyDep", "role"]
+__all__ = [
+    "IDEMPOTENCY_KEY_DOC",
+    "ActorDep",
+    "CtxDep",
+    "Idempotency",
+    "IdempotencyDep",
+    "request_actor",
+    "request_idempotency",
+    "role",
+]
 
 
 # The dependencies that do no I/O are ``async def``: FastAPI runs a plain ``def`` dependency in
@@ -37,9 +46,7 @@ CtxDep = Annotated[Context, Depends(_context)]
 _bearer = HTTPBearer(auto_error=False)
 
 
-async def _actor(
-    ctx: CtxDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Actor:
+async def _authenticated(ctx: Context, credentials: HTTPAuthorizationCredentials | None) -> Actor:
     if credentials is None:
         raise AuthenticationFailed("send a bearer token in the Authorization header")
     # A token seen moments ago is answered from memory; only the others need the database.
@@ -49,19 +56,35 @@ async def _actor(
     return actor
 
 
+async def _actor(
+    ctx: CtxDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    return await _authenticated(ctx, credentials)
+
+
 ActorDep = Annotated[Actor, Depends(_actor)]
+
+
+def _admitted(actor: Actor, allowed: tuple[Role, ...]) -> Actor:
+    if actor.role not in allowed:
+        names = ", ".join(r.value for r in allowed)
+        raise PermissionDenied(f"this needs one of the roles: {names}")
+    return actor
 
 
 def role(*allowed: Role) -> Any:
     """A dependency that admits only these roles (403 for the others)."""
 
     async def check(actor: ActorDep) -> Actor:
-        if actor.role not in allowed:
-            names = ", ".join(r.value for r in allowed)
-            raise PermissionDenied(f"this needs one of the roles: {names}")
-        return actor
+        return _admitted(actor, allowed)
 
     return Depends(check)
+
+
+async def request_actor(request: Request, *allowed: Role) -> Actor:
+    """What ``role(*allowed)`` checks, for a plain route that runs no dependencies (401, 403)."""
+    ctx: Context = request.app.state.ctx
+    return _admitted(await _authenticated(ctx, await _bearer(request)), allowed)
 
 
 @dataclass
@@ -90,6 +113,26 @@ class Idempotency:
         response = model_response(body, status)
         idempotency.finish(self.ctx, principal, self.key, status, bytes(response.body).decode())
         return response
+
+
+IDEMPOTENCY_KEY_DOC: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 255},
+        }
+    ]
+}
+
+
+def request_idempotency(request: Request, ctx: Context, actor: Actor) -> Idempotency:
+    """What ``IdempotencyDep`` gives, for a plain route (``IDEMPOTENCY_KEY_DOC`` documents it)."""
+    key = request.headers.get("idempotency-key")
+    if key is not None and len(key) > 255:
+        raise ValidationFailed("the Idempotency-Key header is longer than 255 characters")
+    return Idempotency(ctx, actor, key or None)
 
 
 async def _idempotency(

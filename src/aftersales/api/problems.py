@@ -50,6 +50,11 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.RANK_REQUEST_TOO_LARGE: 413,
     # The agent named is offline or full right now; the request itself is well formed.
     ErrorCode.AGENT_UNAVAILABLE: 409,
+    ErrorCode.ALREADY_EXISTS: 409,
+    # A change of a revisioned object (a knowledge entry) names the revision it was made from
+    # in If-Match: without one 428, on a revision that moved on meanwhile 412 (RFC 9110).
+    ErrorCode.PRECONDITION_REQUIRED: 428,
+    ErrorCode.REVISION_MISMATCH: 412,
 }
 
 MEDIA_TYPE = "application/problem+json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -14,11 +14,15 @@ from rich.markup import escape
 from aftersales.config import Settings
 from aftersales.errors import AftersalesError
 
+if TYPE_CHECKING:
+    from aftersales.services.context import Context
+
 # soft_wrap: a line is never broken at the console width (80 columns when piped), so an error
 # stays on one line and logs of `sla sweep` stay greppable.
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 DbOption = Annotated[
     str | None,
@@ -29,6 +33,17 @@ DbOption = Annotated[
 def settings_for(db: str | None) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"database_url": db}) if db else settings
+
+
+def with_context(db: str | None, work: Callable[[Context], T]) -> T:
+    """Run ``work`` on a context of the database, closed afterwards."""
+    from aftersales.bootstrap import bootstrap  # not at import: `--help` stays fast
+
+    ctx = bootstrap(settings_for(db))
+    try:
+        return work(ctx)
+    finally:
+        ctx.close()
 
 
 def errors_on_one_line(fn: F) -> F:

@@ -13,6 +13,7 @@ from aftersales.cli.cycle import app as cycle_app
 from aftersales.cli.demo import demo
 from aftersales.cli.exposure import exposure_app, ladder_app, programme_app
 from aftersales.cli.faults import faults_app
+from aftersales.cli.kb import kb_app
 from aftersales.cli.ledger import app as ledger_app
 from aftersales.cli.policy import policy_app
 from aftersales.cli.recall import app as recall_app
@@ -34,6 +35,7 @@ app.add_typer(sla_app, name="sla")
 app.add_typer(triage_app, name="triage")
 app.add_typer(agent_app, name="agent")
 app.add_typer(faults_app, name="faults")
+app.add_typer(kb_app, name="kb")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(recall_app, name="recall")
 app.add_typer(policy_app, name="policy")

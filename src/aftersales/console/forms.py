@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from aftersales.console.i18n import Translator
-from aftersales.console.routing import words_for
+from aftersales.console.routing import explained
 from aftersales.errors import AftersalesError, ValidationFailed
 
 __all__ = ["fields", "files", "parse", "problem"]
@@ -46,5 +46,4 @@ def files(form: FormData, name: str) -> list[UploadFile]:
 
 def problem(tr: Translator, exc: AftersalesError) -> dict[str, str]:
     """A refusal in the words the page shows above the form (see ``routing.refusal``)."""
-    title, detail = words_for(exc)
-    return {"title": tr.t(title), "detail": tr.t(detail) if detail else "", "extra": exc.detail}
+    return explained(tr, exc)

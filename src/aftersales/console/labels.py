@@ -8,6 +8,8 @@ is shown as it is, so a page never fails on a word it does not know.
 
 from __future__ import annotations
 
+from aftersales.warning.texts import METHOD_NAMES
+
 __all__ = ["LABELS"]
 
 _RESOLUTIONS = {
@@ -136,6 +138,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "general": ("general", "综合"),
         "product_safety": ("product safety", "产品安全"),
         "human_triage": ("human triage", "人工分诊"),
+        "arbitration": ("arbitration", "平台仲裁"),
+        "risk_review": ("risk review", "风险审核"),
         "": ("none", "未分配"),
     },
     "severity": {
@@ -180,6 +184,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "replacement": ("replacement", "换新"),
         "repair": ("repair", "维修"),
     },
+    "alert_status": {
+        "open": ("open", "待处理"),
+        "acknowledged": ("acknowledged", "已确认跟进"),
+        "linked_to_recall": ("linked to a recall", "已关联召回"),
+        "dismissed": ("dismissed", "已排除"),
+    },
+    "method": dict(METHOD_NAMES),
     "unit_state": {
         "notified": ("notified", "已通知"),
         "responded": ("remedy chosen", "已选择补救方式"),

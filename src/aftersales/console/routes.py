@@ -10,7 +10,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from aftersales.console.nav import home_of
-from aftersales.console.pages import case_actions, cases, consumer, platform, recalls, session, work
+from aftersales.console.pages import (
+    case_actions,
+    cases,
+    consumer,
+    merchant_alerts,
+    merchant_content,
+    merchant_faults,
+    merchant_programme,
+    merchant_scorecard,
+    operator_alerts,
+    operator_dispatch,
+    operator_programme,
+    platform,
+    recalls,
+    session,
+    work,
+)
 from aftersales.console.routing import ConsoleRoute, error_page
 from aftersales.console.viewer import viewer_of
 
@@ -18,6 +34,16 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/console", include_in_schema=False, route_class=ConsoleRoute)
 for part in (session, consumer, cases, case_actions, work, platform, recalls):
+    router.include_router(part.router)
+for part in (
+    merchant_scorecard,
+    merchant_programme,
+    merchant_content,
+    merchant_alerts,
+    merchant_faults,
+):
+    router.include_router(part.router)
+for part in (operator_alerts, operator_programme, operator_dispatch):
     router.include_router(part.router)
 
 

@@ -15,11 +15,13 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 
 from aftersales.api.problems import STATUS
+from aftersales.console.i18n import Translator
 from aftersales.console.render import page
 from aftersales.console.viewer import CsrfRefused, SignInRequired, Viewer, language_only
 from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.scoring.texts import Text
 
-__all__ = ["ConsoleRoute", "error_page", "refusal", "status_of", "words_for"]
+__all__ = ["ConsoleRoute", "error_page", "explained", "refusal", "status_of", "words_for"]
 
 log = logging.getLogger("aftersales.console")
 
@@ -36,6 +38,7 @@ _WORDS: dict[ErrorCode, tuple[str, str | None]] = {
     ErrorCode.CONCURRENT_UPDATE: ("error.conflict", "error.concurrent"),
     ErrorCode.EVIDENCE_TOO_LARGE: ("error.too_large", None),
     ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED: ("error.invalid", "error.file_type"),
+    ErrorCode.PROGRAMME_NOT_ELIGIBLE: ("error.not_eligible", None),
 }
 
 
@@ -69,6 +72,18 @@ def words_for(exc: AftersalesError) -> tuple[str, str | None]:
     return _WORDS.get(exc.code, ("error.invalid", None))
 
 
+def explained(tr: Translator, exc: AftersalesError) -> dict[str, str]:
+    """A refusal in the words a page shows: a title, then the service's own reason in the
+    reader's language when the error carries one in both (``text``), else the console's
+    explanation of that kind of refusal and the service's English detail below it."""
+    title, detail = words_for(exc)
+    text = exc.extra.get("text")
+    if isinstance(text, Text):
+        said = text.zh if tr.lang == "zh" else text.en
+        return {"title": tr.t(title), "detail": said, "extra": ""}
+    return {"title": tr.t(title), "detail": tr.t(detail) if detail else "", "extra": exc.detail}
+
+
 def status_of(exc: AftersalesError) -> int:
     """The status the API gives the same refusal."""
     return STATUS.get(exc.code, 400)
@@ -76,11 +91,11 @@ def status_of(exc: AftersalesError) -> int:
 
 def refusal(request: Request, exc: AftersalesError) -> Response:
     """The page for a use case's refusal, with the status the API would give it."""
-    title, detail = words_for(exc)
     status = status_of(exc)
     if status == 404:  # nothing about what does not exist, not even the service's words
-        return error_page(request, 404, title, detail)
-    return error_page(request, status, title, detail, extra=exc.detail)
+        return error_page(request, 404, *words_for(exc))
+    viewer = language_only(request)
+    return page(request, viewer, "error.html", status=status, failure=explained(viewer.tr, exc))
 
 
 def error_page(

@@ -103,16 +103,31 @@ class Case(CaseRecord):
         self._emit("message_posted", by, at, body=body, first_response=self._is_first_response(by))
 
     def post_auto_reply(
-        self, body: str, *, concrete_step: bool, entry: str, language: str, at: datetime
+        self,
+        body: str,
+        *,
+        concrete_step: bool,
+        entry: str,
+        language: str,
+        at: datetime,
+        revision: int = 0,
     ) -> None:
         """The platform's automatic first reply to a new case.
 
         It is the merchant's first response only when it gives the consumer a concrete next step
         while that response is still awaited: an acknowledgement alone stops no clock
-        (docs/decisions/0016-dispatch-and-first-replies.md)."""
+        (docs/decisions/0016-dispatch-and-first-replies.md). ``revision`` is the operators'
+        revision of the entry (0: as shipped, not recorded), so the reply stays explainable
+        after the entry changes (decision 0020)."""
         self._require_not_in(S.CLOSED, S.CANCELLED, action="post a reply")
         counts = concrete_step and self.state is S.AWAITING_MERCHANT and self.responded_at is None
-        reply = {"entry": entry, "language": language, "concrete_step": concrete_step}
+        reply: dict[str, object] = {
+            "entry": entry,
+            "language": language,
+            "concrete_step": concrete_step,
+        }
+        if revision:
+            reply["revision"] = revision
         self._emit(
             "message_posted", AUTO_REPLY, at, body=body, first_response=counts, auto_reply=reply
         )

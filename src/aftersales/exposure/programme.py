@@ -60,22 +60,23 @@ def parse_mode(value: str | Mode) -> Mode:
     try:
         return Mode(value)
     except ValueError:
-        raise ValidationFailed(f"unknown enrolment mode {value!r} (known: pool, store)") from None
+        refusal = texts.unknown_mode(value)
+        raise ValidationFailed(refusal.en, text=refusal) from None
 
 
 def _check_pool(
     merchant_id: str, products: list[str], owners: Mapping[str, str], limit: int
 ) -> None:
     if not products:
-        raise ValidationFailed("a targeted pool needs at least one product")
+        raise ValidationFailed(texts.pool_empty().en, text=texts.pool_empty())
     if len(products) > limit:
-        raise ValidationFailed(
-            f"a targeted pool holds at most {limit} products, got {len(products)}"
-        )
+        refusal = texts.pool_too_large(limit, len(products))
+        raise ValidationFailed(refusal.en, text=refusal)
     seen: set[str] = set()
     for product_id in products:
         if product_id in seen:
-            raise ValidationFailed(f"product {product_id} is listed twice in the pool")
+            refusal = texts.listed_twice(product_id)
+            raise ValidationFailed(refusal.en, text=refusal)
         seen.add(product_id)
         owner = owners.get(product_id)
         if owner is None:
@@ -106,11 +107,13 @@ def enrol(
     """
     config = config or ExposureConfig()
     if not is_eligible(tier, config):
-        raise NotEligible(texts.not_eligible(tier, config.eligible_tiers).en, tier=tier.value)
+        reason = texts.not_eligible(tier, config.eligible_tiers)
+        raise NotEligible(reason.en, tier=tier.value, text=reason)
     chosen = parse_mode(mode)
     products = list(product_ids)
     if chosen is Mode.STORE and products:
-        raise ValidationFailed("a store-wide enrolment covers every product; list none")
+        refusal = texts.store_lists_none()
+        raise ValidationFailed(refusal.en, text=refusal)
     if chosen is Mode.POOL:
         _check_pool(merchant_id, products, owners, config.pool_limit)
     enrolment = Enrolment(merchant_id, cycle_id, chosen, frozenset(products), at)

@@ -292,6 +292,49 @@ def target_infeasible(goal: int, projected: float, delivered: int) -> Text:
     )
 
 
+# ---- refusals of an enrolment: the error carries them as ``text`` for readers of Chinese ------
+
+
+def unknown_mode(value: str) -> Text:
+    return Text(
+        f"unknown enrolment mode {value!r} (known: pool, store)",
+        f"未知的报名方式 {value!r}（可选：定向商品池 pool、全店 store）",
+    )
+
+
+def store_lists_none() -> Text:
+    return Text(
+        "a store-wide enrolment covers every product; list none",
+        "全店报名已包含所有商品，请不要再列出商品",
+    )
+
+
+def pool_empty() -> Text:
+    return Text("a targeted pool needs at least one product", "定向商品池至少需要一件商品")
+
+
+def pool_too_large(limit: int, got: int) -> Text:
+    return Text(
+        f"a targeted pool holds at most {limit} products, got {got}",
+        f"定向商品池最多 {limit} 件商品，您选择了 {got} 件",
+    )
+
+
+def listed_twice(product_id: str) -> Text:
+    return Text(
+        f"product {product_id} is listed twice in the pool",
+        f"商品 {product_id} 在商品池中重复出现",
+    )
+
+
+def not_your_product(product_id: str) -> Text:
+    """An unknown product and another merchant's get the same words (docs/decisions/0004)."""
+    return Text(
+        f"product {product_id} not found among your products",
+        f"在您的商品中找不到商品 {product_id}",
+    )
+
+
 # ---- ranking ---------------------------------------------------------------------------------
 
 # Why an item of a ranked list is where it is, as the integrator may show it to a merchant.

@@ -16,13 +16,27 @@ from aftersales.store.alerts import AlertQuery, AlertRecord
 from aftersales.store.uow import UnitOfWork
 from aftersales.warning import AlertReview
 
-__all__ = ["acknowledge", "dismiss", "get_alert", "link_recall", "list_alerts"]
+__all__ = [
+    "acknowledge",
+    "alerts_by_region",
+    "dismiss",
+    "get_alert",
+    "link_recall",
+    "list_alerts",
+]
 
 
 def list_alerts(ctx: Context, actor: Actor, query: AlertQuery) -> list[AlertRecord]:
     """The alerts the actor may see, newest period first, strongest first within it."""
     with ctx.uow(read_only=True) as uow:
         return uow.alerts.search(query, actor)
+
+
+def alerts_by_region(ctx: Context, actor: Actor, query: AlertQuery) -> dict[str, int]:
+    """How many of the alerts the actor may see match the query's statuses and period, by
+    region (for a map: the query's region and paging aside)."""
+    with ctx.uow(read_only=True) as uow:
+        return uow.alerts.by_region(query, actor)
 
 
 def get_alert(ctx: Context, actor: Actor, alert_id: str) -> AlertRecord:

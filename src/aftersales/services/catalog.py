@@ -7,12 +7,25 @@ from dataclasses import replace
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import Consumer, Merchant, Order, Product, check_region
 from aftersales.domain.categories import is_known
-from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied, ValidationFailed
+from aftersales.errors import (
+    AftersalesError,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from aftersales.services.context import Context
 from aftersales.services.emergency import check_stop_sale
 from aftersales.store.uow import UnitOfWork
 
-__all__ = ["get_order", "push_order", "put_consumer", "put_merchant", "put_product"]
+__all__ = [
+    "get_order",
+    "merchant_products",
+    "push_order",
+    "put_consumer",
+    "put_merchant",
+    "put_product",
+]
 
 
 def put_merchant(ctx: Context, actor: Actor, merchant: Merchant) -> Merchant:
@@ -146,3 +159,16 @@ def get_order(ctx: Context, actor: Actor, order_id: str) -> Order | None:
     if actor.is_consumer(order.consumer_id) or actor.is_merchant(order.merchant_id):
         return order
     return None
+
+
+def merchant_products(
+    ctx: Context, actor: Actor, merchant_id: str, limit: int = 500
+) -> list[Product]:
+    """The merchant's products by id (without batches): for its agent and the platform's
+    readers; to another merchant they do not exist, as the merchant itself does not."""
+    if actor.role not in (Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR):
+        raise PermissionDenied("a merchant's products are listed for it and the platform")
+    if actor.role is Role.MERCHANT_AGENT and not actor.is_merchant(merchant_id):
+        raise NotFound(f"merchant {merchant_id} not found")
+    with ctx.uow(read_only=True) as uow:
+        return uow.catalog.products_of(merchant_id, limit)

@@ -34,6 +34,7 @@ __all__ = [
     "Publish",
     "add_metrics",
     "get_content",
+    "judged_window",
     "list_contents",
     "publish",
     "put_audience",
@@ -100,11 +101,14 @@ def _may_see(actor: Actor, merchant_id: str) -> bool:
     return actor.is_merchant(merchant_id)
 
 
+def judged_window(ctx: Context) -> tuple[date, date]:
+    """The days the next daily run judges: the ladder's window that ends today."""
+    last = today(ctx.clock.now())
+    return last - timedelta(days=ctx.exposure.config.ladder.window_days - 1), last
+
+
 def get_content(ctx: Context, actor: Actor, content_id: str) -> ContentView:
-    now = ctx.clock.now()
-    window = ctx.exposure.config.ladder.window_days
-    last = today(now)  # the next daily run judges the window that ends today
-    first = last - timedelta(days=window - 1)
+    first, last = judged_window(ctx)
     with ctx.uow(read_only=True) as uow:
         record = _load_visible(uow, actor, content_id)
         query = EventQuery(kinds=HISTORY, subject=f"content:{content_id}", limit=200)

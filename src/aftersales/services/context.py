@@ -12,13 +12,14 @@ from aftersales.domain.sla import AfterSalesWindows, SlaTerms
 from aftersales.recall.terms import RecallTerms
 from aftersales.scoring.terms import CycleTerms
 from aftersales.services.exposure_hub import ExposureHub
+from aftersales.services.knowledge_source import KnowledgeSource
 from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
 from aftersales.store.ledger_keys import LedgerKeys
 from aftersales.store.uow import UnitOfWork
 from aftersales.triage import Triager
-from aftersales.triage.knowledge_base import KnowledgeBase, default_knowledge
+from aftersales.triage.knowledge_base import default_knowledge
 from aftersales.triage.replies import ReplyDrafter
 
 __all__ = ["Context", "new_id"]
@@ -46,9 +47,10 @@ class Context:
     ledger: LedgerKeys | None = None  # the evidence log's signer and salt, if configured
     recall_terms: RecallTerms = field(default_factory=RecallTerms)  # the emergency plan
     cycle_terms: CycleTerms = field(default_factory=CycleTerms)  # merchant scoring's cycles
-    # Automatic first replies (docs/triage.md): the knowledge base, loaded on first use; an
-    # optional drafter of friendlier openings (an LLM); off switches the replies altogether.
-    knowledge: Callable[[], KnowledgeBase] = field(default=default_knowledge)
+    # Automatic first replies (docs/triage.md): the knowledge base (``ctx.knowledge()``: the
+    # shipped file with operators' edits, followed every few seconds); an optional drafter of
+    # friendlier openings (an LLM); off switches the replies altogether.
+    knowledge: KnowledgeSource = field(default_factory=lambda: KnowledgeSource(default_knowledge))
     drafter: ReplyDrafter | None = None
     auto_reply: bool = True
     sign_in: SignInTerms = field(default_factory=SignInTerms)  # console sessions, lock-out

@@ -3,18 +3,26 @@ and whether it is growing, so a merchant can fix a common fault before more cust
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aftersales.domain.actors import Actor, Role
+from aftersales.domain.catalog import Product
 from aftersales.errors import NotFound, PermissionDenied, ValidationFailed
 from aftersales.recall import day_bounds
 from aftersales.services.context import Context
 from aftersales.triage.faults import FaultReport, recurring_faults
 
-__all__ = ["DEFAULT_PERIOD", "product_faults"]
+__all__ = ["DEFAULT_PERIOD", "ProductFaults", "merchant_faults", "product_faults"]
 
 DEFAULT_PERIOD = timedelta(days=90)
 _READERS = frozenset({Role.OPERATOR, Role.AUDITOR, Role.MERCHANT_AGENT})
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFaults:
+    product: Product
+    report: FaultReport
 
 
 def product_faults(
@@ -41,3 +49,25 @@ def product_faults(
             raise NotFound(f"product {product_id} not found")
         complaints = uow.complaints.of_product(product_id, start, until)
     return recurring_faults(complaints, since=start, until=until, top=top)
+
+
+def merchant_faults(
+    ctx: Context, actor: Actor, merchant_id: str, *, products: int = 8, top: int = 5
+) -> list[ProductFaults]:
+    """The recurring faults of the merchant's products with the most cases in the last 90 days,
+    those first; each product's report is ``product_faults``'s, under the same checks."""
+    if actor.role not in _READERS:
+        raise PermissionDenied("recurring faults are for merchants, operators and auditors")
+    if actor.role is Role.MERCHANT_AGENT and not actor.is_merchant(merchant_id):
+        raise NotFound(f"merchant {merchant_id} not found")
+    until = ctx.clock.now()
+    with ctx.uow(read_only=True) as uow:
+        ranked = uow.complaints.products_by_cases(
+            merchant_id, until - DEFAULT_PERIOD, until, products
+        )
+        found = [(uow.catalog.get_product(pid), pid) for pid, _ in ranked]
+    return [
+        ProductFaults(product, product_faults(ctx, actor, pid, top=top))
+        for product, pid in found
+        if product is not None
+    ]

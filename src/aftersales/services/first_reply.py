@@ -20,7 +20,8 @@ __all__ = ["post_first_reply", "situation"]
 _SENDS_BACK = frozenset({"return_refund", "exchange"})
 
 
-def situation(assessment: Assessment, product: Product) -> Situation:
+def situation(assessment: Assessment, product: Product, text: str = "") -> Situation:
+    """What the reply is chosen from; ``text`` is the complaint (for entries' keywords)."""
     triage, decision = assessment.triage, assessment.decision
     first = decision.resolutions[0].type if decision.resolutions else None
     return Situation(
@@ -34,6 +35,7 @@ def situation(assessment: Assessment, product: Product) -> Situation:
         model=product.model or "",
         evidence=decision.required_evidence,
         sends_item_back=first in _SENDS_BACK,
+        text=text,
     )
 
 
@@ -44,8 +46,8 @@ def post_first_reply(
     the case; None when automatic replies are switched off."""
     if not ctx.auto_reply:
         return None
-    knowledge = ctx.knowledge()
-    facts = situation(assessment, product)
+    knowledge = ctx.knowledge()  # the live set: operators' edits, looked for every few seconds
+    facts = situation(assessment, product, case.description)
     reply = compose(knowledge, facts)
     if ctx.drafter is not None:
         lead = ctx.drafter.draft_lead(case.description, reply)
@@ -57,5 +59,6 @@ def post_first_reply(
         entry=reply.entry,
         language=reply.language,
         at=case.opened_at or ctx.clock.now(),
+        revision=reply.revision,
     )
     return reply

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import NotFound, PermissionDenied
 from aftersales.recall import CST
 from aftersales.services.context import Context
 from aftersales.store.policy import Activation
 
-__all__ = ["Overview", "WeekSeries", "overview", "policy_activations"]
+__all__ = ["Overview", "WeekSeries", "overview", "policy_activation", "policy_activations"]
 
 _READERS = (Role.OPERATOR, Role.AUDITOR)
 
@@ -76,6 +76,16 @@ def policy_activations(ctx: Context, actor: Actor, *, limit: int = 50) -> list[A
     _require_reader(actor)
     with ctx.uow(read_only=True) as uow:
         return uow.overview.activations(limit)
+
+
+def policy_activation(ctx: Context, actor: Actor, activation_id: int) -> Activation:
+    """One activation of a policy pack."""
+    _require_reader(actor)
+    with ctx.uow(read_only=True) as uow:
+        found = uow.overview.activation(activation_id)
+    if found is None:
+        raise NotFound(f"policy activation {activation_id} not found")
+    return found
 
 
 def _require_reader(actor: Actor) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import NotFound, PermissionDenied
-from aftersales.exposure import MerchantStatus, ServingInputs, build_plan, enrol
+from aftersales.exposure import MerchantStatus, ServingInputs, build_plan, enrol, texts
 from aftersales.scoring.texts import Text
 from aftersales.scoring.tiers import Tier
 from aftersales.services import exposure_tiers
@@ -55,7 +55,8 @@ def own_products(uow: UnitOfWork, merchant: str, product_ids: Iterable[str]) -> 
     owners = uow.programme.owners(product_ids)
     for product_id in product_ids:
         if owners.get(product_id) != merchant:
-            raise NotFound(f"product {product_id} not found among your products")
+            refusal = texts.not_your_product(product_id)
+            raise NotFound(refusal.en, text=refusal)
     return owners
 
 

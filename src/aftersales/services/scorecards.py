@@ -20,7 +20,14 @@ from aftersales.services.cycles import MONTHLY
 from aftersales.store.scoring import CardQuery, StoredCard, StoredCycle
 from aftersales.store.uow import UnitOfWork
 
-__all__ = ["CycleSummary", "export_table", "get_scorecard", "list_scorecards", "summary"]
+__all__ = [
+    "CycleSummary",
+    "export_table",
+    "get_scorecard",
+    "list_scorecards",
+    "scorecard_trend",
+    "summary",
+]
 
 _READERS = (Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)
 
@@ -43,20 +50,36 @@ def _cycle(uow: UnitOfWork, period: str | None) -> StoredCycle:
     return cycle
 
 
-def get_scorecard(
-    ctx: Context, actor: Actor, merchant_id: str, period: str | None = None
-) -> tuple[StoredCycle, StoredCard]:
-    """The merchant's scorecard of ``period`` (default: the latest), latest revision."""
+def _check_reader(actor: Actor, merchant_id: str) -> None:
     if actor.role not in _READERS:
         raise PermissionDenied("scorecards are read by their merchant, operators and auditors")
     if actor.role is Role.MERCHANT_AGENT and not actor.is_merchant(merchant_id):
         raise NotFound(f"merchant {merchant_id} not found")
+
+
+def get_scorecard(
+    ctx: Context, actor: Actor, merchant_id: str, period: str | None = None
+) -> tuple[StoredCycle, StoredCard]:
+    """The merchant's scorecard of ``period`` (default: the latest), latest revision."""
+    _check_reader(actor, merchant_id)
     with ctx.uow(read_only=True) as uow:
         cycle = _cycle(uow, period)
         card = uow.scoring.card(cycle.id, merchant_id)
     if card is None:
         raise NotFound(f"merchant {merchant_id} has no scorecard in period {cycle.period}")
     return cycle, card
+
+
+def scorecard_trend(
+    ctx: Context, actor: Actor, merchant_id: str, cycles: int = 12
+) -> list[tuple[StoredCycle, StoredCard | None]]:
+    """The merchant's scorecards of the last ``cycles`` monthly periods, oldest first; a period
+    the merchant had no card in is ``None`` (its line breaks there)."""
+    _check_reader(actor, merchant_id)
+    with ctx.uow(read_only=True) as uow:
+        found = uow.scoring.latest_cycles(MONTHLY, cycles)
+        cards = uow.scoring.cards_in([c.id for c in found], merchant_id)
+    return [(cycle, cards.get(cycle.id)) for cycle in reversed(found)]
 
 
 def list_scorecards(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import InvalidTransition, NotFound, PermissionDenied
+from aftersales.scoring.texts import Text
 from aftersales.services.context import Context
 from aftersales.store.scoring import StoredAppeal
 
@@ -24,9 +25,11 @@ def file_appeal(ctx: Context, actor: Actor, case_id: str, reason: str) -> Stored
     with ctx.uow() as uow:
         case = uow.cases.get(case_id)
         if case is None or case.facts is None or not actor.is_merchant(case.facts.merchant_id):
-            raise NotFound(f"case {case_id} not found")
+            refusal = _not_yours(case_id)
+            raise NotFound(refusal.en, text=refusal)
         if not _counts_against(case.assessment):
-            raise InvalidTransition(f"case {case_id} does not count against you: nothing to appeal")
+            refusal = _nothing_to_appeal(case_id)
+            raise InvalidTransition(refusal.en, text=refusal)
         appeal = StoredAppeal(
             ctx.ids("ap"),
             case_id,
@@ -39,6 +42,17 @@ def file_appeal(ctx: Context, actor: Actor, case_id: str, reason: str) -> Stored
         uow.scoring.add_appeal(appeal)
         uow.commit()
     return appeal
+
+
+def _not_yours(case_id: str) -> Text:
+    return Text(f"case {case_id} not found", f"找不到您的售后单 {case_id}")
+
+
+def _nothing_to_appeal(case_id: str) -> Text:
+    return Text(
+        f"case {case_id} does not count against you: nothing to appeal",
+        f"售后单 {case_id} 不计入您的考核，无需申诉",  # noqa: RUF001
+    )
 
 
 def _counts_against(assessment: dict[str, object] | None) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -116,6 +116,17 @@ class AlertRepository:
             stmt = stmt.where(_after(*query.after))
         stmt = stmt.order_by(c.period_start.desc(), c.score.desc(), c.id).limit(query.limit)
         return [_record(row._mapping) for row in self._conn.execute(stmt)]
+
+    def by_region(self, query: AlertQuery, actor: Actor) -> dict[str, int]:
+        """How many alerts the actor may see match the query's statuses and period, by region
+        (the query's region, cursor and limit aside: a map shows every region)."""
+        c = alerts.c
+        stmt = select(c.region, func.count()).where(*_scope(actor)).group_by(c.region)
+        if query.statuses:
+            stmt = stmt.where(c.status.in_(list(query.statuses)))
+        if query.since:
+            stmt = stmt.where(c.period_start >= query.since)
+        return {region: int(n) for region, n in self._conn.execute(stmt)}
 
     def save(self, review: AlertReview, record: AlertRecord) -> None:
         """Store the review's new status and its changes; fail if someone changed it meanwhile."""

@@ -1,18 +1,25 @@
-"""Assignment repository: each case's queue, pool and agent, and the backlog of waiting cases."""
+"""Assignment repository: each case's queue, pool and agent, and the backlog of waiting cases.
+
+Every method that moves a case (``refile``, ``hand_to``, ``release``) closes the holding it
+ends in the assignment history in the same transaction (decision 0025); ``add``, the opening's
+insert, writes nothing else.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
+from aftersales.store.assignment_history import HoldingLog
 from aftersales.store.tables import case_assignments as ca
 from aftersales.triage.dispatch import Ticket
+from aftersales.triage.holdings import Holding, Move, close, moved
 
-__all__ = ["Assignment", "AssignmentRepository"]
+__all__ = ["Assignment", "AssignmentRepository", "QueueBacklog"]
 
 _INSERT = insert(ca)
 _RELEASE = (
@@ -40,9 +47,22 @@ class Assignment:
         return "assigned" if self.agent_id else "waiting"
 
 
+@dataclass(frozen=True, slots=True)
+class QueueBacklog:
+    """One queue of one pool kind: its active cases, those waiting for an agent, and since when."""
+
+    queue: str
+    platform: bool
+    active: int
+    waiting: int
+    safety_waiting: int
+    oldest_waiting: datetime | None
+
+
 class AssignmentRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._log = HoldingLog(conn)
 
     def add(self, ticket: Ticket, agent_id: str | None, at: datetime, by: str) -> None:
         """File a case (with its agent, or waiting when none)."""
@@ -53,23 +73,43 @@ class AssignmentRepository:
         row = self._conn.execute(stmt.with_for_update() if for_update else stmt).first()
         return None if row is None else _assignment(row)
 
-    def release(self, case_id: str) -> tuple[bool, str | None]:
+    def release(self, case_id: str, move: Move) -> tuple[bool, str | None]:
         """End the case's assignment: (whether it was active, the agent who held it)."""
+        self._close([case_id], move, lambda _: True)
         row = self._conn.execute(_RELEASE, {"where_case_id": case_id}).first()
         return (False, None) if row is None else (True, row.agent_id)
 
-    def refile(self, ticket: Ticket, agent_id: str | None, at: datetime, by: str) -> None:
-        """Put an existing assignment under the ticket's queue and pool, active again."""
-        values = _row(ticket) | _holder(agent_id, at, by) | {"active": True}
+    def refile(
+        self, ticket: Ticket, agent_id: str | None, since: datetime, by: str, move: Move
+    ) -> None:
+        """Put an existing assignment under the ticket's queue and pool, active again, held by
+        the agent since ``since`` (the move's time, unless the agent keeps the case)."""
+        target = (agent_id, ticket.queue, ticket.platform)
+        self._close([ticket.case_id], move, lambda h: moved(h, *target))
+        values = _row(ticket) | _holder(agent_id, since, by) | {"active": True}
         del values["case_id"]
         self._conn.execute(update(ca).where(ca.c.case_id == ticket.case_id).values(**values))
 
-    def hand_to(self, moves: Iterable[tuple[str, str | None]], at: datetime, by: str) -> None:
+    def hand_to(self, moves: Iterable[tuple[str, str | None]], move: Move, by: str) -> None:
         """Give each case to its agent (None: back to the backlog)."""
-        params = [{"where_case_id": c} | _holder(a, at, by) for c, a in moves]
-        if params:
+        to = dict(moves)
+        if to:
+            self._close(to, move, lambda h: h.agent_id != to[h.case_id])
+            params = [{"where_case_id": c} | _holder(a, move.at, by) for c, a in to.items()]
             stmt = update(ca).where(ca.c.case_id == bindparam("where_case_id"))
             self._conn.execute(stmt, params)
+
+    def holdings(self, case_id: str) -> list[Holding]:
+        """Who held the case, oldest first: every closed holding, then the current one (none
+        once the case has ended)."""
+        return self._log.of_case(case_id)
+
+    def _close(
+        self, case_ids: Collection[str], move: Move, changes: Callable[[Holding], bool]
+    ) -> None:
+        """Append the holdings the move ends: those of active cases whose holder ``changes``."""
+        held = self._log.open_holdings(case_ids).values()
+        self._log.append(close(h, move) for h in held if changes(h))
 
     def correct(self, case_id: str, issue_type: str) -> None:
         self._conn.execute(update(ca).where(ca.c.case_id == case_id).values(issue_type=issue_type))
@@ -110,6 +150,37 @@ class AssignmentRepository:
         elif platform is not None:
             stmt = stmt.where(ca.c.platform.is_(platform))
         return int(self._conn.execute(stmt).scalar_one())
+
+    def backlog_by_queue(self, merchant_id: str | None = None) -> list[QueueBacklog]:
+        """Active cases per queue and pool kind (a merchant's or the platform's): how many,
+        how many wait for an agent, of those how many are safety cases, and the oldest wait.
+        ``merchant_id``: that merchant's pool only."""
+        waiting = ca.c.agent_id.is_(None)
+        stmt = (
+            select(
+                ca.c.queue,
+                ca.c.platform,
+                func.count(),
+                func.count().filter(waiting),
+                func.count().filter(waiting & ca.c.safety),
+                func.min(ca.c.queued_at).filter(waiting),
+            )
+            .where(ca.c.active)
+            .group_by(ca.c.queue, ca.c.platform)
+            .order_by(ca.c.platform.desc(), ca.c.queue)
+        )
+        if merchant_id is not None:
+            stmt = stmt.where(ca.c.platform.is_(False), ca.c.merchant_id == merchant_id)
+        return [QueueBacklog(*row) for row in self._conn.execute(stmt)]
+
+    def waiting_list(self, limit: int, merchant_id: str | None = None) -> list[Ticket]:
+        """Cases waiting for an agent in every pool (``merchant_id``: one merchant's), safety
+        first, then the longest waiting."""
+        stmt = select(ca).where(ca.c.active, ca.c.agent_id.is_(None))
+        if merchant_id is not None:
+            stmt = stmt.where(ca.c.platform.is_(False), ca.c.merchant_id == merchant_id)
+        stmt = stmt.order_by(ca.c.safety.desc(), ca.c.queued_at, ca.c.case_id).limit(limit)
+        return [_ticket(r) for r in self._conn.execute(stmt)]
 
     def corrections(self) -> dict[str, str]:
         """case id → the issue type an operator set, for every corrected case."""

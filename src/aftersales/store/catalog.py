@@ -120,6 +120,15 @@ class CatalogRepository:
             ),
         )
 
+    def products_of(self, merchant_id: str, limit: int) -> list[Product]:
+        """The merchant's products by id, without their batches (a list names them only)."""
+        p = products.c
+        stmt = select(products).where(p.merchant_id == merchant_id).order_by(p.id).limit(limit)
+        return [
+            Product(r.id, r.merchant_id, r.category, r.name, r.brand, r.model, r.attributes)
+            for r in self._conn.execute(stmt)
+        ]
+
     def product_category(self, product_id: str) -> str | None:
         """Just the category of a product (what a new case needs of it), in one statement."""
         category: str | None = self._conn.execute(

@@ -55,6 +55,26 @@ class ComplaintRepository:
             for case_id, issue_type, text, opened_at in self._conn.execute(stmt)
         ]
 
+    def products_by_cases(
+        self, merchant_id: str, since: datetime, until: datetime, limit: int
+    ) -> list[tuple[str, int]]:
+        """The merchant's products with the most triaged cases opened in the period, most first."""
+        count = func.count(cases.c.id)
+        stmt = (
+            select(order_lines.c.product_id, count)
+            .join(order_lines, order_lines.c.id == cases.c.order_line_id)
+            .where(
+                cases.c.merchant_id == merchant_id,
+                cases.c.opened_at >= since,
+                cases.c.opened_at <= until,
+                cases.c.issue_type.is_not(None),
+            )
+            .group_by(order_lines.c.product_id)
+            .order_by(count.desc(), order_lines.c.product_id)
+            .limit(limit)
+        )
+        return [(product_id, n) for product_id, n in self._conn.execute(stmt)]
+
     def resolved(self) -> Iterator[ResolvedCase]:
         """Every resolved or closed case that was triaged at opening, oldest first."""
         stmt = (

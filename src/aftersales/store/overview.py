@@ -7,12 +7,21 @@ differently in every SQL dialect.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Connection, func, select
 
 from aftersales.store.policy import Activation
-from aftersales.store.tables import case_events, cases, policy_activations, safety_reports
+from aftersales.store.tables import (
+    case_events,
+    cases,
+    content_items,
+    content_metrics,
+    merchants,
+    policy_activations,
+    safety_reports,
+    scorecards,
+)
 
 __all__ = ["OverviewRepository"]
 
@@ -77,3 +86,29 @@ class OverviewRepository:
         """The policy packs put in force, newest first."""
         stmt = select(policy_activations).order_by(policy_activations.c.id.desc()).limit(limit)
         return [Activation(**row) for row in self._conn.execute(stmt).mappings()]
+
+    def activation(self, activation_id: int) -> Activation | None:
+        stmt = select(policy_activations).where(policy_activations.c.id == activation_id)
+        row = self._conn.execute(stmt).mappings().one_or_none()
+        return Activation(**row) if row else None
+
+    def scores(self, cycle_id: str) -> list[tuple[str, float | None]]:
+        """(tier, score) of every scorecard of an assessment cycle."""
+        c = scorecards.c
+        rows = self._conn.execute(select(c.tier, c.score).where(c.cycle_id == cycle_id))
+        return [(tier, score) for tier, score in rows]
+
+    def content_impressions(self, first: date, last: date) -> dict[str, int]:
+        """Impressions of each merchant's content reported for the days ``first`` to ``last``."""
+        m, i = content_metrics.c, content_items.c
+        stmt = (
+            select(i.merchant_id, func.sum(m.impressions))
+            .join_from(content_metrics, content_items, m.content_id == i.id)
+            .where(m.day.between(first, last))
+            .group_by(i.merchant_id)
+        )
+        # PostgreSQL sums bigints as numeric (Decimal).
+        return {merchant: int(n or 0) for merchant, n in self._conn.execute(stmt)}
+
+    def merchant_ids(self) -> list[str]:
+        return list(self._conn.execute(select(merchants.c.id).order_by(merchants.c.id)).scalars())

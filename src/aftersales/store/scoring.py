@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from aftersales.analytics import CycleInputs, Window
 from aftersales.errors import Conflict
+from aftersales.scoring.texts import Text
 from aftersales.store.cycle_source import count_lines, read_inputs
 from aftersales.store.tables import scorecards, scoring_appeals, scoring_cycles, tier_events
 
@@ -149,6 +150,26 @@ class ScoringRepository:
         row = self._conn.execute(stmt).first()
         return None if row is None else _cycle(row)
 
+    def latest_cycles(self, kind: str, limit: int) -> list[StoredCycle]:
+        """The latest revision of each of the last ``limit`` periods of this kind, newest first."""
+        c, later = scoring_cycles.c, scoring_cycles.alias("later")
+        newer = select(later.c.id).where(
+            later.c.kind == c.kind, later.c.period == c.period, later.c.revision > c.revision
+        )
+        stmt = (
+            select(scoring_cycles)
+            .where(c.kind == kind, ~newer.exists())
+            .order_by(c.window_end.desc())
+            .limit(limit)
+        )
+        return [_cycle(r) for r in self._conn.execute(stmt)]
+
+    def cards_in(self, cycle_ids: Sequence[str], merchant_id: str) -> dict[str, StoredCard]:
+        """The merchant's card in each of these cycles that has one, by cycle id."""
+        c = scorecards.c
+        stmt = select(scorecards).where(c.cycle_id.in_(cycle_ids), c.merchant_id == merchant_id)
+        return {row.cycle_id: _card(row) for row in self._conn.execute(stmt)}
+
     def revisions(self, kind: str, period: str) -> list[StoredCycle]:
         c = scoring_cycles.c
         stmt = select(scoring_cycles).where(c.kind == kind, c.period == period)
@@ -226,9 +247,11 @@ class ScoringRepository:
             with self._conn.begin_nested():
                 self._conn.execute(insert(scoring_appeals).values(**asdict(appeal)))
         except IntegrityError as error:
-            raise Conflict(
-                f"case {appeal.case_id} has already been appealed; an attribution is appealed once"
-            ) from error
+            refusal = Text(
+                f"case {appeal.case_id} has already been appealed; an attribution is appealed once",
+                f"售后单 {appeal.case_id} 已申诉过；每单只能申诉一次",  # noqa: RUF001
+            )
+            raise Conflict(refusal.en, text=refusal) from error
 
     def appeal(self, appeal_id: str, *, for_update: bool = False) -> StoredAppeal | None:
         stmt = select(scoring_appeals).where(scoring_appeals.c.id == appeal_id)

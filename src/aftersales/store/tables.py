@@ -504,6 +504,27 @@ case_assignments = Table(
     ),
 )
 
+# Every holding of a case that ended (decision 0025): who had it (none: the backlog), in which
+# queue and pool, from when to when, why it moved and who set the move off. Appended when a case
+# moves, never at opening (the current holding is the assignment row); append-only (migration
+# 0012 adds triggers refusing UPDATE and DELETE).
+case_assignment_history = Table(
+    "case_assignment_history",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("case_id", ForeignKey("cases.id"), nullable=False, index=True),
+    Column("agent_id", ForeignKey("agents.id")),
+    Column("queue", String(40), nullable=False),
+    Column("platform", Boolean, nullable=False),
+    Column("held_from", UtcDateTime, nullable=False),
+    Column("held_until", UtcDateTime, nullable=False),
+    Column("reason", String(20), nullable=False),  # triage.holdings.MoveReason
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_id", String(64)),
+)
+
 
 # ---- console users and their sessions (docs/console.md) ----------------------------------------
 # People who sign in to the console: a name, an Argon2id password hash, and the API role and
@@ -664,6 +685,43 @@ exposure_state = Table(
     Column("cycle_end", UtcDateTime),
     Column("refreshed_at", UtcDateTime),
     Column("ladder_day", Date),
+)
+
+
+# ---- the knowledge base of first replies (docs/triage.md, decision 0020) -----------------------
+# Operators' edits lying over the shipped file: one row per entry they created, edited or
+# retired, holding its current revision; a retired entry keeps its text (replies sent with it
+# stay explainable). Optimistic concurrency: an edit updates the row only at the revision read.
+knowledge_entries = Table(
+    "knowledge_entries",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("retired", Boolean, nullable=False),
+    Column("content", Json, nullable=False),  # the entry's document (triage/knowledge_entry.py)
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("actor_role", String(20), nullable=False),  # who wrote the current revision
+    Column("actor_id", String(64)),
+)
+
+# Every revision of every entry, append-only (migration 0011 adds triggers refusing UPDATE and
+# DELETE). Servers count its rows every few seconds: a new count means the set changed. A count,
+# not max(seq): on PostgreSQL a lower seq may commit after a higher one, a count never misses it.
+knowledge_revisions = Table(
+    "knowledge_revisions",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("entry_id", String(64), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("action", String(12), nullable=False),  # created | edited | retired | restored
+    Column("content", Json, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor_role", String(20), nullable=False),
+    Column("actor_id", String(64)),
+    UniqueConstraint("entry_id", "revision", name="uq_knowledge_revisions_entry_revision"),
 )
 
 

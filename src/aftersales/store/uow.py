@@ -18,6 +18,7 @@ from aftersales.store.content import ContentRepository
 from aftersales.store.db import READ_ONLY, writer_lock
 from aftersales.store.evidence import EvidenceRepository
 from aftersales.store.exposure import ExposureRepository
+from aftersales.store.knowledge import KnowledgeRepository
 from aftersales.store.ledger import LedgerRepository
 from aftersales.store.order_batches import OrderBatchRepository
 from aftersales.store.order_lists import OrderListRepository
@@ -59,6 +60,7 @@ class UnitOfWork:
     order_batches: OrderBatchRepository
     simulation_runs: SimulationRunRepository
     scoring: ScoringRepository
+    knowledge: KnowledgeRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -102,6 +104,7 @@ class UnitOfWork:
         self.order_batches = OrderBatchRepository(conn)
         self.simulation_runs = SimulationRunRepository(conn)
         self.scoring = ScoringRepository(conn)
+        self.knowledge = KnowledgeRepository(conn)
         return self
 
     def __exit__(

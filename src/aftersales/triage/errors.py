@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
 
-__all__ = ["CorpusError", "KnowledgeError", "ModelFileError"]
+__all__ = [
+    "CorpusError",
+    "KnowledgeEntryExists",
+    "KnowledgeError",
+    "ModelFileError",
+    "RevisionMismatch",
+]
 
 
 class CorpusError(ValidationFailed):
@@ -23,3 +29,17 @@ class KnowledgeError(ValidationFailed):
     """A knowledge-base file of automatic replies is not one we can use."""
 
     title = "Invalid knowledge base"
+
+
+class KnowledgeEntryExists(AftersalesError):
+    """A new knowledge entry would take an id that is already used (a retired entry's too)."""
+
+    code = ErrorCode.ALREADY_EXISTS
+    title = "Knowledge entry exists"
+
+
+class RevisionMismatch(AftersalesError):
+    """A change was made from a revision of the entry that is no longer the current one."""
+
+    code = ErrorCode.REVISION_MISMATCH
+    title = "Revision mismatch"

@@ -3,12 +3,14 @@
 The shipped base is ``knowledge/entries.yaml`` (format in its header and in docs/triage.md).
 Loading checks everything a reply relies on — known issue types and categories, a lead and at
 least one step in both languages — so a broken file stops the start rather than a reply.
+Operators' edits (stored in the database, see ``services/knowledge.py``) lie over the file:
+``with_edits`` gives the set that answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -16,9 +18,14 @@ from typing import Any
 
 import yaml
 
-from aftersales.domain.categories import is_known
 from aftersales.triage.errors import KnowledgeError
-from aftersales.triage.labels import ISSUE_TYPES
+from aftersales.triage.knowledge_entry import (
+    LANGUAGES,
+    Entry,
+    Guidance,
+    entry_document,
+    parse_entry,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -26,39 +33,14 @@ __all__ = [
     "Guidance",
     "KnowledgeBase",
     "default_knowledge",
+    "knowledge_document",
+    "load_entries",
     "load_knowledge",
+    "parse_entries",
     "parse_knowledge",
 ]
 
-LANGUAGES: tuple[str, ...] = ("zh", "en")
 _DEFAULT = "knowledge/entries.yaml"
-
-
-@dataclass(frozen=True, slots=True)
-class Guidance:
-    lead: str
-    steps: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    id: str
-    issue_types: frozenset[str]
-    guidance: Mapping[str, Guidance]  # by language
-    categories: tuple[str, ...] = ()  # paths; a case under any of them matches; empty: any
-    brands: frozenset[str] = frozenset()  # lower case; empty: any
-    models: frozenset[str] = frozenset()
-
-    def specificity(self, category: str | None, brand: str, model: str) -> tuple[int, ...] | None:
-        """How closely the entry fits the product, or None when it does not fit at all."""
-        if self.brands and brand.lower() not in self.brands:
-            return None
-        if self.models and model.lower() not in self.models:
-            return None
-        depth = _category_depth(self.categories, category)
-        if depth is None:
-            return None
-        return (bool(self.models), bool(self.brands), depth)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +51,38 @@ class KnowledgeBase:
     evidence: Mapping[str, Mapping[str, str]]  # evidence name → language → how to ask for it
 
     def find(
-        self, issue_type: str, category: str | None, brand: str = "", model: str = ""
+        self,
+        issue_type: str,
+        category: str | None,
+        brand: str = "",
+        model: str = "",
+        text: str = "",
     ) -> Entry:
-        """The most specific entry for the issue type and product, else the fallback."""
+        """The most specific entry for the issue type, product and complaint, else the
+        fallback."""
+        lowered = text.lower()
         best: tuple[tuple[int, ...], int, Entry] | None = None
         for order, entry in enumerate(self.entries):
             if issue_type not in entry.issue_types:
                 continue
-            fit = entry.specificity(category, brand, model)
+            fit = entry.specificity(category, brand, model, lowered)
             # Earlier entries win ties: the file lists the narrower ones first.
             if fit is not None and (best is None or (fit, -order) > (best[0], best[1])):
                 best = (fit, -order, entry)
         return best[2] if best else self.fallback
+
+    def get(self, entry_id: str) -> Entry | None:
+        """The entry of that id in this set, if any."""
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def with_edits(self, edits: Sequence[tuple[str, Entry | None]]) -> KnowledgeBase:
+        """This set with operators' edits over it: an entry replaces the one of its id in its
+        place, an id that is new comes before the file's entries (an operator's entry wins a
+        tie: it was written for the cases at hand), None retires the id."""
+        edited = dict(edits)
+        added = [e for i, e in edits if e is not None and self.get(i) is None]
+        kept = [edited.get(e.id, e) for e in self.entries]
+        return replace(self, entries=(*added, *(e for e in kept if e is not None)))
 
 
 @lru_cache(maxsize=1)
@@ -92,60 +94,80 @@ def default_knowledge() -> KnowledgeBase:
 
 def load_knowledge(path: Path) -> KnowledgeBase:
     """A knowledge base from a YAML file; ``KnowledgeError`` names what is wrong."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"cannot read {path}: {exc}") from exc
-    return parse_knowledge(text, str(path))
+    return parse_knowledge(_read(path), str(path))
 
 
 def parse_knowledge(text: str, source: str) -> KnowledgeBase:
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{source}: not valid YAML: {exc}") from exc
-    doc = _mapping(doc, source)
-    entries = tuple(_entry(e, f"{source}: entry {n}") for n, e in enumerate(_list(doc, "entries")))
-    ids = [e.id for e in entries]
-    if len(set(ids)) != len(ids):
-        raise KnowledgeError(f"{source}: entry ids must be unique")
-    fallback = _entry(doc.get("fallback"), f"{source}: fallback", fallback=True)
+    """A whole knowledge base: entries, fallback, packing steps, evidence names."""
+    doc = _document(text, source)
+    entries = _entries(doc, source)
+    fallback = parse_entry(doc.get("fallback"), f"{source}: fallback", fallback=True)
     return KnowledgeBase(
         entries, fallback, _returns(doc.get("returns"), source), _evidence(doc, source)
     )
 
 
-def _entry(raw: Any, where: str, *, fallback: bool = False) -> Entry:
-    node = _mapping(raw, where)
-    entry_id = node.get("id")
-    if not isinstance(entry_id, str) or not entry_id:
-        raise KnowledgeError(f"{where}: id must be a non-empty string")
-    where = f"{where} ({entry_id})"
-    issue_types = frozenset(_strings(node, "issue_types", where, required=not fallback))
-    unknown = sorted(issue_types - set(ISSUE_TYPES))
-    if unknown:
-        raise KnowledgeError(f"{where}: unknown issue types {', '.join(unknown)}")
-    categories = tuple(_strings(node, "categories", where))
-    bad = [c for c in categories if not is_known(c)]
-    if bad:
-        raise KnowledgeError(f"{where}: unknown categories {', '.join(bad)}")
-    return Entry(
-        id=entry_id,
-        issue_types=issue_types,
-        guidance={lang: _guidance(node.get(lang), f"{where}.{lang}") for lang in LANGUAGES},
-        categories=categories,
-        brands=frozenset(b.lower() for b in _strings(node, "brands", where)),
-        models=frozenset(m.lower() for m in _strings(node, "models", where)),
-    )
+def load_entries(path: Path) -> tuple[Entry, ...]:
+    """The entries of a YAML file (``parse_entries``); ``KnowledgeError`` names what is wrong."""
+    return parse_entries(_read(path), str(path))
 
 
-def _guidance(raw: Any, where: str) -> Guidance:
-    node = _mapping(raw, where)
-    lead = node.get("lead")
-    if not isinstance(lead, str) or not lead.strip():
-        raise KnowledgeError(f"{where}: lead must be a non-empty string")
-    steps = _strings(node, "steps", where, required=True)
-    return Guidance(lead.strip(), tuple(s.strip() for s in steps))
+def parse_entries(text: str, source: str) -> tuple[Entry, ...]:
+    """The entries of a YAML file in the shipped file's format (what ``aftersales kb import``
+    reads); a fallback, packing steps or evidence names in it are not entries and are left
+    aside. Every entry is checked before any is used."""
+    return _entries(_document(text, source), source)
+
+
+def knowledge_document(kb: KnowledgeBase) -> dict[str, Any]:
+    """The whole base in the shipped file's format (what ``aftersales kb export`` writes): a
+    file ``parse_knowledge`` reads back, and ``AFTERSALES_KNOWLEDGE_BASE`` may name."""
+    fallback = entry_document(kb.fallback)
+    return {
+        "version": 1,
+        "entries": [_compact(entry_document(e)) for e in kb.entries],
+        "fallback": {k: fallback[k] for k in ("id", *LANGUAGES)},
+        "returns": {lang: list(steps) for lang, steps in kb.returns.items()},
+        "evidence": {name: dict(texts) for name, texts in kb.evidence.items()},
+    }
+
+
+def _compact(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if v != []}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"cannot read {path}: {exc}") from exc
+
+
+def _document(text: str, source: str) -> Mapping[str, Any]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{source}: not valid YAML: {_yaml_problem(exc)}") from exc
+    return _mapping(doc, source)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """The parser's complaint on one line (its own message spans several, with a caret)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or problem is None:
+        return " ".join(str(exc).split())
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
+
+
+def _entries(doc: Mapping[str, Any], source: str) -> tuple[Entry, ...]:
+    raw = _list(doc, "entries")
+    entries = tuple(parse_entry(e, f"{source}: entry {n}") for n, e in enumerate(raw))
+    ids = [e.id for e in entries]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise KnowledgeError(f"{source}: entry ids must be unique ({', '.join(twice)} repeated)")
+    return entries
 
 
 def _returns(raw: Any, source: str) -> dict[str, tuple[str, ...]]:
@@ -164,16 +186,6 @@ def _evidence(doc: Mapping[str, Any], source: str) -> dict[str, dict[str, str]]:
             raise KnowledgeError(f"{source}: evidence {name} needs zh and en")
         found[str(name)] = {lang: texts[lang] for lang in LANGUAGES}
     return found
-
-
-def _category_depth(paths: Sequence[str], category: str | None) -> int | None:
-    """How deep the matching path is (0 for an entry without categories), or None."""
-    if not paths:
-        return 0
-    if category is None:
-        return None
-    fits = [p.count("/") + 1 for p in paths if category == p or category.startswith(p + "/")]
-    return max(fits) if fits else None
 
 
 def _mapping(raw: Any, where: str) -> Mapping[str, Any]:

@@ -52,11 +52,13 @@ class Situation:
     model: str = ""
     evidence: tuple[str, ...] = ()  # what the policy asks the consumer to provide
     sends_item_back: bool = False  # the first remedy returns the item (a return, an exchange)
+    text: str = ""  # the complaint: entries with keywords answer only what it says
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
     entry: str  # the knowledge-base entry it was built from
+    revision: int  # of that entry: 0 as shipped, n after operators' n-th edit
     language: str  # zh, en, or zh+en when the complaint's language is unknown
     body: str
     steps: tuple[str, ...]  # the steps of the first language, as numbered in the body
@@ -94,13 +96,14 @@ def topic(s: Situation) -> str | None:
 def compose(kb: KnowledgeBase, s: Situation, lead: str | None = None) -> Reply:
     """The reply for the situation; ``lead`` replaces the entry's opening (one language only)."""
     subject = topic(s)
-    entry = kb.find(subject, s.category, s.brand, s.model) if subject else kb.fallback
+    entry = kb.find(subject, s.category, s.brand, s.model, s.text) if subject else kb.fallback
     languages = reply_languages(s.language)
     blocks = [
         _block(kb, entry, s, lang, lead if len(languages) == 1 else None) for lang in languages
     ]
     return Reply(
         entry=entry.id,
+        revision=entry.revision,
         language="+".join(languages),
         body="\n\n".join(text for text, _ in blocks),
         steps=blocks[0][1],

@@ -1,14 +1,16 @@
-"""The platform's pages: the overview with its charts, policy versions and the evidence log."""
+"""The platform's pages: the overview with its charts, policy versions with their backtests, and
+the evidence log."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from aftersales.console import charts
 from aftersales.console.i18n import Translator
+from aftersales.console.pages.operator_tiers import tier_charts
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, context_of, roles
@@ -17,6 +19,8 @@ from aftersales.domain.cases_types import CaseState
 from aftersales.errors import AftersalesError
 from aftersales.services import ledger
 from aftersales.services.overview import Overview, overview, policy_activations
+from aftersales.services.policy_review import BACKTEST_DAYS, backtest_version
+from aftersales.services.tier_figures import tier_figures
 
 __all__ = ["router"]
 
@@ -27,8 +31,9 @@ Reader = Annotated[Viewer, roles(Role.OPERATOR, Role.AUDITOR)]
 
 @router.get("/overview")
 def overview_page(request: Request, viewer: Reader) -> Response:
-    figures = overview(context_of(request), viewer.actor)
-    tr = viewer.tr
+    ctx, tr = context_of(request), viewer.tr
+    figures = overview(ctx, viewer.actor)
+    tiers = tier_figures(ctx, viewer.actor)
     return page(
         request,
         viewer,
@@ -36,6 +41,8 @@ def overview_page(request: Request, viewer: Reader) -> Response:
         o=figures,
         charts=_charts(tr, figures),
         tables=_tables(tr, figures),
+        tiers=tiers,
+        by_tier=tier_charts(tr, tiers),
     )
 
 
@@ -44,7 +51,31 @@ def policies(request: Request, viewer: Reader) -> Response:
     ctx = context_of(request)
     pack = ctx.policy.pack
     found = policy_activations(ctx, viewer.actor)
-    return page(request, viewer, "policies.html", activations=found, pack=pack)
+    return page(request, viewer, "policies.html", activations=found, pack=pack, days=BACKTEST_DAYS)
+
+
+@router.get("/policies/{version}/backtest")
+def backtest(
+    request: Request,
+    viewer: Reader,
+    version: Annotated[str, Path(pattern=r"^(current|[0-9]{1,9})$")],
+    days: Annotated[int, Query()] = 28,
+) -> Response:
+    """What the version's pack would decide differently on the cases of the last days; a read,
+    so a link rather than a form (auditors may follow it too)."""
+    ctx = context_of(request)
+    activation_id = None if version == "current" else int(version)
+    result = backtest_version(ctx, viewer.actor, activation_id, days)
+    return page(
+        request,
+        viewer,
+        "operator_backtest.html",
+        b=result,
+        report=result.tally.to_json(),
+        version=version,
+        days=days,
+        windows=BACKTEST_DAYS,
+    )
 
 
 @router.get("/ledger")

@@ -1,0 +1,100 @@
+"""What the merchant's own pages share: who may open them, the merchant they speak for, the
+words of the scoring and exposure packages in the reader's language, and a form's refusal.
+
+Every merchant page reads through the use cases with the signed-in agent's ``Actor``; the
+merchant it shows is always the agent's own (``Actor.subject``), so no address names another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.console.forms import problem
+from aftersales.console.i18n import Translator
+from aftersales.console.routing import status_of
+from aftersales.console.texts import TEXTS
+from aftersales.console.viewer import Viewer, roles
+from aftersales.domain.actors import Role
+from aftersales.domain.categories import CATEGORIES
+from aftersales.errors import AftersalesError
+from aftersales.scoring.texts import Text
+
+__all__ = [
+    "Merchant",
+    "Shown",
+    "category_name",
+    "event_name",
+    "merchant_of",
+    "named",
+    "said",
+    "span",
+    "submit",
+]
+
+Merchant = Annotated[Viewer, roles(Role.MERCHANT_AGENT)]
+E = TypeVar("E", bound=StrEnum)
+# A page drawn again after a refused form: the refusal's words and the status the API gives.
+Shown = Callable[[dict[str, str], int], Response]
+
+
+def merchant_of(viewer: Viewer) -> str:
+    """The merchant the signed-in agent works for."""
+    subject = viewer.actor.subject
+    assert subject, "a merchant agent's session always names its merchant"
+    return subject
+
+
+def said(tr: Translator, text: Text | None) -> str:
+    """A message of the platform in the reader's language."""
+    if text is None:
+        return ""
+    return text.zh if tr.lang == "zh" else text.en
+
+
+def named(tr: Translator, names: Mapping[E, Text], kind: type[E], value: str) -> str:
+    """The name of a stored value (a tier, a metric, a stage); the value itself when it is one
+    this version does not know, so an old row never breaks a page."""
+    try:
+        return said(tr, names[kind(value)])
+    except (ValueError, KeyError):
+        return value
+
+
+def category_name(tr: Translator, path: str) -> str:
+    """A category's name; ``*`` is the peer group of the whole marketplace."""
+    if path == "*":
+        return tr.t("merchant.all_categories")
+    known = CATEGORIES.get(path)
+    return path if known is None else (known.zh if tr.lang == "zh" else known.en)
+
+
+def span(tr: Translator, start: datetime, end: datetime) -> str:
+    """The days from ``start`` up to ``end``, which is the first moment after the span."""
+    return tr.t("merchant.span", first=tr.day(start), last=tr.day(end - timedelta(microseconds=1)))
+
+
+def event_name(tr: Translator, kind: str) -> str:
+    """The short name of an exposure decision (enrolled, boost started …)."""
+    key = f"merchant.event.{kind}"
+    return tr.t(key) if key in TEXTS else kind
+
+
+async def submit(
+    request: Request, viewer: Viewer, use: Callable[[], object], done: str, shown: Shown
+) -> Response:
+    """Run a form's use case; on success go to ``done`` (a reload sends nothing twice), on a
+    refusal show the page again with the reason in the reader's language, under the status
+    the API gives the same refusal."""
+    try:
+        await run_in_threadpool(use)
+    except AftersalesError as exc:
+        error, status = problem(viewer.tr, exc), status_of(exc)
+        return await run_in_threadpool(shown, error, status)
+    return RedirectResponse(done, status_code=303)
