@@ -26,8 +26,10 @@ __all__ = [
     "CtxDep",
     "Idempotency",
     "IdempotencyDep",
+    "admit",
     "request_actor",
     "request_idempotency",
+    "request_token",
     "role",
 ]
 
@@ -85,6 +87,20 @@ async def request_actor(request: Request, *allowed: Role) -> Actor:
     """What ``role(*allowed)`` checks, for a plain route that runs no dependencies (401, 403)."""
     ctx: Context = request.app.state.ctx
     return _admitted(await _authenticated(ctx, await _bearer(request)), allowed)
+
+
+async def request_token(request: Request) -> str | None:
+    """The bearer token of a plain route's request, for ``admit`` to check later."""
+    credentials = await _bearer(request)
+    return None if credentials is None else credentials.credentials
+
+
+def admit(ctx: Context, token: str | None, *allowed: Role) -> Actor:
+    """What ``request_actor`` checks, run where the route already is (in the thread pool): a
+    token not seen moments ago is looked up in the database without a thread hop of its own."""
+    if token is None:
+        raise AuthenticationFailed("send a bearer token in the Authorization header")
+    return _admitted(authenticate(ctx, token), allowed)
 
 
 @dataclass

@@ -16,11 +16,12 @@ from aftersales.api.deps import (
     IDEMPOTENCY_KEY_DOC,
     CtxDep,
     IdempotencyDep,
-    request_actor,
+    admit,
     request_idempotency,
+    request_token,
     role,
 )
-from aftersales.api.plain_route import BEARER, PlainRoute, body_doc, json_body
+from aftersales.api.plain_route import BEARER, PlainRoute, body_doc, parse_body
 from aftersales.api.responses import model_response
 from aftersales.api.schemas import (
     ActorPublic,
@@ -63,17 +64,20 @@ EvidenceId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN
 
 async def open_case(request: Request) -> Response:
     """Open a case on one of your order lines."""
-    actor = await request_actor(request, Role.CONSUMER)
     ctx: Context = request.app.state.ctx
-    idem = request_idempotency(request, ctx, actor)
-    body = await json_body(request, CaseCreate)
-    reported = body.condition.reported() if body.condition else {}
-    cmd = uc.OpenCase(body.order_line_id, body.type, body.description, reported)
+    token, raw = await request_token(request), await request.body()
 
-    def opened() -> tuple[int, CasePublic]:
-        return 201, CasePublic.of(uc.open_case(ctx, actor, cmd))
+    # One trip to the thread pool for everything that may touch the database: the token when
+    # it was not seen moments ago, the idempotency record, the opening itself.
+    def opened() -> Response:
+        actor = admit(ctx, token, Role.CONSUMER)
+        idem = request_idempotency(request, ctx, actor)
+        body = parse_body(raw, CaseCreate)
+        reported = body.condition.reported() if body.condition else {}
+        cmd = uc.OpenCase(body.order_line_id, body.type, body.description, reported)
+        return idem.run(body, lambda: (201, CasePublic.of(uc.open_case(ctx, actor, cmd))))
 
-    return await run_in_threadpool(idem.run, body, opened)
+    return await run_in_threadpool(opened)
 
 
 # The busiest write of the API, served as a plain route (api/plain_route.py), documented as if
