@@ -397,6 +397,11 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/cases/{case_id}/assign": Route(
         allowed=OPERATORS, owners=OPERATORS, target=awaiting_merchant, json={"queue": "general"}
     ),
+    "GET /api/v1/cases/{case_id}/assignments": Route(
+        allowed=MERCHANTS | OPERATORS | {"auditor"},
+        owners=frozenset({"m1", "operator", "auditor"}),
+        target=awaiting_merchant,
+    ),
     "POST /api/v1/triage": Route(
         allowed=OPERATORS | INTEGRATIONS,
         owners=OPERATORS | INTEGRATIONS,

@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from aftersales.api.schemas import Id, Strict
+from aftersales.api.schemas import ActorPublic, Id, Strict
 from aftersales.services.agents import AgentChange, AgentView
 from aftersales.store.assignments import Assignment
 from aftersales.triage import ISSUE_TYPES
 from aftersales.triage.agents import MAX_CAPACITY, Agent
+from aftersales.triage.holdings import Holding, MoveReason
 
 __all__ = [
     "AgentCreate",
@@ -21,6 +22,8 @@ __all__ = [
     "AgentsPublic",
     "AssignCreate",
     "AssignmentPublic",
+    "HoldingPublic",
+    "HoldingsPublic",
     "TriageCreate",
     "TriagePublic",
 ]
@@ -162,6 +165,36 @@ class AssignmentPublic(BaseModel):
             assigned_by=a.assigned_by,
             issue_type=a.issue_type,
         )
+
+
+class HoldingPublic(BaseModel):
+    """One stretch of time during which an agent (none: the backlog of the pool) had the case
+    in a queue; ``held_until``, ``reason`` and ``actor`` are null for the current holder."""
+
+    agent_id: str | None
+    queue: str
+    pool: Literal["platform", "merchant"]
+    held_from: datetime
+    held_until: datetime | None
+    reason: MoveReason | None  # why it moved on
+    actor: ActorPublic | None  # who set the move off
+
+    @classmethod
+    def of(cls, h: Holding) -> HoldingPublic:
+        return cls(
+            agent_id=h.agent_id,
+            queue=h.queue,
+            pool="platform" if h.platform else "merchant",
+            held_from=h.held_from,
+            held_until=h.held_until,
+            reason=h.reason,
+            actor=None if h.actor is None else ActorPublic(role=h.actor.role, id=h.actor.subject),
+        )
+
+
+class HoldingsPublic(BaseModel):
+    case_id: str
+    items: list[HoldingPublic]  # oldest first; the current holder last
 
 
 class TriageCreate(Strict):

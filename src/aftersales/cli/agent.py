@@ -1,4 +1,5 @@
-"""``aftersales agent``: add agents, list them, set presence and capacity, assign a case.
+"""``aftersales agent``: add agents, list them, set presence and capacity, assign a case, read
+who held a case.
 
 The command line acts as a platform operator (``--operator`` names who, for the record); it
 calls the same use cases as the API.
@@ -15,9 +16,10 @@ import typer
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out, with_context
 from aftersales.domain.actors import Actor, Role
 from aftersales.triage.agents import Agent
+from aftersales.triage.holdings import Holding
 
 agent_app = typer.Typer(
-    help="Agents who work the queues: add, list, presence, capacity; assign a case.",
+    help="Agents who work the queues: add, list, presence, capacity; assign a case; its history.",
     no_args_is_help=True,
 )
 
@@ -150,6 +152,27 @@ def assign_command(
     out.print(f"case {case_id} in {found.ticket.queue}: {holder}", highlight=False, markup=False)
 
 
+@agent_app.command("history")
+@errors_on_one_line
+def history_command(
+    case_id: str,
+    format: Annotated[Format, typer.Option("--format")] = Format.TEXT,
+    operator: OperatorOption = "cli",
+    db: DbOption = None,
+) -> None:
+    """Who held a case, from when to when, and why it moved; the current holder last."""
+    from aftersales.services.assignment_history import case_holdings
+
+    found = with_context(db, lambda ctx: case_holdings(ctx, _operator(operator), case_id))
+    if format is Format.JSON:
+        body = {"case_id": case_id, "items": [_holding_row(h) for h in found]}
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    for h in found:
+        out.print(_holding_line(h), highlight=False, markup=False)
+    err.print(f"{len(found)} holding(s)", highlight=False)
+
+
 def _update(db: str | None, operator: str, agent_id: str, **change: Any) -> None:
     from aftersales.services.agents import AgentUpdate, update_agent
 
@@ -184,6 +207,30 @@ def _row(a: Agent) -> dict[str, Any]:
         "online": a.online,
         "open_cases": a.open_cases,
     }
+
+
+def _holding_row(h: Holding) -> dict[str, Any]:
+    """A holding as the API answers it (``HoldingPublic``)."""
+    return {
+        "agent_id": h.agent_id,
+        "queue": h.queue,
+        "pool": "platform" if h.platform else "merchant",
+        "held_from": h.held_from.isoformat(),
+        "held_until": None if h.held_until is None else h.held_until.isoformat(),
+        "reason": h.reason,
+        "actor": None if h.actor is None else {"role": h.actor.role, "id": h.actor.subject},
+    }
+
+
+def _holding_line(h: Holding) -> str:
+    pool = "platform" if h.platform else "merchant"
+    holder = h.agent_id or "backlog"
+    until = "now" if h.held_until is None else h.held_until.isoformat()
+    line = f"{h.held_from.isoformat()} → {until}  {holder}  {h.queue} ({pool})"
+    if h.reason is not None and h.actor is not None:
+        who = h.actor.role if h.actor.subject is None else f"{h.actor.role}:{h.actor.subject}"
+        line += f"  {h.reason} by {who}"
+    return line
 
 
 def _operator(name: str) -> Actor:

@@ -88,7 +88,7 @@ def add_agent(ctx: Context, actor: Actor, cmd: AddAgent) -> AgentChange:
             updated_at=now,
         )
         uow.agents.add(agent)
-        taken = dispatch.drain(uow, agent.id, now) if agent.online else 0
+        taken = dispatch.drain(uow, agent.id, now, actor) if agent.online else 0
         view = _view(uow, agent.id)
         uow.commit()
     return AgentChange(view, taken=taken)
@@ -132,12 +132,12 @@ def update_agent(ctx: Context, actor: Actor, agent_id: str, cmd: AgentUpdate) ->
         reassigned = waiting = taken = 0
         if agent.online and not online:
             # hand_over takes the locks itself, cases' rows before agents'
-            reassigned, waiting = dispatch.hand_over(uow, agent, now)
+            reassigned, waiting = dispatch.hand_over(uow, agent, now, actor)
         else:
             uow.agents.lock([agent.id])
         uow.agents.update(agent.id, now, online=online, capacity=capacity)
         if online:
-            taken = dispatch.drain(uow, agent.id, now)
+            taken = dispatch.drain(uow, agent.id, now, actor)
         view = _view(uow, agent.id)
         uow.commit()
     return AgentChange(view, reassigned, waiting, taken)

@@ -28,6 +28,7 @@ from aftersales.store.assignments import Assignment
 from aftersales.store.uow import UnitOfWork
 from aftersales.triage import SAFETY_ISSUE_TYPES
 from aftersales.triage.dispatch import KNOWN_QUEUES, Ticket, in_pool, route
+from aftersales.triage.holdings import Move, MoveReason
 
 __all__ = ["Assign", "assign"]
 
@@ -57,11 +58,11 @@ def assign(ctx: Context, actor: Actor, case_id: str, cmd: Assign) -> Assignment:
         current = uow.assignments.get(case.id, for_update=True)
         ticket = _target(case, current, cmd, now)
         previous = current.agent_id if current is not None and current.active else None
-        if _keeps(current, ticket, cmd.agent_id, previous):
-            agent_id = previous  # the same agent, in the same queue: only a label changes
-        else:
-            agent_id = _take_place(uow, ticket, cmd.agent_id, previous)
-        _store(uow, current, ticket, agent_id, previous, now, by)
+        # The same agent in the same queue keeps its place: only a label changes.
+        kept = _keeps(current, ticket, cmd.agent_id, previous)
+        agent_id = previous if kept else _take_place(uow, ticket, cmd.agent_id, previous)
+        move = Move(MoveReason.REASSIGNED, actor, now)
+        _store(uow, current, ticket, agent_id, move, by, claimed=not kept)
         if cmd.issue_type is not None:
             uow.assignments.correct(case.id, cmd.issue_type)
         found = uow.assignments.get(case.id)
@@ -130,20 +131,24 @@ def _store(
     current: Assignment | None,
     ticket: Ticket,
     agent_id: str | None,
-    previous: str | None,
-    now: datetime,
+    move: Move,
     by: str,
+    *,
+    claimed: bool,
 ) -> None:
-    """Write the assignment; the previous agent, if it changed, frees its place and takes the
-    next waiting case."""
+    """Write the assignment (``claimed``: a place was taken with ``agent_id`` for it); the
+    previous agent, if it changed, frees its place and takes the next waiting case."""
     if current is None:
-        uow.assignments.add(ticket, agent_id, now, by)
+        uow.assignments.add(ticket, agent_id, move.at, by)
         return
+    previous = current.agent_id if current.active else None
     if agent_id == previous:
-        since, who = current.assigned_at or now, current.assigned_by or by
-        uow.assignments.refile(ticket, agent_id, since, who)
+        if claimed and agent_id is not None:
+            uow.agents.give_back([agent_id])  # a second place for a case it already holds
+        since, who = current.assigned_at or move.at, current.assigned_by or by
+        uow.assignments.refile(ticket, agent_id, since, who, move)
         return
-    uow.assignments.refile(ticket, agent_id, now, by)
+    uow.assignments.refile(ticket, agent_id, move.at, by, move)
     if previous is not None:
         uow.agents.give_back([previous])
-        dispatch.drain(uow, previous, now)
+        dispatch.drain(uow, previous, move.at)

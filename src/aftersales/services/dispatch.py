@@ -6,7 +6,9 @@ keeps each agent's count of open cases in the same transaction as the assignment
 The case opening is the hot path (docs/triage.md, "Dispatch"): the free agents of the case's
 pool are read in the opening's read transaction, and the write transaction adds at most two
 statements — the claim of a place and the assignment row. Everything else (escalations, cases
-that end, agents that leave) runs only on the rarer changes that need it.
+that end, agents that leave) runs only on the rarer changes that need it, and each of those
+moves closes the holding it ends in the assignment history (decision 0025), with the reason
+and the actor who set it off.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case
 from aftersales.domain.cases_types import CaseState, CaseType
 from aftersales.store.uow import UnitOfWork
 from aftersales.triage.agents import Agent
 from aftersales.triage.dispatch import AgentSlot, Ticket, assign_all, choose_agent, route
+from aftersales.triage.holdings import Move, MoveReason
 
 __all__ = [
     "DISPATCH",
+    "DISPATCHER",
     "Opening",
     "candidates",
     "claim_for",
@@ -37,6 +42,8 @@ __all__ = [
 ]
 
 DISPATCH = "dispatch"  # who assigned a case automatically (an operator's name otherwise)
+# Who set a move off when it followed from another case's: a place freed took a waiting case.
+DISPATCHER = Actor(Role.SYSTEM, DISPATCH)
 
 # Events after which an inactive case has just left its agent's hands.
 _ENDINGS = frozenset(
@@ -129,38 +136,46 @@ def place(uow: UnitOfWork, opening: Opening, now: datetime) -> str | None:
 def follow(uow: UnitOfWork, case: Case, now: datetime) -> None:
     """After a change to the case (before it is saved): free its agent when the case has left
     the agent's hands, and hand it to the platform when it was escalated or appealed."""
-    kinds = {e.kind for e in case.pending}
     if not case.is_active:
-        if kinds & _ENDINGS:
-            release(uow, case.id, now)
-    elif case.state is CaseState.ESCALATED and kinds & _TO_PLATFORM:
-        _to_platform(uow, case, now)
+        if (ending := _cause(case, _ENDINGS)) is not None:
+            release(uow, case.id, Move(MoveReason.RELEASED, ending, now))
+    elif case.state is CaseState.ESCALATED and (escalation := _cause(case, _TO_PLATFORM)):
+        _to_platform(uow, case, Move(MoveReason.ESCALATED, escalation, now))
 
 
-def release(uow: UnitOfWork, case_id: str, now: datetime) -> None:
+def _cause(case: Case, kinds: frozenset[str]) -> Actor | None:
+    """Who acted in the latest of the case's new events of these kinds, if there is one."""
+    return next((e.actor for e in reversed(case.pending) if e.kind in kinds), None)
+
+
+def release(uow: UnitOfWork, case_id: str, move: Move) -> None:
     """End the case's assignment; its agent takes the next waiting case, if any."""
-    _, agent_id = uow.assignments.release(case_id)
+    _, agent_id = uow.assignments.release(case_id, move)
     if agent_id is not None:
         uow.agents.give_back([agent_id])
-        drain(uow, agent_id, now)
+        drain(uow, agent_id, move.at)
 
 
-def drain(uow: UnitOfWork, agent_id: str, now: datetime) -> int:
-    """Give the agent waiting cases of its pool up to its capacity; how many it took."""
+def drain(uow: UnitOfWork, agent_id: str, now: datetime, by: Actor = DISPATCHER) -> int:
+    """Give the agent waiting cases of its pool up to its capacity; how many it took.
+
+    ``by``: who gave the agent room (added it, brought it online, raised its capacity); by
+    default dispatch itself, when one of the agent's cases left it."""
     agent = uow.agents.get(agent_id, for_update=True)
     if agent is None or not agent.online or agent.open_cases >= agent.capacity:
         return 0
     waiting = uow.assignments.backlog(agent.merchant_id, agent.queues, lock=True)
     taken = [t.case_id for t, a in assign_all(waiting, [agent.slot]) if a is not None]
     if taken:
-        uow.assignments.hand_to([(c, agent.id) for c in taken], now, DISPATCH)
+        move = Move(MoveReason.TAKEN_FROM_BACKLOG, by, now)
+        uow.assignments.hand_to([(c, agent.id) for c in taken], move, DISPATCH)
         uow.agents.update(agent.id, now, open_cases=agent.open_cases + len(taken))
     return len(taken)
 
 
-def hand_over(uow: UnitOfWork, agent: Agent, now: datetime) -> tuple[int, int]:
-    """Move the cases of an agent who leaves to the others of its pool, safety first; the
-    rest wait in the backlog. Returns (reassigned, waiting).
+def hand_over(uow: UnitOfWork, agent: Agent, now: datetime, by: Actor) -> tuple[int, int]:
+    """Move the cases of an agent who leaves (``by`` set it offline) to the others of its pool,
+    safety first; the rest wait in the backlog. Returns (reassigned, waiting).
 
     Locks in the order every case change takes them: the cases' assignment rows, then the
     agents. The agent's cases are read again under the agents' locks, so a case opened onto
@@ -174,13 +189,14 @@ def hand_over(uow: UnitOfWork, agent: Agent, now: datetime) -> tuple[int, int]:
         # The plan counts places as it fills them; the claim checks each one is still free.
         won = chosen is not None and uow.agents.claim(chosen.id)
         moves.append((ticket.case_id, chosen.id if won and chosen else None))
-    uow.assignments.hand_to(moves, now, DISPATCH)
+    uow.assignments.hand_to(moves, Move(MoveReason.AGENT_OFFLINE, by, now), DISPATCH)
     uow.agents.update(agent.id, now, open_cases=0)
     moved = sum(1 for _, a in moves if a is not None)
     return moved, len(moves) - moved
 
 
-def _to_platform(uow: UnitOfWork, case: Case, now: datetime) -> None:
+def _to_platform(uow: UnitOfWork, case: Case, move: Move) -> None:
+    now = move.at
     current = uow.assignments.get(case.id, for_update=True)
     if current is not None and current.active and current.ticket.platform:
         return  # already the platform's (a safety case, or one people triage)
@@ -195,4 +211,4 @@ def _to_platform(uow: UnitOfWork, case: Case, now: datetime) -> None:
     if current is None:
         uow.assignments.add(ticket, agent_id, now, DISPATCH)
     else:
-        uow.assignments.refile(ticket, agent_id, now, DISPATCH)
+        uow.assignments.refile(ticket, agent_id, now, DISPATCH, move)

@@ -507,14 +507,17 @@ case_assignments = Table(
 # Every holding of a case that ended (decision 0025): who had it (none: the backlog), in which
 # queue and pool, from when to when, why it moved and who set the move off. Appended when a case
 # moves, never at opening (the current holding is the assignment row); append-only (migration
-# 0012 adds triggers refusing UPDATE and DELETE).
+# 0012 adds triggers refusing UPDATE and DELETE). ``case_id`` refers to the assignment row, not
+# to the case: on PostgreSQL the check of a key takes a share lock on the row it names, and the
+# mover already holds the assignment row, while a request acting on the case may hold the case's
+# row and be waiting for the assignment's (a deadlock, with an agent going offline).
 case_assignment_history = Table(
     "case_assignment_history",
     metadata,
     Column(
         "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     ),
-    Column("case_id", ForeignKey("cases.id"), nullable=False, index=True),
+    Column("case_id", ForeignKey("case_assignments.case_id"), nullable=False, index=True),
     Column("agent_id", ForeignKey("agents.id")),
     Column("queue", String(40), nullable=False),
     Column("platform", Boolean, nullable=False),

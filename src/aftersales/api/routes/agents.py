@@ -2,7 +2,8 @@
 
 Visibility (docs/triage.md, "Dispatch"): operators, auditors and the integration see every
 agent; a merchant's token sees its own merchant's agents, and any other agent does not exist for
-it. Only operators assign a case by hand.
+it. Only operators assign a case by hand. A case's assignment history is read by operators,
+auditors and the case's merchant (the holdings in its own pool only).
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from aftersales.api.dispatch_schemas import (
     AgentsPublic,
     AssignCreate,
     AssignmentPublic,
+    HoldingPublic,
+    HoldingsPublic,
 )
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN, CaseId
 from aftersales.domain.actors import Actor, Role
 from aftersales.services import agents as uc
 from aftersales.services.assignment import Assign, assign
+from aftersales.services.assignment_history import case_holdings
 
 router = APIRouter(prefix="/agents", tags=["dispatch"])
 cases_router = APIRouter(prefix="/cases", tags=["dispatch"])
@@ -34,6 +38,7 @@ Manager = Annotated[Actor, role(Role.OPERATOR, Role.INTEGRATION)]
 Editor = Annotated[Actor, role(Role.OPERATOR, Role.INTEGRATION, Role.MERCHANT_AGENT)]
 Reader = Annotated[Actor, role(Role.OPERATOR, Role.INTEGRATION, Role.MERCHANT_AGENT, Role.AUDITOR)]
 Operator = Annotated[Actor, role(Role.OPERATOR)]
+HistoryReader = Annotated[Actor, role(Role.OPERATOR, Role.AUDITOR, Role.MERCHANT_AGENT)]
 AgentId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
 
 
@@ -83,3 +88,10 @@ def assign_case(case_id: CaseId, body: AssignCreate, ctx: CtxDep, actor: Operato
     """Move a case to a queue and/or a named agent; correct its issue type."""
     cmd = Assign(agent_id=body.agent_id, queue=body.queue, issue_type=body.issue_type)
     return model_response(AssignmentPublic.of(assign(ctx, actor, case_id, cmd)))
+
+
+@cases_router.get("/{case_id}/assignments", response_model=HoldingsPublic)
+def case_assignments(case_id: CaseId, ctx: CtxDep, actor: HistoryReader) -> Response:
+    """Who held the case, from when to when, and why it moved; the current holder last."""
+    items = [HoldingPublic.of(h) for h in case_holdings(ctx, actor, case_id)]
+    return model_response(HoldingsPublic(case_id=case_id, items=items))
