@@ -127,25 +127,30 @@ def _event_summary(events: ir.Table, window: Window) -> ir.Table:
     )
 
 
-def _case_facts(
-    t: dict[str, ir.Table], heavy: ir.Table, window: Window, limits: Limits
-) -> ir.Table:
-    """One row per attributable case on the cohort's lines, with its weights and flags."""
+def _case_rows(t: dict[str, ir.Table], heavy: ir.Table, window: Window) -> ir.Table:
+    """One row per attributable case on the cohort's lines, with its buyer weight and what
+    its events say."""
     cases = _cohort(t["cases"], window)
     cases = cases.filter(
         (cases.opened_at < window.end_s) & cases.counts_against_merchant.fill_null(True)
     )
     c = _weighted(cases, heavy)
-    summary = _event_summary(t["events"], window)
+    # Only the events of these cases: most of the work is grouping events by case.
+    summary = _event_summary(t["events"].semi_join(cases, "case_id"), window)
     c = c.left_join(summary, "case_id").drop("case_id_right")
     safety = t["safety"].select("case_id", incident=ibis.literal(True)).distinct()
     c = c.left_join(safety, "case_id").drop("case_id_right")
     appeals = t["appeals"].select("case_id", "reason", appealed=ibis.literal(True))
-    c = c.left_join(appeals, "case_id").drop("case_id_right")
-    return _with_flags(_with_rating_weights(c, limits), window)
+    return c.left_join(appeals, "case_id").drop("case_id_right")
+
+
+def _case_facts(cases: ir.Table, window: Window, limits: Limits) -> ir.Table:
+    """The case rows with their rating weights and flags."""
+    return _with_flags(_with_rating_weights(cases, limits), window)
 
 
 def _with_rating_weights(c: ir.Table, limits: Limits) -> ir.Table:
+    """Each case's rating weight: ``least(w, cap / the buyer's ratings at the merchant)``."""
     rated = c.filter(c.stars.notnull())
     per_buyer = rated.group_by(["merchant_id", "consumer_id"]).aggregate(r=rated.count())
     c = c.left_join(per_buyer, ["merchant_id", "consumer_id"])
@@ -226,7 +231,9 @@ def cycle_query(
     on engines that hold data between queries), so it is computed once."""
     cohort = _cohort(t["lines"], window)
     heavy = keep(_heavy_buyers(cohort, limits))
-    facts = keep(_case_facts(t, heavy, window, limits))
+    # Kept apart: the rating weights read these rows twice, and the summary is the costly part.
+    cases = keep(_case_rows(t, heavy, window))
+    facts = keep(_case_facts(cases, window, limits))
     orders = keep(_orders(cohort, heavy))
     appealed = facts.filter(facts.appealed)
     touched = appealed.select("merchant_id", "category").distinct()

@@ -99,16 +99,22 @@ def _hours(table: pa.Table, appealed_only: bool = False) -> dict[Key, tuple[floa
     """Resolution times by merchant-category, sorted (every engine then gives the same tuple)."""
     if appealed_only:
         table = table.filter(pc.field("appealed"))
+    if table.num_rows == 0:
+        return {}
     table = table.sort_by(
         [("merchant_id", "ascending"), ("category", "ascending"), ("hours", "ascending")]
     )
-    merchants = table.column("merchant_id").to_pylist()
-    categories = table.column("category").to_pylist()
+    merchants, categories = table.column("merchant_id"), table.column("category")
+    # Where a new merchant-category starts; each one's times are then one slice of the list.
+    changed = pc.or_(
+        pc.not_equal(merchants[1:], merchants[:-1]),
+        pc.not_equal(categories[1:], categories[:-1]),
+    )
+    starts = [0, *(np.flatnonzero(changed.to_numpy(zero_copy_only=False)) + 1).tolist()]
+    ends = [*starts[1:], table.num_rows]
+    keys = zip(merchants.take(starts).to_pylist(), categories.take(starts).to_pylist(), strict=True)
     hours = table.column("hours").to_pylist()
-    found: dict[Key, list[float]] = defaultdict(list)
-    for key, value in zip(zip(merchants, categories, strict=True), hours, strict=True):
-        found[key].append(value)
-    return {key: tuple(values) for key, values in found.items()}
+    return {key: tuple(hours[s:e]) for key, s, e in zip(keys, starts, ends, strict=True)}
 
 
 def _excluded(
@@ -172,7 +178,11 @@ def build_windows(results: CycleResults) -> list[MerchantWindow]:
                 )
                 for c in categories
             }
-        merchant_hours = tuple(sorted(h for c in categories for h in hours.get((merchant, c), ())))
+        merchant_hours = (
+            hours.get((merchant, categories[0]), ())
+            if len(categories) == 1  # already sorted
+            else tuple(sorted(h for c in categories for h in hours.get((merchant, c), ())))
+        )
         windows.append(
             MerchantWindow(
                 merchant_id=merchant,

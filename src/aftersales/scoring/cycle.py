@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from aftersales.errors import ValidationFailed
 from aftersales.scoring.counts import ExcludedCase, MerchantWindow, SevereBreach
 from aftersales.scoring.durations import TimeSummary
@@ -114,7 +116,7 @@ def _category_cards(
 
     Each merchant-in-category is compared with the same category's merchants-in-category. A
     merchant without a breakdown sells in one category, so its whole counts are its counts
-    there: it takes part as a peer, and its scorecard needs no breakdown.
+    there: it takes part as a peer, and its scorecard needs no breakdown (nor its bounds).
     """
     if not any(w.by_category for w in windows):
         return {}
@@ -124,14 +126,16 @@ def _category_cards(
         for category, counts in sorted(split.items()):
             keys.append((window.merchant_id, category, bool(window.by_category)))
             parts.append(Unit(f"{window.merchant_id}/{category}", category, counts))
-    results, _ = assess(parts, config)
+    wanted = np.array([key[2] for key in keys], dtype=bool)
+    assessed, _ = assess(parts, config, bounded=wanted)
+    shown = np.flatnonzero(wanted)
     found: dict[str, list[CategoryCard]] = {}
-    for (merchant, category, wanted), part, r in zip(keys, parts, results, strict=True):
-        if wanted:
-            card = CategoryCard(
-                category, r.group, part.counts.orders, r.score, r.percentile, r.figures, r.times
-            )
-            found.setdefault(merchant, []).append(card)
+    for i, r in zip(shown.tolist(), assessed.assessments(shown), strict=True):
+        (merchant, category, _), part = keys[i], parts[i]
+        card = CategoryCard(
+            category, r.group, part.counts.orders, r.score, r.percentile, r.figures, r.times
+        )
+        found.setdefault(merchant, []).append(card)
     return {merchant: tuple(cards) for merchant, cards in found.items()}
 
 
@@ -139,11 +143,10 @@ def _scorecard(
     window: MerchantWindow,
     orders: float,
     result: Assessment,
+    breaches: tuple[Breach, ...],
     previous: Standing | None,
     config: ScoringConfig,
 ) -> Scorecard:
-    figures = {f.metric: f for f in result.figures}
-    breaches = find_breaches(config.rules, figures)
     severe = tuple(dict.fromkeys(window.severe))
     indicated = indicate(result.percentile, orders, breaches, severe, config)
     settlement = settle(previous, indicated, severe=bool(severe))
@@ -194,14 +197,16 @@ def score_cycle(
     units = [Unit(w.merchant_id, w.category, w.counted()) for w in windows]
     for unit in units:
         unit.counts.check_consistent(f"merchant {unit.key} after appeals")
-    results, priors = assess(units, config)
+    assessed, priors = assess(units, config)
+    breaches = find_breaches(config.rules, assessed.columns)
+    results = assessed.assessments(np.arange(len(units), dtype=np.intp))
     by_category = _category_cards(windows, units, config)
     cards = tuple(
         _with_categories(
-            _scorecard(window, unit.counts.orders, result, previous.get(unit.key), config),
+            _scorecard(window, unit.counts.orders, result, found, previous.get(unit.key), config),
             by_category.get(unit.key, ()),
         )
-        for window, unit, result in zip(windows, units, results, strict=True)
+        for window, unit, result, found in zip(windows, units, results, breaches, strict=True)
     )
     return CycleScores(cards, priors)
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import chain
 
 import numpy as np
+from numpy.typing import NDArray
 
-from aftersales.scoring.numerics import Floats, binomial_quantile
+from aftersales.scoring.numerics import Floats, binomial_quantiles
 
-__all__ = ["TimeSummary", "pooled_median", "summarise", "within"]
+__all__ = ["TimeSummary", "Times"]
+
+Index = NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,49 +34,79 @@ class TimeSummary:
     median_high: float | None
 
 
-@lru_cache(maxsize=4096)
-def _ranks(n: int, q: float, level: float) -> tuple[int, int]:
-    """Ranks j < k (1-based) with P(x_(j) <= q-quantile <= x_(k)) >= level.
+def _optional(values: Floats, keep: NDArray[np.bool_]) -> list[float | None]:
+    return [v if k else None for v, k in zip(values.tolist(), keep.tolist(), strict=True)]
 
-    With B ~ Binomial(n, q) the number of values below the quantile, P(x_(j) <= quantile) =
-    P(B >= j); j is the largest rank with P(B < j) <= tail, k the smallest with P(B >= k) <= tail.
+
+@dataclass(frozen=True, slots=True)
+class Times:
+    """Many units' resolution times in one array, each unit's sorted in its own slice.
+
+    Unit ``i``'s times are ``values[starts[i]:starts[i + 1]]``: one array instead of one per
+    merchant, so that pooled medians, counts under a line and summaries are array operations.
     """
-    tail = (1.0 - level) / 2.0
-    return binomial_quantile(tail, n, q), binomial_quantile(1.0 - tail, n, q) + 1
 
+    values: Floats
+    starts: Index  # one more than there are units
 
-def _quantile(ordered: Floats, q: float) -> float:
-    """The q-quantile of sorted values, interpolated linearly (NumPy's default method)."""
-    h = (ordered.size - 1) * q
-    lo = int(h)
-    hi = min(lo + 1, ordered.size - 1)
-    return float(ordered[lo] + (h - lo) * (ordered[hi] - ordered[lo]))
+    @classmethod
+    def of(cls, samples: Sequence[Sequence[float]]) -> Times:
+        """The times of each unit, in unit order."""
+        sizes = np.fromiter(map(len, samples), dtype=np.intp, count=len(samples))
+        values = np.fromiter(chain.from_iterable(samples), dtype=np.float64, count=int(sizes.sum()))
+        owner = np.repeat(np.arange(len(samples)), sizes)
+        starts = np.zeros(len(samples) + 1, dtype=np.intp)
+        np.cumsum(sizes, out=starts[1:])
+        return cls(values[np.lexsort((values, owner))], starts)
 
+    @property
+    def sizes(self) -> Index:
+        return np.diff(self.starts)
 
-def summarise(hours: Sequence[float], level: float) -> TimeSummary:
-    """Median, 90th percentile and a ``level`` interval for the median."""
-    if not hours:
-        return TimeSummary(0, None, None, None, None)
-    ordered = np.sort(np.asarray(hours, dtype=np.float64))
-    n = int(ordered.size)
-    j, k = _ranks(n, 0.5, level)
-    return TimeSummary(
-        n=n,
-        median=_quantile(ordered, 0.5),
-        p90=_quantile(ordered, 0.9),
-        median_low=float(ordered[j - 1]) if j >= 1 else None,
-        median_high=float(ordered[k - 1]) if k <= n else None,
-    )
+    def pooled_median(self, units: Index) -> float | None:
+        """The median of all these units' times together; None when there are none."""
+        chosen = np.zeros(self.starts.size - 1, dtype=bool)
+        chosen[units] = True
+        pooled = self.values[np.repeat(chosen, self.sizes)]
+        return float(np.median(pooled)) if pooled.size else None
 
+    def within(self, limit: float) -> Floats:
+        """For every unit, how many of its times are at most ``limit``."""
+        below = np.zeros(self.values.size + 1)
+        np.cumsum(self.values <= limit, out=below[1:])
+        return np.asarray(below[self.starts[1:]] - below[self.starts[:-1]], dtype=np.float64)
 
-def pooled_median(samples: Sequence[Floats]) -> float | None:
-    """The median of all the samples' times together; None when there are none."""
-    sizes = [s.size for s in samples]
-    if not sum(sizes):
-        return None
-    return float(np.median(np.concatenate(list(samples))))
+    def _quantile(self, units: Index, q: float) -> Floats:
+        """Each unit's q-quantile, interpolated linearly (NumPy's default method)."""
+        n = self.sizes[units]
+        h = (n - 1) * q
+        lo = h.astype(np.intp)
+        hi = np.minimum(lo + 1, n - 1)
+        base, v = self.starts[units], self.values
+        return np.asarray(v[base + lo] + (h - lo) * (v[base + hi] - v[base + lo]), np.float64)
 
+    def summaries(self, units: Index, level: float) -> list[TimeSummary]:
+        """Median, 90th percentile and a ``level`` interval for the median, per unit.
 
-def within(ordered: Floats, limit: float) -> int:
-    """How many of the sorted times are at most ``limit``."""
-    return int(np.searchsorted(ordered, limit, side="right"))
+        The interval is distribution-free, from order statistics: with B ~ Binomial(n, 1/2) the
+        number of times below the median, P(x_(j) <= median) = P(B >= j); j is the largest rank
+        with P(B < j) <= tail, k the smallest with P(B >= k) <= tail.
+        """
+        n = self.sizes[units]
+        some = units[n > 0]
+        counts = self.sizes[some]
+        tail = (1.0 - level) / 2.0
+        j = binomial_quantiles(tail, counts, 0.5)
+        k = binomial_quantiles(1.0 - tail, counts, 0.5) + 1
+        base, v = self.starts[some], self.values
+        found = zip(
+            counts.tolist(),
+            self._quantile(some, 0.5).tolist(),
+            self._quantile(some, 0.9).tolist(),
+            _optional(v[base + np.maximum(j, 1) - 1], j >= 1),
+            _optional(v[base + np.minimum(k, counts) - 1], k <= counts),
+            strict=True,
+        )
+        summaries = iter([TimeSummary(*row) for row in found])
+        empty = TimeSummary(0, None, None, None, None)
+        return [next(summaries) if size else empty for size in n.tolist()]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 
 from aftersales.scoring.counts import SevereBreach
 from aftersales.scoring.figures import Figure
@@ -62,17 +64,16 @@ def join(parts: Sequence[Text]) -> Text:
 def _factors(
     figures: Sequence[Figure], previous: Standing | None, config: ScoringConfig
 ) -> list[Factor]:
-    found = []
-    for figure in figures:
-        weight = config.weights[figure.metric]
-        if weight <= 0:
-            continue
-        before = weight * 50.0
-        if previous is not None and previous.score is not None:
-            before = previous.points.get(figure.metric, before)
-        found.append(Factor(figure.metric, before, figure.points))
-    found.sort(key=lambda f: -abs(f.delta))
-    return [f for f in found if abs(f.delta) >= _MIN_MOVE][: config.explain_top]
+    """The parts that moved most; ``figures`` come in Metric order, as the weights do."""
+    earlier = previous.points if previous is not None and previous.score is not None else None
+    moves = []
+    for figure, weight in zip(figures, config.weights.in_order, strict=True):
+        if weight > 0:
+            before = weight * 50.0 if earlier is None else earlier.get(figure.metric, weight * 50.0)
+            moves.append((-abs(figure.points - before), figure.metric, before, figure.points))
+    moves.sort(key=itemgetter(0))  # stable: ties keep the Metric order
+    kept = (Factor(m, before, now) for move, m, before, now in moves if -move >= _MIN_MOVE)
+    return list(islice(kept, config.explain_top))
 
 
 def _score_sentence(score: float, previous: Standing | None) -> Text:

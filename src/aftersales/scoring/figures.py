@@ -15,12 +15,15 @@ peer group (the unit's ``percentile``) to decide the promotion tiers.
 
 Placing each merchant within its own peer group is what makes a 1 % category and an 8 %
 category comparable: each merchant is compared with merchants facing the same base rate.
+
+Everything is computed over all units at once, as arrays (decision 0024): a cycle has tens of
+thousands of merchants and a few dozen peer groups, so the only loops are over groups and
+metrics. Objects (``Assessment``, ``Figure``) are made at the end, for the units shown.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,15 +31,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from aftersales.scoring.counts import ServiceCounts
-from aftersales.scoring.durations import TimeSummary, pooled_median, summarise, within
+from aftersales.scoring.durations import Times, TimeSummary
 from aftersales.scoring.metrics import INFO, Metric
 from aftersales.scoring.numerics import Floats, beta_cdf
 from aftersales.scoring.parameters import ScoringConfig
-from aftersales.scoring.peers import PeerGroup, VolumeBands, assign_groups, pool_members
-from aftersales.scoring.prior import BetaPrior, fit_prior, posterior
+from aftersales.scoring.peers import PeerGroup, VolumeBands, peer_groups
+from aftersales.scoring.prior import BetaPrior, fit_prior, posteriors
 from aftersales.scoring.ranking import midrank_percentiles
 
-__all__ = ["Assessment", "Figure", "Unit", "assess", "tallies"]
+__all__ = ["Assessed", "Assessment", "Figure", "FigureColumns", "Unit", "assess", "tallies"]
 
 Index = NDArray[np.intp]
 
@@ -83,23 +86,41 @@ class Assessment:
     times: TimeSummary
 
 
+# The metrics counted straight from ServiceCounts, in the order of ``_pairs``.
+_TALLIED = tuple(m for m in Metric if m is not Metric.QUICK_RESOLUTION)
+
+
+def _pairs(c: ServiceCounts) -> tuple[float, ...]:
+    """(events, trials) of every metric of ``_TALLIED``, flat."""
+    return (
+        c.cases,
+        c.orders,
+        c.first_response.on_time,
+        c.first_response.due,
+        c.proposal.on_time,
+        c.proposal.due,
+        c.resolution.on_time,
+        c.resolution.due,
+        c.escalations,
+        c.cases,
+        c.disputes_lost,
+        c.escalations,
+        c.refund_only,
+        c.orders,
+        c.repeat_contacts,
+        c.cases,
+        c.ratings.satisfied,
+        c.ratings.n,
+        float(c.safety_incidents),
+        c.orders,
+    )
+
+
 def tallies(counts: ServiceCounts) -> dict[Metric, tuple[float, float]]:
     """(events, trials) of every metric but quick resolution, which needs a threshold."""
-    c = counts
-    pairs = {
-        Metric.CASE_RATE: (c.cases, c.orders),
-        Metric.FIRST_RESPONSE: (c.first_response.on_time, c.first_response.due),
-        Metric.PROPOSAL: (c.proposal.on_time, c.proposal.due),
-        Metric.RESOLUTION: (c.resolution.on_time, c.resolution.due),
-        Metric.ESCALATION: (c.escalations, c.cases),
-        Metric.DISPUTES_LOST: (c.disputes_lost, c.escalations),
-        Metric.REFUND_ONLY: (c.refund_only, c.orders),
-        Metric.REPEAT_CONTACT: (c.repeat_contacts, c.cases),
-        Metric.SATISFACTION: (c.ratings.satisfied, c.ratings.n),
-        Metric.SAFETY_INCIDENTS: (float(c.safety_incidents), c.orders),
-    }
+    flat = _pairs(counts)
     # Safety incidents are not weighted while orders are, so they could exceed them.
-    return {m: (min(events, trials), trials) for m, (events, trials) in pairs.items()}
+    return {m: (min(flat[2 * i], flat[2 * i + 1]), flat[2 * i + 1]) for i, m in enumerate(_TALLIED)}
 
 
 class _Population:
@@ -107,90 +128,91 @@ class _Population:
 
     def __init__(self, units: Sequence[Unit], config: ScoringConfig) -> None:
         self.size = len(units)
-        orders = np.array([u.counts.orders for u in units], dtype=np.float64)
+        table = np.array([_pairs(u.counts) for u in units], dtype=np.float64).reshape(-1, 20)
+        trials = table[:, 1::2]
+        events = np.minimum(table[:, 0::2], trials)
+        self.tallies = {m: (events[:, i], trials[:, i]) for i, m in enumerate(_TALLIED)}
+        orders = self.tallies[Metric.CASE_RATE][1]
         self.eligible = orders >= config.min_orders
-        bands = [VolumeBands(config.volume_bands).label(o) for o in orders]
+        bands = VolumeBands(config.volume_bands)
         categories = [u.category for u in units]
-        flags = self.eligible.tolist()
-        self.groups = assign_groups(categories, bands, flags, config.min_peers)
-        pools = pool_members(set(self.groups), categories, bands, flags)
-        self.pools = {g: np.array(ix, dtype=np.intp) for g, ix in pools.items()}
-        assigned: dict[PeerGroup, list[int]] = defaultdict(list)
-        for i, group in enumerate(self.groups):
-            assigned[group].append(i)
-        self.assigned = {g: np.array(ix, dtype=np.intp) for g, ix in sorted(assigned.items())}
-        self.times = [np.sort(np.asarray(u.counts.resolution_hours, np.float64)) for u in units]
-        rows = [tallies(u.counts) for u in units]
-        self.tallies = {
-            m: np.array([row[m] for row in rows], dtype=np.float64).reshape(-1, 2)
-            for m in Metric
-            if m is not Metric.QUICK_RESOLUTION
-        }
+        self.groups = peer_groups(categories, orders, self.eligible, bands, config.min_peers)
+        self.times = Times.of([u.counts.resolution_hours for u in units])
+        # The units a marketplace-wide prior is fitted on: the eligible ones, or all.
+        everyone = np.arange(self.size, dtype=np.intp)
+        self.scored = np.flatnonzero(self.eligible) if self.eligible.any() else everyone
+        # The quick-resolution line of a pool: the median time of all its cases.
+        self.limits = {g: self.times.pooled_median(p) for g, p in self.groups.pools.items()}
+        self.marketplace_limit = self.times.pooled_median(self.scored)
+        self._quick: dict[float, Floats] = {}
 
-    def counts(self, metric: Metric, index: Index, limit: float | None) -> tuple[Floats, Floats]:
-        """Events and trials of the units at ``index``; ``limit`` is the quick-resolution line."""
+    def counts(self, metric: Metric, limit: float | None) -> tuple[Floats, Floats]:
+        """Every unit's events and trials; ``limit`` is the quick-resolution line."""
         if metric is not Metric.QUICK_RESOLUTION:
-            table = self.tallies[metric][index]
-            return table[:, 0], table[:, 1]
-        trials = np.array([self.times[i].size for i in index], dtype=np.float64)
+            return self.tallies[metric]
+        trials = self.times.sizes.astype(np.float64)
         if limit is None:
             return np.zeros_like(trials), trials
-        events = np.array([within(self.times[i], limit) for i in index], dtype=np.float64)
-        return events, trials
-
-    def limit(self, index: Index) -> float | None:
-        """The quick-resolution line of a pool: the median time of all its cases."""
-        return pooled_median([self.times[i] for i in index])
+        if limit not in self._quick:
+            self._quick[limit] = self.times.within(limit)
+        return self._quick[limit], trials
 
 
-@dataclass
-class _Columns:
-    """One metric's results for every unit, filled group by group."""
+@dataclass(frozen=True, slots=True)
+class FigureColumns:
+    """One metric's figures for every unit, as arrays."""
 
     events: Floats
     trials: Floats
     estimate: Floats
-    low: Floats
+    low: Floats  # NaN for the units whose bounds were not asked for
     high: Floats
     peer_mean: Floats
     percentile: Floats
 
-    @classmethod
-    def empty(cls, size: int) -> _Columns:
-        return cls(*(np.full(size, np.nan) for _ in range(7)))
-
-
-def _optional(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
+    def rows(self, metric: Metric, weight: float, index: Index) -> list[Figure]:
+        """The figures of the units at ``index`` (lists first: NumPy scalars are slow singly)."""
+        columns = (self.events, self.trials, self.estimate, self.low, self.high)
+        found = zip(
+            *(c[index].tolist() for c in (*columns, self.peer_mean, self.percentile)),
+            strict=True,
+        )
+        return [
+            Figure(metric, x, n, x / n if n > 0 else None, est, low, high, peer, pct, weight * pct)
+            for x, n, est, low, high, peer, pct in found
+        ]
 
 
 def _metric_columns(
-    pop: _Population, metric: Metric, config: ScoringConfig, priors: dict[str, BetaPrior]
-) -> _Columns:
-    """Shrink, bound and rank one metric for every unit, peer group by peer group."""
-    cols = _Columns.empty(pop.size)
-    scored = (
-        np.flatnonzero(pop.eligible) if pop.eligible.any() else np.arange(pop.size, dtype=np.intp)
-    )
-    marketplace = fit_prior(*pop.counts(metric, scored, pop.limit(scored)))
-    higher_is_better = INFO[metric].higher_is_better
-    for group, index in pop.assigned.items():
-        pool = pop.pools[group]
-        limit = pop.limit(pool)
-        pool_events, pool_trials = pop.counts(metric, pool, limit)
-        prior = fit_prior(pool_events, pool_trials, fallback=marketplace)
+    pop: _Population,
+    metric: Metric,
+    config: ScoringConfig,
+    priors: dict[str, BetaPrior],
+    bounded: NDArray[np.bool_],
+) -> FigureColumns:
+    """Shrink, bound and place one metric for every unit: a prior per peer group, fitted on
+    the group's pool, then every unit's posterior under its own group's prior at once."""
+    scored = pop.scored
+    all_events, all_trials = pop.counts(metric, pop.marketplace_limit)
+    marketplace = fit_prior(all_events[scored], all_trials[scored])
+    events, trials = np.zeros(pop.size), np.zeros(pop.size)
+    alpha, beta, mean = np.zeros(pop.size), np.zeros(pop.size), np.zeros(pop.size)
+    for group, index in pop.groups.members.items():
+        pool = pop.groups.pools[group]
+        group_events, group_trials = pop.counts(metric, pop.limits[group])
+        prior = fit_prior(group_events[pool], group_trials[pool], fallback=marketplace)
         priors[f"{group.label} · {metric}"] = prior
-        events, trials = pop.counts(metric, index, limit)
-        post = posterior(prior, events, trials, config.interval)
-        cols.events[index], cols.trials[index] = events, trials
-        cols.estimate[index], cols.low[index], cols.high[index] = post.mean, post.low, post.high
-        cols.peer_mean[index] = prior.mean
-        share_below = beta_cdf(prior.alpha, prior.beta, post.mean)
-        cols.percentile[index] = 100.0 * (share_below if higher_is_better else 1.0 - share_below)
-    return cols
+        events[index], trials[index] = group_events[index], group_trials[index]
+        alpha[index], beta[index], mean[index] = prior.alpha, prior.beta, prior.mean
+    post = posteriors(alpha, beta, events, trials, config.interval, bounded)
+    share_below = beta_cdf(alpha, beta, post.mean)
+    percentile = 100.0 * (share_below if INFO[metric].higher_is_better else 1.0 - share_below)
+    return FigureColumns(events, trials, post.mean, post.low, post.high, mean, percentile)
 
 
-def _scores(pop: _Population, columns: dict[Metric, _Columns], config: ScoringConfig) -> Floats:
+def _scores(
+    pop: _Population, columns: dict[Metric, FigureColumns], config: ScoringConfig
+) -> Floats:
     """The weighted sum of percentiles for every scorable unit; NaN for the others."""
     total = np.zeros(pop.size)
     for metric, cols in columns.items():
@@ -201,51 +223,63 @@ def _scores(pop: _Population, columns: dict[Metric, _Columns], config: ScoringCo
 
 def _score_percentiles(pop: _Population, scores: Floats) -> Floats:
     result = np.full(pop.size, np.nan)
-    for group, index in pop.assigned.items():
-        pool = pop.pools[group]
+    for group, index in pop.groups.members.items():
+        pool = pop.groups.pools[group]
         mine = index[pop.eligible[index]]
         if pool.size and mine.size:
             result[mine] = midrank_percentiles(scores[pool], scores[mine])
     return result
 
 
-def _figures(metric: Metric, cols: _Columns, weight: float) -> list[Figure]:
-    """One metric's figure for every unit (lists first: NumPy scalars are slow one by one)."""
-    rows = zip(
-        cols.events.tolist(),
-        cols.trials.tolist(),
-        cols.estimate.tolist(),
-        cols.low.tolist(),
-        cols.high.tolist(),
-        cols.peer_mean.tolist(),
-        cols.percentile.tolist(),
-        strict=True,
-    )
-    return [
-        Figure(metric, x, n, x / n if n > 0 else None, est, low, high, peer, pct, weight * pct)
-        for x, n, est, low, high, peer, pct in rows
-    ]
+def _optional(values: Floats) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in values.tolist()]
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """Every unit's figures, score and peer group for one window, as columns."""
+
+    groups: list[PeerGroup]
+    eligible: NDArray[np.bool_]
+    columns: dict[Metric, FigureColumns]  # in Metric order
+    scores: Floats  # NaN where not eligible
+    percentiles: Floats  # of the score within the peer group; NaN where not eligible
+    times: Times
+    config: ScoringConfig
+
+    def assessments(self, index: Index) -> list[Assessment]:
+        """The units at ``index`` as objects (their bounds must have been asked for)."""
+        weights = self.config.weights
+        figures = zip(
+            *(cols.rows(m, weights[m], index) for m, cols in self.columns.items()), strict=True
+        )
+        found = zip(
+            index.tolist(),
+            figures,
+            _optional(self.scores[index]),
+            _optional(self.percentiles[index]),
+            self.times.summaries(index, self.config.interval),
+            strict=True,
+        )
+        return [
+            Assessment(self.groups[i], bool(self.eligible[i]), tuple(f), score, pct, times)
+            for i, f, score, pct, times in found
+        ]
 
 
 def assess(
-    units: Sequence[Unit], config: ScoringConfig
-) -> tuple[list[Assessment], dict[str, BetaPrior]]:
-    """Every unit's figures and score, and the priors used (keyed by group and metric)."""
+    units: Sequence[Unit], config: ScoringConfig, bounded: NDArray[np.bool_] | None = None
+) -> tuple[Assessed, dict[str, BetaPrior]]:
+    """Every unit's figures and score, and the priors used (keyed by group and metric).
+
+    ``bounded`` marks the units whose intervals are wanted (all by default): units that only
+    serve as peers need estimates and scores, not bounds, and bounds are most of the cost.
+    """
     pop = _Population(units, config)
+    wanted = np.ones(pop.size, dtype=bool) if bounded is None else bounded
     priors: dict[str, BetaPrior] = {}
-    columns = {m: _metric_columns(pop, m, config, priors) for m in Metric}
+    columns = {m: _metric_columns(pop, m, config, priors, wanted) for m in Metric}
     scores = _scores(pop, columns, config)
     ranks = _score_percentiles(pop, scores)
-    per_metric = [_figures(m, columns[m], config.weights[m]) for m in Metric]
-    results = [
-        Assessment(
-            group=pop.groups[i],
-            eligible=bool(pop.eligible[i]),
-            figures=tuple(column[i] for column in per_metric),
-            score=_optional(scores[i]),
-            percentile=_optional(ranks[i]),
-            times=summarise(units[i].counts.resolution_hours, config.interval),
-        )
-        for i in range(pop.size)
-    ]
-    return results, priors
+    assessed = Assessed(pop.groups.of_unit, pop.eligible, columns, scores, ranks, pop.times, config)
+    return assessed, priors

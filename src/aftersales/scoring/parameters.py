@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Real
 
 from aftersales.errors import ValidationFailed
@@ -31,6 +31,8 @@ class Weights:
     """How much each metric's peer percentile counts in the 0-100 score; they sum to 1."""
 
     values: Mapping[Metric, float]
+    # Every metric's weight in Metric order, for loops over many merchants' figures.
+    in_order: tuple[float, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for metric, weight in self.values.items():
@@ -41,6 +43,7 @@ class Weights:
         total = sum(self.values.values())
         if abs(total - 1.0) > _SUM_TOLERANCE:
             raise ValidationFailed(f"weights must sum to 1, they sum to {total:.6g}")
+        object.__setattr__(self, "in_order", tuple(self.values.get(m, 0.0) for m in Metric))
 
     @classmethod
     def of(cls, values: Mapping[str, float]) -> Weights:

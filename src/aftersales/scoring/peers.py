@@ -19,11 +19,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from aftersales.domain.categories import ancestors
 
-__all__ = ["ANY", "PeerGroup", "VolumeBands", "assign_groups", "pool_members"]
+__all__ = ["ANY", "PeerGroup", "PeerGroups", "VolumeBands", "peer_groups"]
 
 ANY = "*"
+
+Index = NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -44,13 +49,17 @@ class VolumeBands:
 
     edges: tuple[float, ...]
 
-    def label(self, orders: float) -> str:
-        low = 0.0
-        for edge in self.edges:
-            if orders < edge:
-                return f"{low:g}-{edge:g}"
-            low = edge
-        return f"{low:g}+"
+    def labels(self) -> list[str]:
+        """Every band's label, lowest first."""
+        lows = (0.0, *self.edges)
+        return [f"{low:g}-{edge:g}" for low, edge in zip(lows, self.edges, strict=False)] + [
+            f"{lows[-1]:g}+"
+        ]
+
+    def index(self, orders: NDArray[np.float64]) -> Index:
+        """Each volume's band, as a position in ``labels()``."""
+        edges = np.asarray(self.edges, dtype=np.float64)
+        return np.searchsorted(edges, orders, side="right").astype(np.intp)
 
 
 def _ladder(category: str, band: str) -> list[PeerGroup]:
@@ -62,36 +71,50 @@ def _ladder(category: str, band: str) -> list[PeerGroup]:
     )
 
 
-def assign_groups(
-    categories: Sequence[str], bands: Sequence[str], eligible: Sequence[bool], min_peers: int
-) -> list[PeerGroup]:
+@dataclass(frozen=True, slots=True)
+class PeerGroups:
+    """Every unit's peer group, and the eligible units each group is judged by."""
+
+    of_unit: list[PeerGroup]
+    members: dict[PeerGroup, Index]  # the units placed in the group, in ascending order
+    pools: dict[PeerGroup, Index]  # the eligible units the group holds (its category's tree)
+
+
+def peer_groups(
+    categories: Sequence[str],
+    orders: NDArray[np.float64],
+    eligible: NDArray[np.bool_],
+    bands: VolumeBands,
+    min_peers: int,
+) -> PeerGroups:
     """Each unit's peer group: the first rung of its ladder with ``min_peers`` eligible members.
 
-    Only eligible units (those with enough data to be scored) count towards a group's size; the
-    others still get a group, so that their figures can be shown against their peers.
+    Only eligible units (those with enough data to be scored) count towards a group's size and
+    sit in its pool; the others still get a group, so that their figures can be shown against
+    their peers. Units sharing a category and a band share a ladder, so the ladders are walked
+    once per (category, band) pair rather than once per merchant.
     """
+    names, category_code = np.unique(np.asarray(categories, dtype=str), return_inverse=True)
+    labels = bands.labels()
+    pair_code = category_code.reshape(-1) * len(labels) + bands.index(orders)
+    pairs, unit_pair = np.unique(pair_code, return_inverse=True)
+    unit_pair = unit_pair.reshape(-1)
+    ladders = [_ladder(str(names[p // len(labels)]), labels[p % len(labels)]) for p in pairs]
+    scorable = np.bincount(unit_pair, weights=eligible, minlength=pairs.size)
     sizes: Counter[PeerGroup] = Counter()
-    for category, band, ok in zip(categories, bands, eligible, strict=True):
-        if ok:
-            sizes.update(_ladder(category, band))
-    groups = []
-    for category, band in zip(categories, bands, strict=True):
-        rungs = _ladder(category, band)
-        groups.append(next((g for g in rungs if sizes[g] >= min_peers), rungs[-1]))
-    return groups
-
-
-def pool_members(
-    wanted: set[PeerGroup],
-    categories: Sequence[str],
-    bands: Sequence[str],
-    eligible: Sequence[bool],
-) -> dict[PeerGroup, list[int]]:
-    """For each wanted group, the indices of the eligible units it holds."""
-    pools: dict[PeerGroup, list[int]] = {g: [] for g in wanted}
-    for i, (category, band, ok) in enumerate(zip(categories, bands, eligible, strict=True)):
-        if ok:
-            for group in _ladder(category, band):
-                if group in pools:
-                    pools[group].append(i)
-    return pools
+    for ladder, count in zip(ladders, scorable.tolist(), strict=True):
+        for rung in ladder:
+            sizes[rung] += int(count)
+    chosen = [next((g for g in ladder if sizes[g] >= min_peers), ladder[-1]) for ladder in ladders]
+    members = {
+        group: np.flatnonzero(np.isin(unit_pair, [p for p, g in enumerate(chosen) if g == group]))
+        for group in sorted(set(chosen))
+    }
+    pools = {
+        group: np.flatnonzero(
+            eligible
+            & np.isin(unit_pair, [p for p, ladder in enumerate(ladders) if group in ladder])
+        )
+        for group in members
+    }
+    return PeerGroups([chosen[p] for p in unit_pair.tolist()], members, pools)

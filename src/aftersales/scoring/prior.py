@@ -37,6 +37,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from aftersales.scoring.likelihood import maximise_likelihood
 from aftersales.scoring.numerics import Floats, beta_quantile, expit
@@ -47,6 +48,7 @@ __all__ = [
     "Posterior",
     "fit_prior",
     "posterior",
+    "posteriors",
 ]
 
 MIN_INFORMATIVE = 5
@@ -121,8 +123,28 @@ def fit_prior(events: Floats, trials: Floats, fallback: BetaPrior | None = None)
 
 def posterior(prior: BetaPrior, events: Floats, trials: Floats, level: float) -> Posterior:
     """Each merchant's posterior mean and equal-tailed ``level`` interval under ``prior``."""
+    return posteriors(prior.alpha, prior.beta, events, trials, level)
+
+
+def posteriors(
+    alpha: Floats | float,
+    beta: Floats | float,
+    events: Floats,
+    trials: Floats,
+    level: float,
+    bounded: NDArray[np.bool_] | None = None,
+) -> Posterior:
+    """``posterior`` with a prior per merchant (its peer group's), for many groups at once.
+
+    The interval bounds, Beta quantiles, are most of the cost: only the merchants in
+    ``bounded`` (all by default) get them, the others NaN.
+    """
     x = np.minimum(events, trials)
-    a = prior.alpha + x
-    b = prior.beta + (trials - x)
+    a = alpha + x
+    b = beta + (trials - x)
     tail = (1.0 - level) / 2.0
-    return Posterior(a / (a + b), beta_quantile(a, b, tail), beta_quantile(a, b, 1.0 - tail))
+    low, high = np.full(a.shape, np.nan), np.full(a.shape, np.nan)
+    rows = np.ones(a.shape, dtype=bool) if bounded is None else bounded
+    low[rows] = beta_quantile(a[rows], b[rows], tail)
+    high[rows] = beta_quantile(a[rows], b[rows], 1.0 - tail)
+    return Posterior(a / (a + b), low, high)

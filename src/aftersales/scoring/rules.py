@@ -19,13 +19,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 from aftersales.scoring.counts import SevereBreach
-from aftersales.scoring.figures import Figure
+from aftersales.scoring.figures import FigureColumns
 from aftersales.scoring.metrics import INFO, Metric
+from aftersales.scoring.numerics import Floats
 from aftersales.scoring.parameters import RateCountRule, ScoringConfig
 from aftersales.scoring.tiers import RANK, Tier
 
 __all__ = ["Breach", "find_breaches", "indicate"]
+
+Index = NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,31 +52,46 @@ class Breach:
         return self.rule.metric
 
 
-def _check(rule: RateCountRule, figure: Figure) -> Breach | None:
-    if figure.trials <= 0:
-        return None
-    count = figure.bad_events
-    rate = count / figure.trials
-    if INFO[figure.metric].higher_is_better:
-        peer, confident = 1.0 - figure.peer_mean, figure.high < figure.peer_mean
+def _hits(rule: RateCountRule, c: FigureColumns) -> tuple[Index, Floats, Floats, Floats]:
+    """The units that cross ``rule``, with their rate, count and rate line."""
+    higher_is_better = INFO[rule.metric].higher_is_better
+    count = c.trials - c.events if higher_is_better else c.events
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = count / c.trials
+    if higher_is_better:
+        peer, confident = 1.0 - c.peer_mean, c.high < c.peer_mean
     else:
-        peer, confident = figure.peer_mean, figure.low > figure.peer_mean
-    line = max(rule.peer_multiple * peer, rule.min_rate)
-    if rate > line and count > rule.count_over and confident:
-        return Breach(rule, rate, count, line)
-    return None
+        peer, confident = c.peer_mean, c.low > c.peer_mean
+    line = np.maximum(rule.peer_multiple * peer, rule.min_rate)
+    hit = (c.trials > 0) & (rate > line) & (count > rule.count_over) & confident
+    found = np.flatnonzero(hit)
+    return found, rate[found], count[found], line[found]
 
 
-def find_breaches(
-    rules: Sequence[RateCountRule], figures: Mapping[Metric, Figure]
-) -> tuple[Breach, ...]:
-    """The most serious rule each metric crosses, the most serious first."""
-    found = [b for rule in rules if (b := _check(rule, figures[rule.metric])) is not None]
+def _worst(found: list[Breach]) -> tuple[Breach, ...]:
+    """The most serious breach of each metric, the most serious first."""
     found.sort(key=lambda b: RANK[b.level])
     worst: dict[Metric, Breach] = {}
     for breach in found:
         worst.setdefault(breach.metric, breach)
     return tuple(worst.values())
+
+
+def find_breaches(
+    rules: Sequence[RateCountRule], columns: Mapping[Metric, FigureColumns]
+) -> list[tuple[Breach, ...]]:
+    """For every unit, the most serious rule each metric crosses, the most serious first.
+
+    The rules are checked on whole columns; Breach objects are made only for the few units
+    that cross a line."""
+    size = columns[Metric.CASE_RATE].trials.size
+    found: dict[int, list[Breach]] = {}
+    for rule in rules:
+        units, rates, counts, lines = _hits(rule, columns[rule.metric])
+        rows = zip(units.tolist(), rates.tolist(), counts.tolist(), lines.tolist(), strict=True)
+        for i, rate, count, line in rows:
+            found.setdefault(i, []).append(Breach(rule, rate, count, line))
+    return [_worst(found[i]) if i in found else () for i in range(size)]
 
 
 def indicate(

@@ -106,10 +106,13 @@ def weekly_check(
     # Every merchant with an order is a peer for the week's lines, whatever its volume.
     weekly = replace(config, min_orders=1e-9, volume_bands=())
     units = [Unit(w.merchant_id, w.category, w.counted()) for w in windows]
-    results, _ = assess(units, weekly) if units else ([], {})
+    if not units:
+        return ()
+    assessed, _ = assess(units, weekly)
     flags = []
-    for window, result in zip(windows, results, strict=True):
-        breaches = find_breaches(config.rules, {f.metric: f for f in result.figures})
+    for window, breaches in zip(
+        windows, find_breaches(config.rules, assessed.columns), strict=True
+    ):
         severe = tuple(dict.fromkeys(window.severe))
         if not breaches and not severe:
             continue

@@ -6,17 +6,22 @@ selects the few columns the cycle needs with SQLAlchemy, on either database alik
 them over as Arrow tables, chunk by chunk; the engine reads those in place. The JSON fields the
 cycle needs (deadlines in the case's snapshot, a verdict or a score in an event) are extracted
 here, by the database.
+
+Millions of rows pass through here, so no value becomes a Python datetime: the database turns
+each timestamp column into whole microseconds since the epoch, Arrow parses the ISO 8601 times
+of the JSON fields, and both become epoch seconds a column at a time (decision 0024). The
+seconds are the ones ``datetime.timestamp()`` gives: microseconds / 10⁶, correctly rounded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, Select, func, select
+import pyarrow.compute as pc
+from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, extract, func, select
 
 from aftersales.analytics import SCHEMAS, CycleInputs, Window
 from aftersales.store.tables import (
@@ -49,19 +54,35 @@ _KINDS = (
 )
 
 
-def _seconds(value: datetime | str | None) -> float | None:
-    if value is None:
-        return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.timestamp()
+def _micros(conn: Connection, column: ColumnElement[Any]) -> ColumnElement[int]:
+    """A timestamp column (naive UTC) as whole microseconds since the epoch, by the database."""
+    if conn.dialect.name == "postgresql":
+        return cast(extract("epoch", column) * 1_000_000, BigInteger)
+    # SQLite holds SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff': seconds, then micros.
+    whole = cast(func.strftime("%s", column), BigInteger) * 1_000_000
+    return whole + cast(func.substr(column, 21, 6), BigInteger)
 
 
-def _boolean(value: object) -> bool | None:
+def _seconds(micros: pa.Array) -> pa.Array:
+    return pc.divide(micros.cast(pa.float64()), 1e6)
+
+
+def _from_micros(values: Sequence[Any]) -> pa.Array:
+    return _seconds(pa.array(values, pa.int64()))
+
+
+def _from_iso(values: Sequence[Any]) -> pa.Array:
+    """ISO 8601 times with an offset, as ``domain.snapshot.encode`` writes them."""
+    parsed = pa.array(values, pa.string()).cast(pa.timestamp("us", tz="UTC"))
+    return _seconds(parsed.cast(pa.int64()))
+
+
+def _flag(values: Sequence[Any]) -> pa.Array:
     """SQLite's JSON functions answer 1 and 0 for true and false."""
-    return None if value is None else bool(value)
+    return pa.array(values).cast(pa.bool_())
 
 
-Convert = Callable[[Any], Any]
+Convert = Callable[[Sequence[Any]], pa.Array]
 
 
 def _stream(
@@ -71,10 +92,10 @@ def _stream(
     schema = SCHEMAS[name]
     result = conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(stmt)
     batches = []
-    for chunk in result.partitions():
-        columns = list(zip(*chunk, strict=True)) if chunk else [() for _ in schema.names]
+    for chunk in result.partitions():  # never empty: no rows at all give no batch
+        columns = list(zip(*chunk, strict=True))
         arrays = [
-            pa.array([convert[n](v) for v in col] if n in convert else col, schema.field(n).type)
+            convert[n](col) if n in convert else pa.array(col, schema.field(n).type)
             for n, col in zip(schema.names, columns, strict=True)
         ]
         batches.append(pa.record_batch(arrays, schema=schema))
@@ -92,13 +113,13 @@ def _lines(conn: Connection, window: Window) -> pa.Table:
             orders.c.merchant_id,
             orders.c.consumer_id,
             products.c.category,
-            orders.c.placed_at,
+            _micros(conn, orders.c.placed_at),
         )
         .join(orders, orders.c.id == order_lines.c.order_id)
         .join(products, products.c.id == order_lines.c.product_id)
         .where(*_in_window(window))
     )
-    return _stream(conn, stmt, "lines", {"placed_at": _seconds})
+    return _stream(conn, stmt, "lines", {"placed_at": _from_micros})
 
 
 def _cases(conn: Connection, window: Window) -> pa.Table:
@@ -110,9 +131,9 @@ def _cases(conn: Connection, window: Window) -> pa.Table:
             cases.c.merchant_id,
             cases.c.consumer_id,
             cases.c.category,
-            orders.c.placed_at,
+            _micros(conn, orders.c.placed_at),
             cases.c.type,
-            cases.c.opened_at,
+            _micros(conn, cases.c.opened_at),
             cases.c.counts_against_merchant,
             snapshot["first_response_due"].as_string(),
             snapshot["proposal_due"].as_string(),
@@ -122,8 +143,11 @@ def _cases(conn: Connection, window: Window) -> pa.Table:
         .join(orders, orders.c.id == order_lines.c.order_id)
         .where(*_in_window(window), cases.c.opened_at < window.end)
     )
-    times = ("placed_at", "opened_at", "first_response_due", "proposal_due", "resolved_at")
-    return _stream(conn, stmt, "cases", dict.fromkeys(times, _seconds))
+    iso = ("first_response_due", "proposal_due", "resolved_at")
+    convert = dict.fromkeys(("placed_at", "opened_at"), _from_micros) | dict.fromkeys(
+        iso, _from_iso
+    )
+    return _stream(conn, stmt, "cases", convert)
 
 
 def _events(conn: Connection, window: Window) -> pa.Table:
@@ -133,7 +157,7 @@ def _events(conn: Connection, window: Window) -> pa.Table:
             case_events.c.case_id,
             case_events.c.seq,
             case_events.c.kind,
-            case_events.c.at,
+            _micros(conn, case_events.c.at),
             case_events.c.actor_role,
             case_events.c.actor_id,
             data["first_response"].as_boolean(),
@@ -150,8 +174,7 @@ def _events(conn: Connection, window: Window) -> pa.Table:
             case_events.c.kind.in_(_KINDS),
         )
     )
-    flag = {"at": _seconds, "first_response": _boolean}
-    return _stream(conn, stmt, "events", flag)
+    return _stream(conn, stmt, "events", {"at": _from_micros, "first_response": _flag})
 
 
 def _rows(
@@ -165,7 +188,7 @@ def _small_tables(conn: Connection) -> dict[str, pa.Table]:
     safety = select(safety_reports.c.case_id).join(
         recalls, recalls.c.id == safety_reports.c.recall_id
     )
-    recall_rows = select(recalls.c.merchant_id, recall_events.c.at).join(
+    recall_rows = select(recalls.c.merchant_id, _micros(conn, recall_events.c.at)).join(
         recalls, recalls.c.id == recall_events.c.recall_id
     )
     appeals = select(scoring_appeals.c.case_id, scoring_appeals.c.decision_reason).where(
@@ -177,7 +200,7 @@ def _small_tables(conn: Connection) -> dict[str, pa.Table]:
             conn,
             recall_rows.where(recall_events.c.kind == "confirmed"),
             "recalls",
-            {"confirmed_at": _seconds},
+            {"confirmed_at": _from_micros},
         ),
         "appeals": _rows(conn, appeals, "appeals", {}),
     }

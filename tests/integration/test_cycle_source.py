@@ -1,0 +1,88 @@
+"""The cycle's inputs, read from SQLite and PostgreSQL, hold exactly the instants stored.
+
+The store has the database turn timestamps into epoch microseconds and Arrow parse the ISO
+times of the JSON fields (decision 0024); here every such time is compared, to the last bit,
+with the stored value read the ordinary way and turned into seconds by ``datetime.timestamp``.
+The times carry microseconds, so a lost or rounded fraction would show.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from aftersales.analytics import Window
+from aftersales.domain.clock import ManualClock
+from aftersales.domain.snapshot import decode_time
+from aftersales.services.context import Context
+from aftersales.store.cycle_source import read_inputs
+from aftersales.store.db import make_engine
+from aftersales.store.tables import case_events, cases, order_lines, orders
+from tests.scoring_support import month_of_business
+from tests.support import Market
+
+PLACED = datetime(2026, 11, 3, 10, 0, 7, 250_001, tzinfo=UTC)
+WINDOW = Window(PLACED - timedelta(days=1), PLACED + timedelta(days=30))
+
+
+def _seconds(value: Any) -> float | None:
+    if value is None:
+        return None
+    return (decode_time(value) if isinstance(value, str) else value).timestamp()
+
+
+def _stored(conn: Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
+    """The same times, read through SQLAlchemy's types into datetimes."""
+    lines = conn.execute(select(order_lines.c.id, orders.c.placed_at).join(orders))
+    case_rows = conn.execute(select(cases.c.id, cases.c.opened_at, cases.c.snapshot))
+    events = conn.execute(
+        select(case_events.c.case_id, case_events.c.seq, case_events.c.at, case_events.c.data)
+    )
+    due = ("first_response_due", "proposal_due", "resolved_at")
+    return {
+        "lines": {line: (_seconds(at),) for line, at in lines},
+        "cases": {
+            case: (_seconds(at), *(_seconds(snap.get(k)) for k in due))
+            for case, at, snap in case_rows
+        },
+        "events": {
+            (case, seq): (_seconds(at), data.get("first_response"))
+            for case, seq, at, data in events
+        },
+    }
+
+
+def test_every_time_the_cycle_reads_is_the_stored_instant_to_the_microsecond(
+    ctx: Context, clock: ManualClock, market: Market, db_url: str
+) -> None:
+    month_of_business(ctx, clock, PLACED)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            inputs = read_inputs(conn, WINDOW)
+            stored = _stored(conn)
+    finally:
+        engine.dispose()
+
+    lines = inputs.lines.to_pydict()
+    read_lines = {k: (t,) for k, t in zip(lines["line_id"], lines["placed_at"], strict=True)}
+    assert len(read_lines) == 60  # the month's orders; the market's older ones are outside
+    assert read_lines == {k: stored["lines"][k] for k in read_lines}
+    c = inputs.cases.to_pydict()
+    times = ("opened_at", "first_response_due", "proposal_due", "resolved_at")
+    read_cases = {k: tuple(c[t][i] for t in times) for i, k in enumerate(c["case_id"])}
+    assert read_cases == {k: stored["cases"][k] for k in read_cases} and len(read_cases) == 8
+    assert all(c["placed_at"][i] == stored["lines"][line][0] for i, line in enumerate(c["line_id"]))
+    assert any(t is not None for t in c["resolved_at"])
+    e = inputs.events.to_pydict()
+    read_events = {
+        (case, seq): (at, flag)
+        for case, seq, at, flag in zip(
+            e["case_id"], e["seq"], e["at"], e["first_response"], strict=True
+        )
+    }
+    assert read_events.items() <= stored["events"].items() and read_events
+    assert any(flag for _, flag in read_events.values())
+    assert all(at % 1 for (at,) in read_lines.values())  # the microseconds came through
