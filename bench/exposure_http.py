@@ -12,8 +12,9 @@ What it does:
    (half a pool of 20, half the whole store), 5% restricted and 10% on watch; 3 short videos per
    tenth shop, put on the content ladder by a real ladder run (cold start); 0.5% of the products
    under a stop-sale hold (recall reviews).
-2. Starts the server with ``--workers`` processes (uvicorn, the settings of ``aftersales
-   serve``). Tiers come from scoring through ``exposure_tiers.tiers_in_force``; until scorecards
+2. Starts the server with ``--workers`` processes as ``aftersales serve`` does (uvicorn, its
+   settings, a listening socket per worker: ``api/workers.py``) and waits until every worker has
+   started. Tiers come from scoring through ``exposure_tiers.tiers_in_force``; until scorecards
    are stored there is none, so each worker is built by ``worker_app`` after that one function
    is pointed at the seeded tiers (``tiered_worker_app`` below). ``--plain`` runs
    ``aftersales serve --workers N --no-sweep`` itself instead: no tiers, so ladder quotas and
@@ -81,18 +82,12 @@ def tiered_worker_app() -> Any:
 
 
 def serve_tiered(port: int, workers: int) -> None:
-    import uvicorn
+    """The workers as ``aftersales serve --workers N`` runs them, with the tiered app."""
+    from aftersales.api.workers import run_workers
 
     here = str(Path(__file__).resolve().parent)
-    uvicorn.run(
-        f"{Path(__file__).stem}:tiered_worker_app",
-        factory=True,
-        app_dir=here,
-        workers=workers,
-        host=HOST,
-        port=port,
-        **UVICORN_SETTINGS,
-    )
+    app = f"{Path(__file__).stem}:tiered_worker_app"
+    run_workers(app, host=HOST, port=port, workers=workers, app_dir=here, **UVICORN_SETTINGS)
 
 
 # ---- seeding ---------------------------------------------------------------------------------
@@ -261,6 +256,21 @@ def _worker_ticks(server: Server) -> dict[int, int]:
     return {pid: stats[pid][1] for pid in (grandchildren or children)}
 
 
+def _settle(server: Server, workers: int, timeout: float = 60.0) -> None:
+    """Wait until every worker has started and gone idle.
+
+    The server answers its health check as soon as one worker is up; connections opened before
+    the others listen all stay with that one, and the run measures one core instead of two."""
+    deadline, last = time.monotonic() + timeout, _worker_ticks(server)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _worker_ticks(server)
+        if len(now) >= workers and now == last:
+            return
+        last = now
+    print("  the workers did not settle; measuring anyway", file=sys.stderr, flush=True)
+
+
 def _busiest_share(before: dict[int, int], after: dict[int, int]) -> float | None:
     """The busiest worker's share of the workers' CPU during a run: 0.5 is an even split.
 
@@ -386,6 +396,7 @@ def main(argv: list[str]) -> None:
     server = _server(args, tmp, db_url, world)
     server.start()
     try:
+        _settle(server, args.workers)
         runs = _run(server, args, world)
     finally:
         server.stop()

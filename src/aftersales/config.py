@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from aftersales.domain.cases_types import CaseType
 from aftersales.domain.sign_in import SignInTerms
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
-from aftersales.exposure import ExposureConfig
+from aftersales.errors import ValidationFailed
+from aftersales.exposure import DEFAULT_PROGRAMME_WEIGHTS, ExposureConfig, Slot
 from aftersales.recall.terms import ClusterRule, RecallTerms
 from aftersales.scoring.parameters import DEFAULT_WEIGHTS, ScoringConfig, Weights
 from aftersales.scoring.terms import CycleTerms
 from aftersales.scoring.tiers import Tier
 
 __all__ = ["Settings"]
+
+
+def _default_weights() -> dict[Tier, dict[Slot, float]]:
+    return {tier: dict(row) for tier, row in DEFAULT_PROGRAMME_WEIGHTS.items()}
+
 
 _DEFAULT_WINDOWS: dict[CaseType, int] = {
     CaseType.RETURN_REFUND: 15,
@@ -122,6 +129,12 @@ class Settings(BaseSettings):
     ladder_check_seconds: float = Field(600, gt=0)
     exposure_eligible_tiers: list[Tier] = Field(default_factory=lambda: [Tier.EXCELLENT, Tier.GOOD])
     exposure_throttle: float = Field(0.5, gt=0, lt=1)
+    # The programme's rules, for operators and what-ifs (docs/exposure.md): the most products in
+    # a targeted pool, the boost weights per tier and slot (each >= 1; a slot left out of a
+    # tier's row gets no boost there), and whether restricted merchants are throttled at all.
+    exposure_pool_limit: int = Field(30, ge=1, le=1000)
+    exposure_weights: dict[Tier, dict[Slot, float]] = Field(default_factory=_default_weights)
+    exposure_throttling: bool = True
 
     @property
     def db_url(self) -> str:
@@ -150,9 +163,24 @@ class Settings(BaseSettings):
         )
 
     def exposure_config(self) -> ExposureConfig:
+        weights = {t: MappingProxyType(dict(row)) for t, row in self.exposure_weights.items()}
         return ExposureConfig(
-            eligible_tiers=frozenset(self.exposure_eligible_tiers), throttle=self.exposure_throttle
+            eligible_tiers=frozenset(self.exposure_eligible_tiers),
+            pool_limit=self.exposure_pool_limit,
+            weights=MappingProxyType(weights),
+            throttle=self.exposure_throttle,
+            throttling=self.exposure_throttling,
         )
+
+    @model_validator(mode="after")
+    def _exposure_rules_hold(self) -> Settings:
+        # The exposure package's own checks (no penalised tier boosted, weights >= 1, ...) run
+        # when the settings are read, so a bad value stops a start or a what-if before it runs.
+        try:
+            self.exposure_config()
+        except ValidationFailed as exc:
+            raise ValueError(exc.detail) from None
+        return self
 
     def cycle_terms(self) -> CycleTerms:
         """The cycle's terms; weights that are negative or do not sum to 1 stop the start."""

@@ -14,6 +14,7 @@ from aftersales.api.routes import cases, catalog, ledger
 from aftersales.api.routes.agents import cases_router as assign_router
 from aftersales.api.routes.agents import router as agents_router
 from aftersales.api.routes.alerts import router as alerts_router
+from aftersales.api.routes.exposure import add_serving_routes
 from aftersales.api.routes.exposure import router as exposure_router
 from aftersales.api.routes.knowledge import router as knowledge_router
 from aftersales.api.routes.recalls import router as recalls_router
@@ -57,7 +58,8 @@ def create_app(ctx: Context, scheduler: Scheduler | None = None) -> FastAPI:
     install_problem_handlers(app)
     # First: POST /exposure/rank is on the marketplace's serving path, and routes are tried in
     # order (about 250 µs a request when it came last). Its paths overlap no other router's.
-    app.include_router(exposure_router, prefix="/api/v1")  # ranking, programme, content
+    add_serving_routes(app, prefix="/api/v1")  # rank, impressions
+    app.include_router(exposure_router, prefix="/api/v1")  # exposure events, programme, content
     app.include_router(catalog.router, prefix="/api/v1")
     app.include_router(cases.router, prefix="/api/v1")
     app.include_router(ledger.router, prefix="/api/v1")

@@ -11,8 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from aftersales.api.schemas import Id, Strict
-from aftersales.exposure import Mode, RankResult
-from aftersales.exposure.texts import REASONS
+from aftersales.exposure import Mode
 from aftersales.scoring.texts import Text
 from aftersales.services.exposure_tiers import Cycle
 from aftersales.services.programme import ProgrammeView
@@ -53,6 +52,8 @@ class RankedItemPublic(BaseModel):
     reasons: list[str]
 
 
+# The answer to a rank request, for the OpenAPI document: ``rank_bodies.encode_rank`` writes it
+# (msgspec, one pass; tests/unit/test_rank_bodies.py holds the two together).
 class RankPublic(BaseModel):
     slot: str
     items: list[RankedItemPublic]
@@ -63,33 +64,6 @@ class RankPublic(BaseModel):
     relevance: float = Field(description="DCG of the list over the unboosted list's")
     reason_texts: dict[str, TextPublic] = Field(description="what each reason in the list means")
 
-    @classmethod
-    def of(cls, result: RankResult) -> RankPublic:
-        items = [
-            RankedItemPublic(
-                position=i.position,
-                item_id=i.item_id,
-                merchant_id=i.merchant_id,
-                content_id=i.content_id,
-                score=i.score,
-                adjusted=i.adjusted,
-                multiplier=i.multiplier,
-                reasons=[r.value for r in i.reasons],
-            )
-            for i in result.items
-        ]
-        used = sorted({r for i in items for r in i.reasons})
-        return cls(
-            slot=result.slot.value,
-            items=items,
-            held_out=result.held_out,
-            throttled_out=result.throttled_out,
-            boosted=result.boosted,
-            held_back=result.held_back,
-            relevance=result.relevance,
-            reason_texts={r: TextPublic.of(REASONS[r]) for r in used},
-        )
-
 
 class ImpressionsPublic(BaseModel):
     slot: str
@@ -98,8 +72,9 @@ class ImpressionsPublic(BaseModel):
 
 
 class EnrolmentCreate(Strict):
-    """Enrol your merchant for this cycle: ``pool`` with at most 30 of your products, or
-    ``store`` (every product; list none). A new enrolment replaces the cycle's earlier one."""
+    """Enrol your merchant for this cycle: ``pool`` with at most the programme's pool limit of
+    your products (30 unless the platform sets another), or ``store`` (every product; list
+    none). A new enrolment replaces the cycle's earlier one."""
 
     mode: Mode
     product_ids: list[Id] = Field(default_factory=list, max_length=1000)

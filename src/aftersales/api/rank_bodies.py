@@ -1,5 +1,5 @@
 """The two hot bodies of the exposure API, decoded with msgspec: a rank request (up to 10,000
-candidates) and an impressions report.
+candidates) and an impressions report; and the rank answer, encoded with msgspec.
 
 They are on the marketplace's serving path, and decoding 1,000 candidates into pydantic objects
 cost more than re-ranking them (about 0.5 ms against 0.2 ms with msgspec, which validates the
@@ -7,6 +7,9 @@ types and lengths while it parses). Every other body of the API is pydantic. Ins
 unknown keys are ignored, so a ranker may send its rows as they are; at the top level they are
 refused. A body that does not fit is a 422 ``validation_failed`` naming the place
 (``$.candidates[3].score``), one that is not JSON (``NaN`` is not) a 400.
+
+The answer has the shape of ``exposure_schemas.RankPublic`` (which documents it); building that
+pydantic model for every request cost about 40 µs, encoding plain values with msgspec 5 µs.
 """
 
 from __future__ import annotations
@@ -16,15 +19,24 @@ from operator import attrgetter
 from typing import Annotated, Any, TypeVar
 
 import msgspec
+import numpy as np
 
 from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
-from aftersales.exposure import Candidates, Impression, RankRequest, RankRequestTooLarge
+from aftersales.exposure import (
+    Candidates,
+    Impression,
+    RankRequest,
+    RankRequestTooLarge,
+    RankResult,
+)
+from aftersales.exposure.texts import REASONS
 
 __all__ = [
     "CandidateCreate",
     "ImpressionsCreate",
     "RankCreate",
     "ShownCreate",
+    "encode_rank",
     "impressions_body_schema",
     "parse_impressions",
     "parse_rank",
@@ -103,7 +115,7 @@ def parse_rank(raw: bytes, max_candidates: int) -> RankRequest:
     candidates = Candidates(
         list(map(_ITEM, rows)),
         list(map(_MERCHANT, rows)),
-        list(map(_SCORE, rows)),
+        np.fromiter(map(_SCORE, rows), np.float64, count=len(rows)),
         None if contents.count(None) == len(contents) else contents,
     )
     return RankRequest(body.slot, body.user_id, candidates, body.k)
@@ -112,6 +124,39 @@ def parse_rank(raw: bytes, max_candidates: int) -> RankRequest:
 def parse_impressions(raw: bytes) -> tuple[str, list[Impression]]:
     body = _decoded(_IMPRESSIONS, raw)
     return body.slot, [Impression(i.item_id, i.merchant_id, i.content_id) for i in body.items]
+
+
+_ENCODER = msgspec.json.Encoder()
+_REASON_TEXTS = {reason: {"en": text.en, "zh": text.zh} for reason, text in REASONS.items()}
+
+
+def encode_rank(result: RankResult) -> bytes:
+    """The answer to a rank request as JSON, field for field ``RankPublic``."""
+    items = [
+        {
+            "position": i.position,
+            "item_id": i.item_id,
+            "merchant_id": i.merchant_id,
+            "content_id": i.content_id,
+            "score": i.score,
+            "adjusted": i.adjusted,
+            "multiplier": i.multiplier,
+            "reasons": [r.value for r in i.reasons],
+        }
+        for i in result.items
+    ]
+    used = sorted({r.value for i in result.items for r in i.reasons})
+    answer = {
+        "slot": result.slot.value,
+        "items": items,
+        "held_out": result.held_out,
+        "throttled_out": result.throttled_out,
+        "boosted": result.boosted,
+        "held_back": result.held_back,
+        "relevance": result.relevance,
+        "reason_texts": {r: _REASON_TEXTS[r] for r in used},
+    }
+    return _ENCODER.encode(answer)
 
 
 def _inline(schema: Any, defs: Mapping[str, Any]) -> Any:

@@ -1,9 +1,9 @@
 """The app of one worker process of ``aftersales serve --workers N``.
 
-uvicorn starts each worker as a fresh process and builds its app by calling ``worker_app``, so
-the settings travel in the environment (``AFTERSALES_*``), which ``serve`` sets before it
-spawns them. The parent process has already migrated the database and runs the periodic jobs
-(SLA sweep and the rest) once for all workers; a worker only answers requests.
+Each worker is a fresh process (``api/workers.py`` starts them) that builds its app by calling
+``worker_app``, so the settings travel in the environment (``AFTERSALES_*``), which ``serve``
+sets before it spawns them. The parent process has already migrated the database and runs the
+periodic jobs (SLA sweep and the rest) once for all workers; a worker only answers requests.
 """
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ def serve(
     import uvicorn
 
     from aftersales.api.app import create_app
+    from aftersales.api.workers import run_workers
     from aftersales.bootstrap import bootstrap, ledger_keys
     from aftersales.scheduler import Scheduler
     from aftersales.services import cycles, ledger
@@ -102,13 +103,9 @@ def serve(
     if scheduler:
         scheduler.start()
     try:
-        uvicorn.run(
-            "aftersales.api.worker:worker_app",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            **quiet,
+        # A listening socket per worker, so the kernel spreads connections (api/workers.py).
+        run_workers(
+            "aftersales.api.worker:worker_app", host=host, port=port, workers=workers, **quiet
         )
     finally:
         if scheduler:

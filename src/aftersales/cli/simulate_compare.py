@@ -2,11 +2,12 @@
 
 A configuration file names the variant and what it changes — settings of the platform (any
 ``AFTERSALES_…`` setting without its prefix: the policy pack, the eligible tiers, the throttle,
-the scoring weights, the SLA clocks …) and of the run (``weekly_checks``)::
+the programme's pool limit and boost weights, the scoring weights, the SLA clocks …) and of
+the run (``weekly_checks``); examples/whatif/ has some::
 
     name: no throttling
     settings:
-      exposure_throttle: 0.99
+      exposure_throttling: false
     simulation:
       weekly_checks: true
 
@@ -43,10 +44,16 @@ class Variant:
         try:
             return Settings(**(base.model_dump() | self.settings))
         except ValidationError as exc:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            problems = [_problem(e["loc"], e["msg"]) for e in exc.errors()]
             raise ValidationFailed(
                 f"variant {self.name!r}: " + "; ".join(problems), errors=problems
             ) from None
+
+
+def _problem(loc: tuple[int | str, ...], message: str) -> str:
+    # A check across settings (the exposure rules) has no location and says "Value error, ...".
+    where = ".".join(map(str, loc))
+    return f"{where}: {message}" if where else message.removeprefix("Value error, ")
 
 
 def load_variant(path: Path) -> Variant:

@@ -326,7 +326,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "merchant.programme.no_boost": ("none now", "当前无加权"),
     "merchant.programme.penalty": ("Penalty", "处罚"),
     "merchant.penalty.none": ("none", "无"),
-    "merchant.penalty.no_boost": ("no boosts while on watch", "观察期内不予加权"),
+    "merchant.penalty.no_boost": (
+        "no boosts (on watch, or restricted with throttling off)",
+        "不予加权（观察期，或受限且限流关闭）",
+    ),
     "merchant.penalty.throttled": ("exposure capped", "曝光受限"),
     "merchant.programme.share": ("Share of your exposure on merit", "可获得的自然曝光比例"),
     "merchant.programme.enrolment": ("Enrolment", "报名"),

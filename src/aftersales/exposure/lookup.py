@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from typing import cast
 
 import numpy as np
@@ -145,6 +145,10 @@ class Lookup:
         table = self.content.get(slot)
         if table is None or contents is None:
             return None
-        cc = _probe(self.contents, contents)
-        found: Ints = np.where(self.content_owner[cc] == mc, table[cc], -1)
+        # Most candidates carry no content: only those that do are looked up (compress runs in C).
+        present = list(compress(range(len(contents)), contents))
+        found: Ints = np.full(len(contents), -1, dtype=np.int64)
+        if present:
+            cc = _probe(self.contents, [contents[i] for i in present])
+            found[present] = np.where(self.content_owner[cc] == mc[present], table[cc], -1)
         return found

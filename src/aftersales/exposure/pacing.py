@@ -115,6 +115,12 @@ class Pacer:
         self._start: Floats = np.array([t.start.timestamp() for t in targets], dtype=np.float64)
         self._end: Floats = np.array([t.end.timestamp() for t in targets], dtype=np.float64)
         self._inverse_span: Floats = 1.0 / (self._end - self._start)
+        self._absolute = ~self._relative
+        # When every period is under way, a count needs no per-target check of its period: the
+        # ranking path counts several times a request, and each check is a few numpy calls.
+        self._all_live = (
+            (float(self._start.max()), float(self._end.min())) if targets else (0.0, 0.0)
+        )
         zero = (0, 0, 0)
         rows = [counts.get(t.key, zero) for t in targets]
         self.delivered: Ints = np.array([r[0] for r in rows], dtype=np.int64)
@@ -141,8 +147,11 @@ class Pacer:
             return fresh
 
     def _share(self, now: float) -> Floats:
-        share: Floats = np.clip((now - self._start) * self._inverse_span, 0.0, 1.0)
+        share: Floats = _unit((now - self._start) * self._inverse_span)
         return share
+
+    def _everyone_live(self, now: float) -> bool:
+        return self._all_live[0] <= now < self._all_live[1]
 
     def _schedule(self, now: float) -> tuple[Floats, Floats, Floats]:
         """(goal now, expected by now, band) of every target."""
@@ -159,10 +168,12 @@ class Pacer:
 
     def levels(self, now: float) -> Floats:
         """Each target's boost level at ``now`` (a POSIX timestamp), 0 to 1."""
-        goal, expected, band = self._schedule(now)
-        level: Floats = np.clip((np.floor(expected) - self.delivered) / band, 0.0, 1.0)
-        met = ~self._relative & (self.delivered >= goal)
-        level[met | self._cap | (now < self._start) | (now >= self._end)] = 0.0
+        _, expected, band = self._schedule(now)
+        level = _unit((np.floor(expected) - self.delivered) / band)
+        off = self._cap | (self._absolute & (self.delivered >= self._goal))  # caps, goals met
+        if not self._everyone_live(now):
+            off |= (now < self._start) | (now >= self._end)
+        level[off] = 0.0
         return level
 
     def allowance(self, indices: Ints, merit: Ints) -> Ints:
@@ -173,6 +184,8 @@ class Pacer:
         return allowed
 
     def _live(self, indices: Ints, now: float) -> Ints:
+        if self._everyone_live(now):
+            return indices
         inside = (self._start[indices] <= now) & (now < self._end[indices])
         live: Ints = indices[inside]
         return live
@@ -292,6 +305,12 @@ class Pacer:
                     self.delivered[i] += delivered
                     self.merit[i] += merit
                     self.reach[i] += reach
+
+
+def _unit(values: Floats) -> Floats:
+    """``values`` clipped to [0, 1]: two ufuncs, a few µs less than ``np.clip`` on the hot path."""
+    clipped: Floats = np.minimum(np.maximum(values, 0.0), 1.0)
+    return clipped
 
 
 def _event(s: TargetStatus, now: datetime) -> ExposureEvent:

@@ -164,6 +164,9 @@ class ExposureConfig:
     # A share of exposure, not of scores: halving a score can mean anything from a nudge to a
     # ban, depending on how the marketplace's ranker spreads its scores.
     throttle: float = 0.5
+    # False switches the cap off (a what-if: "no throttling"): a restricted merchant keeps the
+    # exposure it earns on merit, and still gets no boost and no programme eligibility.
+    throttling: bool = True
     # The most a boost may multiply a score by, on top of 1. Bounded so a boosted product only
     # passes products the ranker scored close to it; the relevance floor is the second line.
     programme_max_lift: float = 0.5
@@ -195,6 +198,10 @@ class ExposureConfig:
         _check(
             _finite(self.throttle) and 0 < self.throttle < 1,
             f"throttle must be within (0, 1), got {self.throttle!r}",
+        )
+        _check(
+            isinstance(self.throttling, bool),
+            f"throttling is true or false, got {self.throttling!r}",
         )
         for name in ("programme_max_lift", "ladder_max_lift", "max_lift"):
             value = getattr(self, name)

@@ -23,10 +23,14 @@ class Penalty(StrEnum):
     THROTTLED = "throttled"  # restricted: no boost, and its exposure capped below its merit
 
 
-def penalty_for(tier: Tier) -> Penalty:
-    """The penalty a tier carries; ``not_enough_data`` is no verdict and carries none."""
+def penalty_for(tier: Tier, config: ExposureConfig | None = None) -> Penalty:
+    """The penalty a tier carries; ``not_enough_data`` is no verdict and carries none.
+
+    With throttling switched off (``config.throttling``), ``restricted`` costs what ``watch``
+    does: no boost of any kind, and no cap."""
     if tier is Tier.RESTRICTED:
-        return Penalty.THROTTLED
+        throttling = config is None or config.throttling
+        return Penalty.THROTTLED if throttling else Penalty.NO_BOOST
     if tier is Tier.WATCH:
         return Penalty.NO_BOOST
     return Penalty.NONE
@@ -34,7 +38,7 @@ def penalty_for(tier: Tier) -> Penalty:
 
 def exposure_multiplier(tier: Tier, config: ExposureConfig) -> float:
     """The share of the exposure its products earn on merit that a merchant may have."""
-    return config.throttle if penalty_for(tier) is Penalty.THROTTLED else 1.0
+    return config.throttle if penalty_for(tier, config) is Penalty.THROTTLED else 1.0
 
 
 def held_products(holds: Iterable[Hold]) -> frozenset[str]:

@@ -101,13 +101,13 @@ def _status(
     enrolment: Enrolment | None,
     config: ExposureConfig,
 ) -> MerchantStatus:
-    penalty, eligible = penalty_for(tier), is_eligible(tier, config)
+    penalty, eligible = penalty_for(tier, config), is_eligible(tier, config)
     multiplier = exposure_multiplier(tier, config)
     weights: dict[Slot, float] = {}
     if penalty is Penalty.THROTTLED:
         reason = texts.throttled(multiplier)
     elif penalty is Penalty.NO_BOOST:
-        reason = texts.watched()
+        reason = texts.boosts_withheld(tier)
     elif not eligible:
         reason = texts.not_eligible(tier, config.eligible_tiers)
     elif enrolment is None:
@@ -314,9 +314,8 @@ def _penalty_changes(
         reason = texts.throttle_lifted(now.tier)
         out.append(ExposureEvent(EventKind.THROTTLE_LIFTED, subject, reason, at, dict(data)))
     if now.penalty is Penalty.NO_BOOST:
-        out.append(
-            ExposureEvent(EventKind.BOOSTS_WITHHELD, subject, texts.watched(), at, dict(data))
-        )
+        reason = texts.boosts_withheld(now.tier)
+        out.append(ExposureEvent(EventKind.BOOSTS_WITHHELD, subject, reason, at, dict(data)))
     elif before is Penalty.NO_BOOST:
         reason = texts.boosts_restored(now.tier)
         out.append(ExposureEvent(EventKind.BOOSTS_RESTORED, subject, reason, at, dict(data)))

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from operator import mul
 
 import numpy as np
@@ -45,7 +46,6 @@ __all__ = ["RankResult", "RankedItem", "Reason", "rerank"]
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
 
 
 class Reason(StrEnum):
@@ -80,8 +80,11 @@ class RankResult:
     relevance: float  # DCG of the returned list over the unboosted list's (1 when unboosted)
 
 
+@cache
 def _discounts(k: int) -> Floats:
+    """DCG's position discounts for a list of k, computed once per k (read-only)."""
     d: Floats = 1.0 / np.log2(np.arange(2, k + 2, dtype=np.float64))
+    d.flags.writeable = False
     return d
 
 
@@ -92,49 +95,48 @@ def _top(values: Floats, k: int) -> Ints:
         order: Ints = np.argsort(-values, kind="stable")
         return order
     kth = np.partition(values, n - k)[n - k]
-    above = np.flatnonzero(values > kth)
-    ties = np.flatnonzero(values == kth)[: k - len(above)]
-    chosen = np.concatenate((above, ties))
+    chosen = np.flatnonzero(values >= kth)
+    if len(chosen) > k:  # ties at the k-th value: the earlier ones make up the k
+        above = np.flatnonzero(values > kth)
+        ties = np.flatnonzero(values == kth)[: k - len(above)]
+        chosen = np.concatenate((above, ties))
+    # A stable sort keeps equal values in index order, however ``chosen`` was put together.
     best: Ints = chosen[np.argsort(-values[chosen], kind="stable")]
     return best
 
 
+_NO_LEVEL = np.zeros(1)
+
+
 @dataclass(slots=True)
 class _Lifts:
-    """Per candidate: the lift now, the largest lift it could get, and its targets."""
+    """Per candidate: the lift now, the largest lift it could get, and its targets; and the
+    programme's and the ladder's share of the lift now."""
 
     now: Floats
     most: Floats
     programme: Ints | None
     ladder: Ints | None
-    programme_on: Bools | None
-    ladder_on: Bools | None
+    programme_lift: Floats | None
+    ladder_lift: Floats | None
 
 
-def _lifts(
-    n: int, prog: Ints | None, lad: Ints | None, levels: Floats, config: ExposureConfig
-) -> _Lifts:
+def _lifts(prog: Ints | None, lad: Ints | None, levels: Floats, config: ExposureConfig) -> _Lifts:
+    """The lifts of one request's candidates (at least one kind of target is given)."""
     # A trailing 0 makes index -1 (no target) read a level of 0, with no masking.
-    padded = np.append(levels, 0.0)
-    now, most = np.zeros(n), np.zeros(n)
-    prog_on = _add_lift(now, most, prog, padded, config.programme_max_lift)
-    lad_on = _add_lift(now, most, lad, padded, config.ladder_max_lift)
-    np.minimum(now, config.max_lift, out=now)
-    np.minimum(most, config.max_lift, out=most)
-    return _Lifts(now, most, prog, lad, prog_on, lad_on)
-
-
-def _add_lift(
-    now: Floats, most: Floats, targets: Ints | None, padded: Floats, top: float
-) -> Bools | None:
-    """Add one kind of target's lift (level x its max) to ``now`` and its max to ``most``."""
-    if targets is None:
-        return None
-    lift = padded[targets] * top
-    now += lift
-    most += (targets >= 0) * top
-    on: Bools = lift > 0
-    return on
+    padded = np.concatenate((levels, _NO_LEVEL))
+    kinds = [
+        (targets, padded[targets] * top, (targets >= 0) * top)
+        for targets, top in ((prog, config.programme_max_lift), (lad, config.ladder_max_lift))
+        if targets is not None
+    ]
+    now, most = kinds[0][1], kinds[0][2]
+    if len(kinds) > 1:
+        now, most = now + kinds[1][1], most + kinds[1][2]
+    now, most = np.minimum(now, config.max_lift), np.minimum(most, config.max_lift)
+    prog_lift = kinds[0][1] if prog is not None else None
+    lad_lift = kinds[-1][1] if lad is not None else None
+    return _Lifts(now, most, prog, lad, prog_lift, lad_lift)
 
 
 def _held(plan: ServingPlan, scores: Floats, ic: Ints | None) -> tuple[Floats, int]:
@@ -143,7 +145,7 @@ def _held(plan: ServingPlan, scores: Floats, ic: Ints | None) -> tuple[Floats, i
     if not lookup.any_held or ic is None:
         return scores, 0
     mask = lookup.held[ic]
-    held = int(mask.sum())
+    held = int(np.count_nonzero(mask))
     return (np.where(mask, -1.0, scores), held) if held else (scores, 0)
 
 
@@ -212,7 +214,7 @@ def _admit(base: Floats, lift: Floats, ref: Ints, budget: float, ref_dcg: float)
     weights = adjusted[ref].tolist()
     # The members the boost pushes out, weakest first; each admitted intruder takes one's place.
     gone = sorted((p for p, i in enumerate(members) if i not in still), key=weights.__getitem__)
-    taken, dcg = _greedy(base, ref, intruders, gone, disc.tolist(), ref_dcg - budget)
+    taken, dcg = _greedy(base, ref, intruders, gone, disc, ref_dcg - budget)
     dropped = set(gone[: len(taken)])
     kept_on_merit = np.array([i for p, i in enumerate(members) if p not in dropped], np.int64)
     order = np.concatenate((kept_on_merit, np.array(taken, dtype=np.int64)))
@@ -222,18 +224,20 @@ def _admit(base: Floats, lift: Floats, ref: Ints, budget: float, ref_dcg: float)
 
 
 def _greedy(
-    base: Floats, ref: Ints, intruders: list[int], gone: list[int], disc: list[float], least: float
+    base: Floats, ref: Ints, intruders: list[int], gone: list[int], disc: Floats, least: float
 ) -> tuple[list[int], float]:
     """Admit intruders in turn while the list's DCG stays at least ``least``.
 
     Returns the admitted, best score first, and the DCG of the list with them. Plain floats:
     k is small, and numpy's per-call cost would dominate.
     """
-    values = base[ref].tolist()
+    scores = base[ref]
+    values = scores.tolist()
     kept = [values]  # kept[a]: the scores shown on merit once a pushed-out members are gone
     tail: list[float] = []  # the admitted intruders' scores, best first
     taken: list[tuple[float, int]] = []
-    dcg = float(np.dot(values, disc))
+    dcg = float(np.dot(scores, disc))
+    weights = disc.tolist()
     for x, score in zip(intruders, base[intruders].tolist(), strict=True):
         a = len(taken) + 1
         if len(kept) == a:
@@ -241,7 +245,7 @@ def _greedy(
             kept.append([v for p, v in enumerate(values) if p not in dropped])
         # Intruders score below every member shown on merit, so they sit at the bottom.
         trial_tail = sorted((*tail, score), reverse=True)
-        trial = sum(map(mul, (*kept[a], *trial_tail), disc))
+        trial = sum(map(mul, (*kept[a], *trial_tail), weights))
         if trial >= least:
             taken.append((score, x))
             tail, dcg = trial_tail, trial
@@ -252,10 +256,8 @@ def _held_back(lift: Floats, adjusted: Floats, order: Ints, on_merit: Ints) -> i
     """Boosted candidates not shown although their lifted score beat a product shown on merit."""
     if not len(on_merit):
         return 0
-    shown = np.zeros(len(lift), dtype=np.bool_)
-    shown[order] = True
-    beat = adjusted > adjusted[on_merit].min()
-    return int(((lift > 0) & ~shown & beat).sum())
+    beaten = (lift > 0) & (adjusted > adjusted[on_merit].min())
+    return int(np.count_nonzero(beaten)) - int(np.count_nonzero(beaten[order]))
 
 
 def _note_reach(
@@ -271,19 +273,21 @@ def _note_reach(
     """
     shown = np.zeros(len(base), dtype=np.bool_)
     shown[choice.order] = True
-    kept = ref[shown[ref]]
-    weakest = float(base[kept[-1]]) if len(kept) else 0.0
+    kept = len(choice.order) - len(choice.admitted)  # the order starts with those kept on merit
+    weakest = float(base[choice.order[kept - 1]]) if kept else 0.0
     extra = (base >= max(weakest - room, 0.0)) & (base * (1.0 + lifts.most) >= weakest)
-    reachable = shown | extra
-    for targets in (lifts.programme, lifts.ladder):
-        if targets is None:
-            continue
-        merit = targets[ref]
-        if (merit >= 0).any():
-            pacer.note_merit(merit[merit >= 0], now)
-        hit = targets[reachable & (targets >= 0)]
+    reachable = np.flatnonzero(shown | extra)
+    kinds = [t for t in (lifts.programme, lifts.ladder) if t is not None]
+    # Both kinds counted in one call each: the counts are sums, so the order does not matter.
+    for targets, note in ((ref, pacer.note_merit), (reachable, pacer.note_reach)):
+        hit = _joined([t[targets] for t in kinds])
+        hit = hit[hit >= 0]
         if len(hit):
-            pacer.note_reach(hit, now)
+            note(hit, now)
+
+
+def _joined(parts: list[Ints]) -> Ints:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def rerank(
@@ -309,7 +313,7 @@ def rerank(
     if prog is None and lad is None:
         choice = _Choice(ref, ref[:0], 0, 1.0)
         return _result(plan, slot, c, scores, choice, None, held, throttled)
-    lifts = _lifts(len(scores), prog, lad, pacer.levels(now), config)
+    lifts = _lifts(prog, lad, pacer.levels(now), config)
     disc = _discounts(k)
     ref_dcg = float(base[ref] @ disc)
     budget = (1.0 - config.relevance_floor) * ref_dcg
@@ -332,37 +336,26 @@ def _result(
     held: int,
     throttled: int,
 ) -> RankResult:
-    order = choice.order
-    multiplier = np.ones(len(scores))
-    if lifts is not None and len(choice.admitted):
-        # Only the items the boost brought in were moved by it; the rest stand on merit.
-        multiplier[choice.admitted] += lifts.now[choice.admitted]
-    adjusted = scores * multiplier
-    why = _Why(plan, order, lifts, choice.admitted)
+    # Plain floats over the k shown: numpy's per-call cost would outweigh the work.
+    order = choice.order.tolist()
+    why = _Why(plan, choice.order, lifts, choice.admitted)
+    lift = [0.0] * len(order) if lifts is None else lifts.now[choice.order].tolist()
     contents = c.content_ids
-    items = tuple(
-        RankedItem(
-            position + 1,
-            c.item_ids[i],
-            c.merchant_ids[i],
-            contents[i] if contents is not None else None,
-            score,
-            value,
-            mult,
-            why.of(position, i, c.merchant_ids[i]),
-        )
-        for position, (i, score, value, mult) in enumerate(
-            zip(
-                order.tolist(),
-                scores[order].tolist(),
-                adjusted[order].tolist(),
-                multiplier[order].tolist(),
-                strict=True,
+    items = []
+    shown = zip(order, scores[choice.order].tolist(), lift, strict=True)
+    for position, (i, score, up) in enumerate(shown):
+        # Only the items the boost brought in were moved by it; the rest stand on merit.
+        mult = 1.0 + up if i in why.admitted else 1.0
+        merchant = c.merchant_ids[i]
+        reasons = why.of(position, i, merchant)
+        content = contents[i] if contents is not None else None
+        items.append(
+            RankedItem(
+                position + 1, c.item_ids[i], merchant, content, score, score * mult, mult, reasons
             )
         )
-    )
     boosted, back = len(choice.admitted), choice.held_back
-    return RankResult(slot, items, held, throttled, boosted, back, choice.relevance)
+    return RankResult(slot, tuple(items), held, throttled, boosted, back, choice.relevance)
 
 
 class _Why:
@@ -373,8 +366,8 @@ class _Why:
     ) -> None:
         self.watched, self.throttled = plan.watched, plan.throttled
         self.admitted = set(admitted.tolist())
-        self.programme_on = _picked(lifts.programme_on if lifts else None, order)
-        self.ladder_on = _picked(lifts.ladder_on if lifts else None, order)
+        self.programme_on = _picked(lifts.programme_lift if lifts else None, order)
+        self.ladder_on = _picked(lifts.ladder_lift if lifts else None, order)
 
     def of(self, position: int, index: int, merchant: str) -> tuple[Reason, ...]:
         if merchant in self.throttled:
@@ -390,5 +383,6 @@ class _Why:
         return tuple(out)
 
 
-def _picked(values: Bools | None, order: Ints) -> list[bool] | None:
-    return None if values is None else values[order].tolist()
+def _picked(lift: Floats | None, order: Ints) -> list[bool] | None:
+    """Whether each shown item's lift of one kind is positive."""
+    return None if lift is None else (lift[order] > 0).tolist()

@@ -128,6 +128,17 @@ def watched() -> Text:
     )
 
 
+def boosts_withheld(tier: Tier) -> Text:
+    """Why a merchant gets no boost: tier watch, or restricted while throttling is off."""
+    if tier is not Tier.RESTRICTED:
+        return watched()
+    return Text(
+        "Tier restricted: no programme eligibility and no content boost until the tier"
+        " recovers; exposure is not throttled (throttling is switched off).",
+        "等级为受限：等级恢复前不可参加优质商家计划，也不享受内容助推；曝光不限流（限流已关闭）。",
+    )
+
+
 def throttled(multiplier: float) -> Text:
     pct = f"{multiplier * 100:.0f}%"
     return Text(
@@ -354,7 +365,8 @@ REASONS: dict[str, Text] = {
         "商家等级为受限：曝光限流，本商品在限额内展示。",
     ),
     "boost_withheld": Text(
-        "The merchant's tier is watch: no boost of any kind applies.",
-        "商家等级为观察：不享受任何加权。",
+        "The merchant's tier is watch (or restricted, with throttling switched off): no boost"
+        " of any kind applies.",
+        "商家等级为观察（或为受限且限流已关闭）：不享受任何加权。",
     ),
 }

@@ -112,8 +112,9 @@ class Incentives:
             self.tally["published"] += 1
 
     def _report(self, day: date) -> None:
-        """The marketplace reports what each live item earned on ``day``."""
+        """The marketplace reports what each live item earned on ``day``, in one daily export."""
         recent = content.list_contents(self._ctx, INTEGRATION, ContentQuery(limit=2000))
+        reports: dict[str, ContentMetrics] = {}
         for record in recent:
             item = record.item
             creator = self._creators.get(item.merchant_id)
@@ -121,9 +122,10 @@ class Incentives:
                 continue
             if item.published_on > day:
                 continue
-            metrics = self._metrics(item.stage, creator)
-            content.add_metrics(self._ctx, INTEGRATION, item.id, day, metrics)
-            self.tally["metrics_reported"] += 1
+            reports[item.id] = self._metrics(item.stage, creator)
+        self.tally["metrics_reported"] += content.report_metrics(
+            self._ctx, INTEGRATION, day, reports
+        )
 
     def _metrics(self, stage: Stage, creator: _Creator) -> ContentMetrics:
         rng = self._rng

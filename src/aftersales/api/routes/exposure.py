@@ -1,26 +1,31 @@
 """Routes of the exposure service: re-rank, report impressions, read the decisions.
 
 ``POST /exposure/rank`` is on the marketplace's serving path: it reads only this process's plan
-(no database), parses its body in one pass, and runs on the event loop without a thread hop.
-This module's ``router`` also carries the programme and content routes (one include in app.py).
+(no database), parses its body in one pass, runs on the event loop without a thread hop, and
+is a ``PlainRoute`` (no dependency injection; it checks the token and role itself). So is
+``POST /exposure/impressions``, its companion; ``add_serving_routes`` puts both ahead of every
+router. This module's ``router`` carries the other exposure routes and the programme and content
+routes (one include in app.py).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from aftersales.api.deps import CtxDep, role
+from aftersales.api.deps import CtxDep, request_actor, role
 from aftersales.api.exposure_schemas import (
     ExposureEventPublic,
     ExposureEventsPublic,
     ImpressionsPublic,
     RankPublic,
 )
+from aftersales.api.plain_route import BEARER, PlainRoute
 from aftersales.api.rank_bodies import (
+    encode_rank,
     impressions_body_schema,
     parse_impressions,
     parse_rank,
@@ -40,9 +45,9 @@ from aftersales.store.exposure import EventQuery
 
 router = APIRouter(tags=["exposure"])
 
-Integration = Annotated[Actor, role(Role.INTEGRATION)]
 EventReader = Annotated[Actor, role(Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)]
 _BYTES_PER_CANDIDATE = 512  # three ids of up to 128 characters and a score, with room to spare
+_JSON = "application/json"
 
 
 async def _body(request: Request, ctx: Context) -> bytes:
@@ -63,27 +68,46 @@ async def _ready(ctx: Context) -> None:
         await run_in_threadpool(serving.refresh_serving, ctx)
 
 
-@router.post("/exposure/rank", response_model=RankPublic, openapi_extra=rank_body_schema())
-async def rank(request: Request, ctx: CtxDep, actor: Integration) -> Response:
+async def rank(request: Request) -> Response:
     """Re-rank the marketplace's candidates for one user and keep the top k: stop-sale holds
     dropped, restricted merchants capped, programme and ladder boosts paced within the
     relevance budget; each item with the reasons it moved."""
+    actor = await request_actor(request, Role.INTEGRATION)
+    ctx: Context = request.app.state.ctx
     parsed = parse_rank(await _body(request, ctx), ctx.exposure.config.max_candidates)
     await _ready(ctx)
-    return model_response(RankPublic.of(serving.rank(ctx, actor, parsed)))
+    return Response(encode_rank(serving.rank(ctx, actor, parsed)), media_type=_JSON)
 
 
-@router.post(
-    "/exposure/impressions",
-    response_model=ImpressionsPublic,
-    openapi_extra=impressions_body_schema(),
-)
-async def impressions(request: Request, ctx: CtxDep, actor: Integration) -> Response:
+async def impressions(request: Request) -> Response:
     """Report what was shown on a slot; it counts towards promises and caps."""
+    actor = await request_actor(request, Role.INTEGRATION)
+    ctx: Context = request.app.state.ctx
     slot, shown = parse_impressions(await _body(request, ctx))
     await _ready(ctx)
     counted = serving.record_impressions(ctx, actor, slot, shown)
     return model_response(ImpressionsPublic(slot=slot, received=len(shown), counted=counted))
+
+
+def add_serving_routes(app: FastAPI, prefix: str) -> None:
+    """Add rank and impressions to ``app`` as its first routes, outside any router.
+
+    The app tries its routes in order, and a route inside an included router costs a second
+    match through that router (about 15 µs a request). They are documented as if they took the
+    body and a bearer dependency, under this module's tag."""
+    for path, endpoint, answer, body in (
+        ("/exposure/rank", rank, RankPublic, rank_body_schema()),
+        ("/exposure/impressions", impressions, ImpressionsPublic, impressions_body_schema()),
+    ):
+        app.router.add_api_route(
+            prefix + path,
+            endpoint,
+            methods=["POST"],
+            response_model=answer,
+            openapi_extra=body | BEARER,
+            route_class_override=PlainRoute,
+            tags=["exposure"],
+        )
 
 
 @router.get("/exposure/events", response_model=ExposureEventsPublic)
@@ -115,6 +139,5 @@ def _cursor(cursor: str | None) -> int | None:
     return int(cursor)
 
 
-# After this module's own routes, so that the rank route is the first one tried.
 router.include_router(programme_router)
 router.include_router(contents_router)
