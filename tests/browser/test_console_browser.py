@@ -12,7 +12,8 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -89,14 +90,15 @@ def _seed(ctx: Context, clock: ManualClock) -> dict[str, str]:
     return {"due_soon": due_soon, "escalated": m2_case, "m2_case": m2_case, "recall": recall}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextmanager
+def serving(data: Path, seed: Callable[[Context, ManualClock], dict[str, Any]]) -> Iterator[Site]:
+    """A fresh database in ``data``, seeded by ``seed`` and served by uvicorn on a free port of
+    127.0.0.1, in a thread, for as long as the block runs."""
     import uvicorn
 
-    data = tmp_path_factory.mktemp("console-site")
     clock = ManualClock(START)
     ctx = bootstrap(Settings(env="test", data_dir=data), clock=clock)
-    seeded = _seed(ctx, clock)
+    seeded = seed(ctx, clock)
     port = _free_port()
     config = uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -106,10 +108,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", ctx, seeded)
-    server.should_exit = True
-    thread.join(10)
-    ctx.close()
+    try:
+        yield Site(f"http://127.0.0.1:{port}", ctx, seeded)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with serving(tmp_path_factory.mktemp("console-site"), _seed) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,12 @@ in tier good and may enrol. Screenshots go to the same folder (see docs/console.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from aftersales.api.app import create_app
-from aftersales.bootstrap import bootstrap
-from aftersales.config import Settings
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.clock import ManualClock
 from aftersales.exposure import ContentMetrics
@@ -31,8 +26,8 @@ from tests.browser.test_console_browser import (
     ARTEFACTS,
     CHROMIUM,
     Site,
-    _free_port,
     playwright_api,
+    serving,
     shoot,
     sign_in,
     to_chinese,
@@ -43,7 +38,7 @@ from tests.console_support import PASSWORD, add_users
 from tests.exposure_support import add_products, m1_content, nominated_content
 from tests.recall_support import confirmed_recall
 from tests.scoring_support import appealable_case, month_of_business
-from tests.support import INTEGRATION, START, build_market
+from tests.support import INTEGRATION, build_market
 from tests.warning_support import alert_with_recall, stored_alert
 
 OPERATOR = Actor(Role.OPERATOR, "ana")
@@ -79,25 +74,8 @@ def _seed(ctx: Context, clock: ManualClock) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    import uvicorn
-
-    data = tmp_path_factory.mktemp("console-merchant-site")
-    clock = ManualClock(START)
-    ctx = bootstrap(Settings(env="test", data_dir=data), clock=clock)
-    seeded = _seed(ctx, clock)
-    port = _free_port()
-    config = uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", ctx, seeded)
-    server.should_exit = True
-    thread.join(10)
-    ctx.close()
+    with serving(tmp_path_factory.mktemp("console-merchant-site"), _seed) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

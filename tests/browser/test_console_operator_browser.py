@@ -12,16 +12,11 @@ artefacts/console/ (docs/console.md), deleting only its own earlier ones.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from aftersales.api.app import create_app
-from aftersales.bootstrap import bootstrap
-from aftersales.config import Settings
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.clock import ManualClock
 from aftersales.exposure import ContentMetrics, Stage
@@ -34,8 +29,8 @@ from tests.browser.test_console_browser import (
     CHROMIUM,
     PASSWORD,
     Site,
-    _free_port,
     playwright_api,
+    serving,
     shoot,
     sign_in,
     to_chinese,
@@ -72,25 +67,8 @@ def _seed(ctx: Context, clock: ManualClock) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    import uvicorn
-
-    data = tmp_path_factory.mktemp("console-operator-site")
-    clock = ManualClock(START)
-    ctx = bootstrap(Settings(env="test", data_dir=data), clock=clock)
-    seeded = _seed(ctx, clock)
-    port = _free_port()
-    config = uvicorn.Config(create_app(ctx), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", ctx, seeded)
-    server.should_exit = True
-    thread.join(10)
-    ctx.close()
+    with serving(tmp_path_factory.mktemp("console-operator-site"), _seed) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
