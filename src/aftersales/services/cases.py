@@ -90,9 +90,7 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
     with ctx.uow(read_only=True) as uow:
         order, line = _own_line(uow, actor, cmd.order_line_id)
         check_window(ctx.windows, cmd.type, order.delivered_at or order.placed_at, now)
-        active, history = uow.cases.opening_checks(
-            line.id, order.consumer_id, now - HISTORY_WINDOW
-        )
+        active, history = uow.cases.opening_checks(line.id, order.consumer_id, now - HISTORY_WINDOW)
         if active:
             raise AftersalesError(
                 "this order line already has an open after-sales case",
