@@ -7,6 +7,7 @@ here). Content one may not see does not exist (404).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -38,6 +39,7 @@ __all__ = [
     "list_contents",
     "publish",
     "put_audience",
+    "report_metrics",
     "review",
 ]
 
@@ -136,22 +138,50 @@ def add_metrics(
 ) -> tuple[date, ContentMetrics]:
     """The integration reports an item's metrics for a day; reports add up. Returns the day and
     its totals so far."""
-    if actor.role is not Role.INTEGRATION:
-        raise PermissionDenied("only the marketplace's integration reports content metrics")
+    _integration(actor)
     now = ctx.clock.now()
     on = day or today(now)
     with ctx.uow() as uow:
-        record = _load_visible(uow, actor, content_id)
-        if on > today(now):
-            raise ValidationFailed(f"metrics for {on.isoformat()} are in the future")
-        if on < record.item.published_on:
-            raise ValidationFailed(
-                f"content {content_id} was published on {record.item.published_on.isoformat()},"
-                f" after {on.isoformat()}"
-            )
+        _check_day(_load_visible(uow, actor, content_id), on, now)
         totals = uow.content.add_metrics(content_id, on, metrics, now)
         uow.commit()
     return on, totals
+
+
+def report_metrics(
+    ctx: Context, actor: Actor, day: date, reports: Mapping[str, ContentMetrics]
+) -> int:
+    """The integration reports a day's metrics of many items at once, as a marketplace's daily
+    export does: the rules of ``add_metrics`` for each, all or nothing, in one transaction.
+    Returns how many items were reported."""
+    _integration(actor)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        found = uow.content.get_many(reports)
+        for content_id in reports:
+            record = found.get(content_id)
+            if record is None:
+                raise NotFound(f"content {content_id} not found")
+            _check_day(record, day, now)
+        uow.content.add_metrics_many(day, reports, now)
+        uow.commit()
+    return len(reports)
+
+
+def _integration(actor: Actor) -> None:
+    if actor.role is not Role.INTEGRATION:
+        raise PermissionDenied("only the marketplace's integration reports content metrics")
+
+
+def _check_day(record: ContentRecord, on: date, now: datetime) -> None:
+    """Metrics are for a day that has begun, on or after the item's publication."""
+    if on > today(now):
+        raise ValidationFailed(f"metrics for {on.isoformat()} are in the future")
+    if on < record.item.published_on:
+        raise ValidationFailed(
+            f"content {record.id} was published on {record.item.published_on.isoformat()},"
+            f" after {on.isoformat()}"
+        )
 
 
 def put_audience(ctx: Context, actor: Actor, audience: Audience) -> Audience:

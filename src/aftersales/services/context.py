@@ -11,6 +11,7 @@ from aftersales.domain.sign_in import SignInTerms
 from aftersales.domain.sla import AfterSalesWindows, SlaTerms
 from aftersales.recall.terms import RecallTerms
 from aftersales.scoring.terms import CycleTerms
+from aftersales.services.counted_history import CountedHistory
 from aftersales.services.exposure_hub import ExposureHub
 from aftersales.services.knowledge_source import KnowledgeSource
 from aftersales.services.policy_source import PolicySource
@@ -56,3 +57,5 @@ class Context:
     sign_in: SignInTerms = field(default_factory=SignInTerms)  # console sessions, lock-out
     # This process's exposure service: its serving plan and its share of the pacing counts.
     exposure: ExposureHub = field(default_factory=ExposureHub)
+    # The sales and cases early warning counted last time, so a run reads only what is new.
+    counted_history: CountedHistory = field(default_factory=CountedHistory)

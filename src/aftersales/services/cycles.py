@@ -98,6 +98,16 @@ def _read(uow: UnitOfWork, window: Window, what: str) -> CycleInputs:
     return uow.scoring.read_inputs(window)
 
 
+def _month_window(ctx: Context, month: Period) -> Window:
+    """What a month's cycle reads: the orders of the lookback days before it closes."""
+    return Window(month.end - timedelta(days=ctx.cycle_terms.lookback_days), month.end)
+
+
+def _week_window(ctx: Context, week: Week) -> Window:
+    """What a weekly check reads: the orders of the shorter window before the week ends."""
+    return Window(week.end - timedelta(days=ctx.cycle_terms.weekly_days), week.end)
+
+
 def _limits(ctx: Context) -> Limits:
     config = ctx.cycle_terms.config
     return Limits(config.orders_per_buyer, config.ratings_per_buyer)
@@ -136,7 +146,7 @@ def run_cycle(ctx: Context, actor: Actor, period: str, reason: str | None = None
     _operator(actor)
     month = Period.parse(period)
     month.check_closed(ctx.clock.now())
-    window = Window(month.end - timedelta(days=ctx.cycle_terms.lookback_days), month.end)
+    window = _month_window(ctx, month)
     with ctx.uow(read_only=True) as uow:
         revision = _revision(uow, MONTHLY, month.name, reason)
         previous = standings_in_force(uow, month.start)
@@ -234,7 +244,7 @@ def run_weekly(ctx: Context, actor: Actor, week: str, reason: str | None = None)
     _operator(actor)
     checked = Week.parse(week)
     checked.check_closed(ctx.clock.now())
-    window = Window(checked.end - timedelta(days=ctx.cycle_terms.weekly_days), checked.end)
+    window = _week_window(ctx, checked)
     with ctx.uow(read_only=True) as uow:
         revision = _revision(uow, WEEKLY, checked.name, reason)
         standings = standings_in_force(uow, checked.end)
@@ -265,19 +275,24 @@ def run_weekly(ctx: Context, actor: Actor, week: str, reason: str | None = None)
 def run_due(ctx: Context) -> list[CycleRun]:
     """What ``serve`` runs on its schedule: the last closed month and week, if not yet assessed.
 
-    A month or week without orders is skipped quietly: there is nothing to assess yet."""
+    A period already stored, or without orders in its window, is skipped after one cheap read:
+    the schedule calls this every few minutes, and an empty period would otherwise be retried
+    through the cycle's reads each time. A period whose orders arrive late is assessed then."""
     now = ctx.clock.now()
+    month, week = last_closed_period(now), last_closed_week(now)
+    due = (
+        (MONTHLY, month.name, _month_window(ctx, month), run_cycle),
+        (WEEKLY, week.name, _week_window(ctx, week), run_weekly),
+    )
     runs = []
-    for kind, name, run in (
-        (MONTHLY, last_closed_period(now).name, run_cycle),
-        (WEEKLY, last_closed_week(now).name, run_weekly),
-    ):
+    for kind, name, window, run in due:
         with ctx.uow(read_only=True) as uow:
             done = uow.scoring.latest(kind, name) is not None
-        if done:
+            empty = not done and uow.scoring.count_lines(window) == 0
+        if done or empty:
             continue
         try:
             runs.append(run(ctx, SYSTEM, name))
-        except AftersalesError as error:  # no data yet, or another server ran it first
+        except AftersalesError as error:  # another server ran it first
             log.info("%s %s not assessed: %s", kind, name, error.detail)
     return runs

@@ -17,6 +17,7 @@ from aftersales.errors import ValidationFailed
 from aftersales.services.context import Context
 from aftersales.store.alerts import AlertRecord
 from aftersales.store.case_counts import SeriesTotals, count_series
+from aftersales.store.case_feed import Columns
 from aftersales.warning import (
     Alert,
     AlertGroup,
@@ -91,9 +92,10 @@ def run_warning(
             "that have ended can be judged"
         )
     week = as_of - timedelta(days=as_of.weekday()) - WEEK  # Monday of the last complete week
-    first_week = week - (HISTORY_WEEKS - 1) * WEEK
     lead = max(terms.exposure_weeks - 1, 0)  # weeks of sales before the history, still in use
-    totals = _count(ctx, first_week, week, lead)
+    rows = _read(ctx, week - (HISTORY_WEEKS - 1) * WEEK, week, lead)
+    first_week = _first_week(rows, week, terms.detectors.excerpt_weeks)
+    totals = _count(rows, first_week, week, lead)
     inputs = weekly_counts(
         totals.keys,
         first_week,
@@ -133,19 +135,48 @@ def _groups(alerts: tuple[Alert, ...]) -> tuple[AlertGroup, ...]:
     return tuple(rollup(pooled))
 
 
-def _count(ctx: Context, first_week: date, week: date, lead: int) -> SeriesTotals:
-    """Weekly cases and units sold of every series, from the operational database."""
+@dataclass(frozen=True)
+class _Rows:
+    """Cases and units sold per day, product and region; every product."""
+
+    cases: Columns
+    sales: Columns
+    products: Columns
+
+
+def _read(ctx: Context, first_week: date, week: date, lead: int) -> _Rows:
+    """The rows of the weeks ``first_week`` to ``week`` (sales from ``lead`` weeks earlier)."""
     end = utc_start(week + WEEK)
+    kept = ctx.counted_history
     with ctx.uow(read_only=True) as uow:
-        case_rows = uow.case_feed.cases(utc_start(first_week), end)
-        sale_rows = uow.case_feed.sales(utc_start(first_week - lead * WEEK), end)
-        product_rows = uow.case_feed.products()
+        return _Rows(
+            kept.cases(uow, utc_start(first_week), end),
+            kept.sales(uow, utc_start(first_week - lead * WEEK), end),
+            uow.case_feed.products(),
+        )
+
+
+def _first_week(rows: _Rows, week: date, excerpt_weeks: int) -> date:
+    """The first week worth counting: five years back or, on a younger platform, the week of
+    its first sale or case (or the alert excerpt's first week, if that is earlier). The weeks
+    before hold nothing, every detector reads a series only from its first count, so the
+    verdicts are the same; the arrays are a year wide instead of five."""
+    furthest = week - (HISTORY_WEEKS - 1) * WEEK
+    days = [int(rows.cases["day"].min())] if len(rows.cases["day"]) else []
+    days += [int(rows.sales["day"].min())] if len(rows.sales["day"]) else []
+    earliest = _EPOCH + timedelta(days=min(days)) if days else week
+    monday = earliest - timedelta(days=earliest.weekday())
+    return max(furthest, min(monday, week - (excerpt_weeks - 1) * WEEK))
+
+
+def _count(rows: _Rows, first_week: date, week: date, lead: int) -> SeriesTotals:
+    """Weekly cases and units sold of every series, from ``first_week`` to ``week``."""
     return count_series(
-        case_rows,
-        sale_rows,
-        product_rows,
+        rows.cases,
+        rows.sales,
+        rows.products,
         first_day=(first_week - _EPOCH).days,
-        periods=HISTORY_WEEKS,
+        periods=(week - first_week).days // 7 + 1,
         period_days=7,
         lead=lead,
     )

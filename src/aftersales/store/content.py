@@ -3,7 +3,7 @@ and each shop's audience."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -67,6 +67,12 @@ class ContentRepository:
         stmt = select(content_items).where(content_items.c.id == content_id)
         row = self._conn.execute(stmt.with_for_update() if for_update else stmt).one_or_none()
         return None if row is None else _record(row)
+
+    def get_many(self, content_ids: Iterable[str]) -> dict[str, ContentRecord]:
+        """The items of ``content_ids`` that exist, by id."""
+        wanted = sorted(set(content_ids))
+        rows = self._conn.execute(select(content_items).where(content_items.c.id.in_(wanted)))
+        return {r.id: _record(r) for r in rows}
 
     def save(self, records: Iterable[ContentRecord]) -> None:
         """Store moved items; fail if one was changed by someone else meanwhile."""
@@ -146,6 +152,17 @@ class ContentRepository:
         self, content_id: str, day: date, metrics: ContentMetrics, at: datetime
     ) -> ContentMetrics:
         """Add a report to the item's counters for the day; returns the day's totals."""
+        self.add_metrics_many(day, {content_id: metrics}, at)
+        return self.metrics_between(first=day, last=day, content_id=content_id).get(
+            content_id, ContentMetrics()
+        )
+
+    def add_metrics_many(
+        self, day: date, reports: Mapping[str, ContentMetrics], at: datetime
+    ) -> None:
+        """Add each item's report to its counters for the day, in one statement."""
+        if not reports:
+            return
         m = content_metrics.c
         stmt = dialect_insert(self._conn, content_metrics)
         stmt = stmt.on_conflict_do_update(
@@ -158,8 +175,7 @@ class ContentRepository:
                 "updated_at": stmt.excluded.updated_at,
             },
         )
-        self._conn.execute(
-            stmt,
+        rows = [
             {
                 "content_id": content_id,
                 "day": day,
@@ -168,11 +184,10 @@ class ContentRepository:
                 "dwell_seconds": float(metrics.dwell_seconds),
                 "new_fans": metrics.new_fans,
                 "updated_at": at,
-            },
-        )
-        return self.metrics_between(first=day, last=day, content_id=content_id).get(
-            content_id, ContentMetrics()
-        )
+            }
+            for content_id, metrics in reports.items()
+        ]
+        self._conn.execute(stmt, rows)
 
     def metrics_between(
         self, *, first: date, last: date, content_id: str | None = None
