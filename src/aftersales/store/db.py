@@ -103,7 +103,21 @@ def _json_text(value: object) -> str:
     return _ENCODER.encode(value).decode()
 
 
-_ENCODER = msgspec.json.Encoder()
+def _plain(value: object) -> object:
+    """What msgspec does not encode by itself but the standard library did: subclasses of
+    ``int`` and ``float`` (NumPy's ``float64`` among them: the simulator's and scoring's figures)
+    and NumPy's other scalars."""
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, int):
+        return int(value)
+    item = getattr(value, "item", None)  # a NumPy scalar
+    if callable(item):
+        return item()
+    raise TypeError(f"cannot store a {type(value).__name__} as JSON")
+
+
+_ENCODER = msgspec.json.Encoder(enc_hook=_plain)
 _JSON_CODEC: dict[str, Any] = {
     "json_serializer": _json_text,
     "json_deserializer": msgspec.json.decode,
