@@ -62,17 +62,34 @@ class _Backend:
 
 
 @contextmanager
+def _releasing(engine: _Backend) -> Iterator[_Backend]:
+    """``engine``, whose kept tables are dropped on the way out, an error included: a kept
+    table left behind is dropped by the garbage collector later, on a closed connection,
+    which prints a traceback to the user's terminal."""
+    try:
+        yield engine
+    finally:
+        engine.release()
+
+
+def _duckdb_config(threads: int | None) -> dict[str, Any]:
+    # Results are keyed and sorted by the reader (``windows``), never read in insertion order;
+    # without that promise DuckDB fills the kept tables in parallel (about a tenth less CPU).
+    config: dict[str, Any] = {"preserve_insertion_order": False}
+    return config | ({"threads": threads} if threads else {})
+
+
+@contextmanager
 def duckdb_engine(inputs: CycleInputs, threads: int | None = None) -> Iterator[Engine]:
     """An in-memory DuckDB that reads the input tables where they are."""
     import duckdb
 
-    con = duckdb.connect(config={"threads": threads} if threads else {})
+    con = duckdb.connect(config=_duckdb_config(threads))
     try:
         for name, table in inputs.tables().items():
             con.register(name, table)
-        engine = _Backend("duckdb", ibis.duckdb.from_connection(con))
-        yield engine
-        engine.release()
+        with _releasing(_Backend("duckdb", ibis.duckdb.from_connection(con))) as engine:
+            yield engine
     finally:
         con.close()
 
@@ -82,14 +99,13 @@ def duckdb_files(paths: dict[str, str], threads: int | None = None) -> Iterator[
     """DuckDB over Parquet files, one per input table (how a large marketplace exports them)."""
     import duckdb
 
-    con = duckdb.connect(config={"threads": threads} if threads else {})
+    con = duckdb.connect(config=_duckdb_config(threads))
     try:
         for name, path in paths.items():
             quoted = "'" + path.replace("'", "''") + "'"  # a view's definition takes no parameter
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")
-        engine = _Backend("duckdb", ibis.duckdb.from_connection(con))
-        yield engine
-        engine.release()
+        with _releasing(_Backend("duckdb", ibis.duckdb.from_connection(con))) as engine:
+            yield engine
     finally:
         con.close()
 
@@ -117,9 +133,8 @@ def spark_engine(inputs: CycleInputs, session: Any = None) -> Iterator[Engine]:
             # From Arrow (Spark 4), so that nulls in whole-number columns stay nulls.
             frame = session.createDataFrame(table, schema=_spark_schema(table))
             frame.createOrReplaceTempView(name)
-        engine = _Backend("pyspark", ibis.pyspark.connect(session))
-        yield engine
-        engine.release()
+        with _releasing(_Backend("pyspark", ibis.pyspark.connect(session))) as engine:
+            yield engine
     finally:
         if own:
             session.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pyarrow as pa
@@ -188,3 +190,18 @@ def test_an_excluded_case_leaves_exactly_the_card_of_a_market_without_it() -> No
             else card.score is None
         )
         assert card.tier == clean.tier
+
+
+def test_an_error_inside_the_engine_still_drops_its_kept_tables(monkeypatch) -> None:
+    """A kept table left to the garbage collector would be dropped on a closed connection, and
+    the user would see that traceback on the terminal."""
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    inputs = generate(Shape(merchants=5, lines=200, cases=20, consumers=50, appeals=0), WINDOW)
+    with pytest.raises(RuntimeError), duckdb_engine(inputs) as engine:
+        kept = engine.keep(engine.table("lines").limit(3))
+        assert engine.run(kept).num_rows == 3
+        raise RuntimeError("the scorer failed")
+    del kept, engine
+    gc.collect()
+    assert unraisable == []
