@@ -20,8 +20,10 @@ from fastapi.testclient import TestClient
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.clock import ManualClock
 from aftersales.services import alerts, cycles, programme
+from aftersales.services import content as content_service
 from aftersales.services import cases as uc
 from aftersales.services.context import Context
+from aftersales.store.content import ContentQuery
 from tests.console_support import add_users, client_for, csrf_of, post_form
 from tests.exposure_support import add_products, m1_content, nominated_content, use_tiers
 from tests.recall_support import confirmed_recall
@@ -321,6 +323,58 @@ def test_another_merchants_content_is_not_found(users: Context) -> None:
     assert page.status_code == 404 and "unboxing" not in page.text
     assert "unboxing" not in other.get("/console/merchant/content").text
     assert other.get("/console/merchant/content/%00bad").status_code == 404
+
+
+def test_a_merchant_publishes_an_item_from_the_content_page(users: Context) -> None:
+    client = client_for(users, "acme", **EN)
+    path = "/console/merchant/content"
+    listing = _text(client.get(path).text)
+    assert "Publish an item" in listing and "Phone X" in listing
+    assert "Wool sweater" not in listing  # m2's product is not offered
+    token = csrf_of(client.get(path).text)
+    data = {"csrf": token, "kind": "short_video", "title": " Setting up the X ", "more": "p1，p3"}
+    sent = client.post(path, data=data, follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    assert sent.headers["location"].startswith(f"{path}/")
+    item = _text(client.get(sent.headers["location"]).text)
+    assert "Published. The item starts at cold start" in item and "Setting up the X" in item
+    (record,) = content_service.list_contents(users, M1, ContentQuery(limit=5))
+    assert record.title == "Setting up the X" and record.item.kind.value == "short_video"
+    assert sorted(record.item.product_ids) == ["p1", "p3"]
+    assert "Setting up the X" in _text(client.get(path).text)
+    chinese = _text(client_for(users, "acme", **ZH).get(path).text)
+    assert "发布内容" in chinese and "关联商品" in chinese
+
+
+def test_refused_publications_show_the_reason_and_write_nothing(
+    users: Context, storage: Storage
+) -> None:
+    path = "/console/merchant/content"
+    english, chinese = client_for(users, "acme", **EN), client_for(users, "acme", **ZH)
+
+    def publish(client: TestClient, **data: object) -> tuple[int, str]:
+        token = csrf_of(client.get(path).text)
+        answer = client.post(path, data={"csrf": token, **data}, follow_redirects=False)
+        return answer.status_code, _alert(answer.text).strip() if answer.status_code != 303 else ""
+
+    before = storage.snapshot()
+    status, said = publish(english, kind="post", title="No products")
+    assert status == 422 and "product_ids" in said
+    status, said = publish(english, kind="post", title="   ", product_ids=["p1"])
+    assert status == 422 and "title" in said
+    assert publish(english, kind="poem", title="x", product_ids=["p1"])[0] == 422
+    status, said = publish(english, kind="post", title="Not mine", more="p2")
+    assert status == 404 and "p2" in said
+    status, said = publish(chinese, kind="post", title="不是我的", more="p2")
+    assert status == 404 and "p2" in said
+    answer = english.post(path, data={"csrf": "", "kind": "post", "title": "x", "more": "p1"})
+    assert answer.status_code == 403
+    assert storage.snapshot() == before
+    kept = english.post(
+        path,
+        data={"csrf": csrf_of(english.get(path).text), "kind": "live_replay", "title": "Kept"},
+    )
+    assert 'value="Kept"' in kept.text and '<option value="live_replay" selected>' in kept.text
 
 
 def test_a_stage_change_is_listed_with_its_reason(users: Context) -> None:

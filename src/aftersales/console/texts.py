@@ -247,6 +247,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Enrolled. The boost starts at the next serving refresh.",
         "报名成功，加权将在下次刷新时生效。",
     ),
+    "done.published": (
+        "Published. The item starts at cold start; the daily run judges its metrics.",
+        "发布成功。内容从冷启动开始，每日评估将根据其数据调整阶段。",
+    ),
     "merchant.scorecard.title": ("Service scorecard", "服务质量评分"),
     "merchant.scorecard.none": (
         "No assessment cycle has scored your shop yet. The first scorecard appears after the month closes.",
@@ -384,6 +388,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Each item climbs from cold start to boost on its impressions, click-through and dwell; the platform admits the best into the amplification pool.",
         "内容根据曝光、点击率和停留时长从冷启动晋升到助推，优质内容经平台审核后进入放大池。",
     ),
+    "merchant.content.publish": ("Publish an item", "发布内容"),
+    "merchant.content.publish.intro": (
+        "A new item starts at cold start with its guaranteed impressions; link it to the products it shows (1 to 20 of your own).",
+        "新内容从冷启动开始，享有保底曝光；请关联内容展示的商品（您自己的商品，1 至 20 件）。",
+    ),
+    "merchant.content.kind": ("Kind", "类型"),
+    "merchant.content.title_field": ("Title", "标题"),
+    "merchant.content.shows": ("Products it shows", "关联商品"),
+    "merchant.content.submit": ("Publish", "发布"),
     "merchant.content.item": ("Item", "内容"),
     "merchant.content.stage": ("Stage", "阶段"),
     "merchant.content.since": ("Since", "起始日"),

@@ -7,6 +7,7 @@ merchant it shows is always the agent's own (``Actor.subject``), so no address n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -15,6 +16,7 @@ from typing import Annotated, TypeVar
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from aftersales.console.forms import problem
 from aftersales.console.i18n import Translator
@@ -30,6 +32,7 @@ __all__ = [
     "Merchant",
     "Shown",
     "category_name",
+    "chosen_products",
     "event_name",
     "merchant_of",
     "named",
@@ -40,6 +43,8 @@ __all__ = [
 
 Merchant = Annotated[Viewer, roles(Role.MERCHANT_AGENT)]
 E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+_SEPARATORS = re.compile(r"[\s,，;；]+")  # noqa: RUF001 - people paste ids with Chinese commas
 # A page drawn again after a refused form: the refusal's words and the status the API gives.
 Shown = Callable[[dict[str, str], int], Response]
 
@@ -87,14 +92,27 @@ def event_name(tr: Translator, kind: str) -> str:
 
 
 async def submit(
-    request: Request, viewer: Viewer, use: Callable[[], object], done: str, shown: Shown
+    request: Request,
+    viewer: Viewer,
+    use: Callable[[], T],
+    done: str | Callable[[T], str],
+    shown: Shown,
 ) -> Response:
-    """Run a form's use case; on success go to ``done`` (a reload sends nothing twice), on a
-    refusal show the page again with the reason in the reader's language, under the status
-    the API gives the same refusal."""
+    """Run a form's use case; on success go to ``done`` (or to where ``done`` sends what the
+    use case made; a reload sends nothing twice), on a refusal show the page again with the
+    reason in the reader's language, under the status the API gives the same refusal."""
     try:
-        await run_in_threadpool(use)
+        made = await run_in_threadpool(use)
     except AftersalesError as exc:
         error, status = problem(viewer.tr, exc), status_of(exc)
         return await run_in_threadpool(shown, error, status)
-    return RedirectResponse(done, status_code=303)
+    return RedirectResponse(done if isinstance(done, str) else done(made), status_code=303)
+
+
+def chosen_products(form: FormData) -> list[str]:
+    """The product ids ticked and typed (``more``: spaces or commas, Chinese ones too), each
+    once and in order."""
+    ticked = [v for v in form.getlist("product_ids") if isinstance(v, str)]
+    typed = form.get("more")
+    more = _SEPARATORS.split(typed) if isinstance(typed, str) else []
+    return list(dict.fromkeys(v for v in ticked + more if v))

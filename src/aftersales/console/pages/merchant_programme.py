@@ -9,7 +9,6 @@ merchant's, a tier that is not eligible) is the use case's, shown in the reader'
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,6 +19,7 @@ from aftersales.api.exposure_schemas import EnrolmentCreate
 from aftersales.console.forms import parse
 from aftersales.console.pages.merchant_common import (
     Merchant,
+    chosen_products,
     event_name,
     merchant_of,
     said,
@@ -42,7 +42,6 @@ router = APIRouter(route_class=ConsoleRoute)
 
 PATH = "/console/merchant/programme"
 PRODUCTS_LISTED = 500  # ticked from a list; a larger catalogue types the rest of its ids
-_SEPARATORS = re.compile(r"[\s,，;；]+")  # noqa: RUF001 - people paste ids with Chinese commas
 
 
 @router.get("/merchant/programme")
@@ -75,10 +74,7 @@ def _chosen(form: FormData) -> dict[str, Any]:
     mode = form.get("mode")
     if mode != Mode.POOL.value:
         return {"mode": mode if isinstance(mode, str) else ""}
-    ticked = [v for v in form.getlist("product_ids") if isinstance(v, str)]
-    typed = form.get("more")
-    more = _SEPARATORS.split(typed) if isinstance(typed, str) else []
-    return {"mode": mode, "product_ids": list(dict.fromkeys(v for v in ticked + more if v))}
+    return {"mode": mode, "product_ids": chosen_products(form)}
 
 
 def _page(
