@@ -22,6 +22,7 @@ from aftersales.console.pages import (
     operator_alerts,
     operator_dispatch,
     operator_programme,
+    operator_scorecards,
     platform,
     recalls,
     session,
@@ -43,7 +44,7 @@ for part in (
     merchant_faults,
 ):
     router.include_router(part.router)
-for part in (operator_alerts, operator_programme, operator_dispatch):
+for part in (operator_alerts, operator_programme, operator_dispatch, operator_scorecards):
     router.include_router(part.router)
 
 

@@ -251,6 +251,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Published. The item starts at cold start; the daily run judges its metrics.",
         "发布成功。内容从冷启动开始，每日评估将根据其数据调整阶段。",
     ),
+    "done.appeal_accepted": (
+        "Appeal accepted: the case leaves the merchant's scoring from the next cycle or revision.",
+        "申诉已采纳：该售后单自下一考核周期（或修订）起不再计入商家评分。",
+    ),
+    "done.appeal_rejected": (
+        "Appeal rejected: the merchant sees your reason.",
+        "申诉已驳回：商家可看到您填写的理由。",
+    ),
+    "scorecards.title": ("Merchant scorecards", "商家服务评分"),
+    "scorecards.none": (
+        "No assessment cycle has been run yet: run one with `aftersales cycle run`, or wait for the schedule.",
+        "尚未运行考核周期：可使用 `aftersales cycle run` 运行，或等待定时任务。",
+    ),
+    "scorecards.cards": ("Scorecards by merchant", "各商家评分"),
+    "scorecards.period": ("Period (YYYY-MM)", "考核期（年-月）"),
+    "scorecards.category": ("Category", "类目"),
+    "scorecards.peers": ("Peer group", "同行组"),
+    "scorecards.next": ("Next merchants", "后续商家"),
+    "scorecards.appeals": ("Attribution appeals waiting", "待处理的归责申诉"),
+    "scorecards.appeals.intro": (
+        "A merchant appeals that a case counts against it. Accept it and the case leaves the merchant's scoring; reject it and the merchant reads your reason.",
+        "商家申诉某售后单不应计入其责任。采纳后该单不再计入商家评分；驳回时商家将看到您的理由。",
+    ),
+    "scorecards.appeals.none": ("No appeal is waiting.", "暂无待处理的申诉。"),
+    "scorecards.decision.reason": ("Reason (the merchant reads it)", "理由（商家可见）"),
+    "scorecards.accept": ("Accept", "采纳"),
+    "scorecards.reject": ("Reject", "驳回"),
+    "scorecards.accept.for": ("Accept the appeal on case {case}", "采纳售后单 {case} 的申诉"),
+    "scorecards.reject.for": ("Reject the appeal on case {case}", "驳回售后单 {case} 的申诉"),
     "merchant.scorecard.title": ("Service scorecard", "服务质量评分"),
     "merchant.scorecard.none": (
         "No assessment cycle has scored your shop yet. The first scorecard appears after the month closes.",
@@ -510,6 +539,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # (pages/operator_*.py and pages/platform.py)
     "nav.alerts": ("Alerts", "预警"),
     "nav.programme": ("Programme", "流量激励"),
+    "nav.scorecards": ("Scorecards", "商家评分"),
     "nav.dispatch": ("Dispatch", "工单派发"),
     "alerts.title": ("Early-warning alerts", "预警"),
     "alerts.intro": (

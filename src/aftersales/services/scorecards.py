@@ -6,6 +6,7 @@ exist. Operators and auditors read every scorecard.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "list_scorecards",
     "scorecard_trend",
     "summary",
+    "tier_counts",
 ]
 
 _READERS = (Role.MERCHANT_AGENT, Role.OPERATOR, Role.AUDITOR)
@@ -91,6 +93,15 @@ def list_scorecards(
     with ctx.uow(read_only=True) as uow:
         cycle = _cycle(uow, period)
         return cycle, uow.scoring.cards(cycle.id, query)
+
+
+def tier_counts(ctx: Context, actor: Actor, period: str | None) -> dict[str, int]:
+    """How many merchants the period's cycle put in each tier."""
+    if actor.role not in (Role.OPERATOR, Role.AUDITOR):
+        raise PermissionDenied("the list of scorecards is for operators and auditors")
+    with ctx.uow(read_only=True) as uow:
+        cycle = _cycle(uow, period)
+        return dict(Counter(tier for tier, _ in uow.overview.scores(cycle.id)))
 
 
 def summary(ctx: Context, period: str | None) -> CycleSummary:

@@ -61,12 +61,15 @@ def _counts_against(assessment: dict[str, object] | None) -> bool:
     return not (isinstance(decision, dict) and decision.get("counts_against_merchant") is False)
 
 
-def list_appeals(ctx: Context, actor: Actor, state: str | None = None) -> list[StoredAppeal]:
-    """A merchant's own appeals; every appeal for operators and auditors."""
+def list_appeals(
+    ctx: Context, actor: Actor, state: str | None = None, merchant_id: str | None = None
+) -> list[StoredAppeal]:
+    """A merchant's own appeals; every appeal (or ``merchant_id``'s) for operators and
+    auditors."""
     if actor.role is Role.MERCHANT_AGENT:
         merchant = actor.subject
     elif actor.role in (Role.OPERATOR, Role.AUDITOR):
-        merchant = None
+        merchant = merchant_id
     else:
         raise PermissionDenied("appeals are read by merchants, operators and auditors")
     with ctx.uow(read_only=True) as uow:

@@ -38,7 +38,7 @@ from aftersales.services import programme, scorecards, scoring_appeals
 from aftersales.services.context import Context
 from aftersales.store.scoring import StoredCard, StoredCycle
 
-__all__ = ["router"]
+__all__ = ["card_view", "router", "trend_chart", "trend_row"]
 
 router = APIRouter(route_class=ConsoleRoute)
 
@@ -110,7 +110,7 @@ def _page(
     ctx, actor, tr = context_of(request), viewer.actor, viewer.tr
     merchant = merchant_of(viewer)
     trend = [
-        _trend_row(tr, cycle, card)
+        trend_row(tr, cycle, card)
         for cycle, card in scorecards.scorecard_trend(ctx, actor, merchant)
     ]
     shown = _card(ctx, viewer, merchant, period)
@@ -120,13 +120,16 @@ def _page(
         "merchant_scorecard.html",
         status=status,
         error=error,
-        card=_card_view(tr, *shown) if shown else None,
+        card=card_view(tr, *shown) if shown else None,
         period=period,
         trend=trend,
-        chart=_trend_chart(tr, trend),
+        chart=trend_chart(tr, trend),
         programme=_programme(ctx, viewer, merchant) if period is None else None,
         appeals=scoring_appeals.list_appeals(ctx, actor),
         typed=typed or {},
+        card_path=PATH,
+        may_appeal=True,
+        merchant_shown=None,
     )
 
 
@@ -152,7 +155,7 @@ def _card(
         return None
 
 
-def _card_view(tr: Translator, cycle: StoredCycle, card: StoredCard) -> dict[str, Any]:
+def card_view(tr: Translator, cycle: StoredCycle, card: StoredCard) -> dict[str, Any]:
     public = ScorecardPublic.of(cycle, card)
     return {
         "public": public,
@@ -205,7 +208,7 @@ def _figure_row(tr: Translator, metric: str, f: Any) -> FigureRow:
     )
 
 
-def _trend_row(tr: Translator, cycle: StoredCycle, card: StoredCard | None) -> TrendRow:
+def trend_row(tr: Translator, cycle: StoredCycle, card: StoredCard | None) -> TrendRow:
     if card is None:
         return TrendRow(cycle.period, "—", None, None)
     return TrendRow(
@@ -213,7 +216,7 @@ def _trend_row(tr: Translator, cycle: StoredCycle, card: StoredCard | None) -> T
     )
 
 
-def _trend_chart(tr: Translator, trend: Sequence[TrendRow]) -> str:
+def trend_chart(tr: Translator, trend: Sequence[TrendRow]) -> str:
     if not any(row.score is not None for row in trend):
         return ""
     periods = [row.period for row in trend]

@@ -1,0 +1,181 @@
+"""The assessment cycle for the platform: every merchant's scorecard of a period, filtered by tier
+and category, each card as its merchant sees it; and the appeals against a case's attribution,
+accepted (the case leaves the merchant's scoring at the next cycle or revision) or rejected by an
+operator with a reason, through the same use cases as ``GET /scorecards`` and
+``POST /appeals/{id}/accept|reject``. Auditors read it without a form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from aftersales.api.routes.cases import ID_PATTERN
+from aftersales.api.scoring_schemas import AppealDecision
+from aftersales.console.forms import fields, parse
+from aftersales.console.pages.merchant_common import category_name, named, submit
+from aftersales.console.pages.merchant_scorecard import card_view, trend_chart, trend_row
+from aftersales.console.pages.operator_common import Operator, Reader, form_of
+from aftersales.console.render import page
+from aftersales.console.routing import ConsoleRoute
+from aftersales.console.viewer import Viewer, context_of
+from aftersales.domain.actors import Role
+from aftersales.errors import NotFound
+from aftersales.scoring import Tier
+from aftersales.scoring.texts import TIER_NAMES
+from aftersales.services import scorecards, scoring_appeals
+from aftersales.store.scoring import CardQuery, StoredCard
+
+__all__ = ["router"]
+
+router = APIRouter(route_class=ConsoleRoute)
+
+PATH = "/console/scorecards"
+PAGE = 100
+Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+MerchantId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+AppealId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
+TierName = Annotated[str | None, Query(max_length=40)]
+Category = Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9_/-]*$")]
+After = Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)]
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    merchant_id: str
+    tier: str
+    pending: str
+    score: float | None
+    percentile: float | None
+    peers: str
+    orders: float
+
+
+@router.get("/scorecards")
+def scorecard_list(
+    request: Request,
+    viewer: Reader,
+    period: Period = None,
+    tier: TierName = None,
+    category: Category = None,
+    after: After = None,
+) -> Response:
+    """A page of the period's scorecards (default: the latest cycle), by merchant id."""
+    return _list_page(request, viewer, period, tier or None, category or None, after)
+
+
+@router.get("/scorecards/{merchant_id}")
+def scorecard(
+    request: Request, viewer: Reader, merchant_id: MerchantId, period: Period = None
+) -> Response:
+    """One merchant's card as the merchant sees it, its trend and its appeals."""
+    ctx, actor, tr = context_of(request), viewer.actor, viewer.tr
+    cycle, card = scorecards.get_scorecard(ctx, actor, merchant_id, period)
+    trend = [trend_row(tr, c, k) for c, k in scorecards.scorecard_trend(ctx, actor, merchant_id)]
+    return page(
+        request,
+        viewer,
+        "merchant_scorecard.html",
+        card=card_view(tr, cycle, card),
+        period=period,
+        trend=trend,
+        chart=trend_chart(tr, trend),
+        programme=None,
+        appeals=scoring_appeals.list_appeals(ctx, actor, merchant_id=merchant_id),
+        typed={},
+        card_path=f"{PATH}/{merchant_id}",
+        may_appeal=False,
+        merchant_shown=merchant_id,
+    )
+
+
+@router.post("/scorecards/appeals/{appeal_id}/accept")
+async def accept(request: Request, viewer: Operator, appeal_id: AppealId) -> Response:
+    return await _decide(request, viewer, appeal_id, accept=True)
+
+
+@router.post("/scorecards/appeals/{appeal_id}/reject")
+async def reject(request: Request, viewer: Operator, appeal_id: AppealId) -> Response:
+    return await _decide(request, viewer, appeal_id, accept=False)
+
+
+async def _decide(request: Request, viewer: Viewer, appeal_id: str, *, accept: bool) -> Response:
+    values = fields(await form_of(request, viewer), "reason")
+    ctx = context_of(request)
+
+    def decide() -> object:
+        reason = parse(AppealDecision, values).reason
+        return scoring_appeals.decide_appeal(
+            ctx, viewer.actor, appeal_id, accept=accept, reason=reason
+        )
+
+    def shown(error: dict[str, str], status: int) -> Response:
+        return _list_page(request, viewer, None, None, None, None, error=error, status=status)
+
+    done = "appeal_accepted" if accept else "appeal_rejected"
+    return await submit(request, viewer, decide, f"{PATH}?done={done}#appeals", shown)
+
+
+def _list_page(
+    request: Request,
+    viewer: Viewer,
+    period: str | None,
+    tier: str | None,
+    category: str | None,
+    after: str | None,
+    *,
+    error: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    ctx, actor, tr = context_of(request), viewer.actor, viewer.tr
+    query = CardQuery(tier=tier, category=category, after=after, limit=PAGE)
+    try:
+        cycle, cards = scorecards.list_scorecards(ctx, actor, period, query)
+        counts = scorecards.tier_counts(ctx, actor, period)
+    except NotFound:
+        if period is not None:
+            raise
+        cycle, cards, counts = None, [], {}
+    tiers = [(t.value, named(tr, TIER_NAMES, Tier, t.value), counts.get(t.value, 0)) for t in Tier]
+    return page(
+        request,
+        viewer,
+        "operator_scorecards.html",
+        status=status,
+        error=error,
+        cycle=cycle,
+        rows=[_row(viewer, card) for card in cards],
+        tiers=tiers,
+        chosen={"period": period or "", "tier": tier or "", "category": category or ""},
+        older=_next_page(period, tier, category, cards),
+        appeals=scoring_appeals.list_appeals(ctx, actor, "pending"),
+        may_decide=viewer.role is Role.OPERATOR,
+    )
+
+
+def _next_page(
+    period: str | None, tier: str | None, category: str | None, cards: list[StoredCard]
+) -> str | None:
+    """The address of the next page of the same filters, when this one is full."""
+    if len(cards) < PAGE:
+        return None
+    chosen = {"period": period, "tier": tier, "category": category, "after": cards[-1].merchant_id}
+    return f"{PATH}?{urlencode({k: v for k, v in chosen.items() if v})}"
+
+
+def _row(viewer: Viewer, card: StoredCard) -> CardRow:
+    tr = viewer.tr
+    pending = card.card.get("pending")
+    return CardRow(
+        merchant_id=card.merchant_id,
+        tier=named(tr, TIER_NAMES, Tier, card.tier),
+        pending=named(tr, TIER_NAMES, Tier, pending) if isinstance(pending, str) else "",
+        score=card.score,
+        percentile=card.percentile,
+        peers=category_name(tr, card.category),
+        orders=float(card.card.get("orders", 0.0)),
+    )
