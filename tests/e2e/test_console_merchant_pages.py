@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.clock import ManualClock
 from aftersales.services import alerts, cycles, programme
-from aftersales.services import content as content_service
 from aftersales.services import cases as uc
+from aftersales.services import content as content_service
 from aftersales.services.context import Context
 from aftersales.store.content import ContentQuery
 from tests.console_support import add_users, client_for, csrf_of, post_form

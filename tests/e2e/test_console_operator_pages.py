@@ -21,6 +21,7 @@ from aftersales.exposure import ContentMetrics, Stage
 from aftersales.policy import default_pack_dir
 from aftersales.services import alerts, content
 from aftersales.services import cases as uc
+from aftersales.services.agents import list_agents
 from aftersales.services.context import Context
 from aftersales.services.policy import activate
 from aftersales.services.programme import Enrol, enrol_merchant
@@ -29,7 +30,7 @@ from tests.console_support import add_users, post_form, sign_in
 from tests.dispatch_support import m1_agent
 from tests.exposure_support import nominated_content, store_monthly_cycle
 from tests.operator_support import alert, scored_cycle, waiting_case
-from tests.support import INTEGRATION, Market
+from tests.support import INTEGRATION, Market, Storage
 from tests.warning_support import alert_with_recall, stored_alert
 
 OPERATOR = Actor(Role.OPERATOR, "op")
@@ -290,6 +291,90 @@ def test_a_case_moves_to_another_queue_and_bad_moves_are_refused(users: Context)
         assert uow.assignments.get(case_id) == held
 
 
+def test_an_operator_adds_an_agent_who_takes_the_waiting_case(users: Context) -> None:
+    case_id = waiting_case(users)
+    with users.uow(read_only=True) as uow:
+        held = uow.assignments.get(case_id)
+    assert held is not None and held.agent_id is None
+    client = browser(users, "op")
+    body = {
+        "name": " Wang Fang ",
+        "merchant_id": "m1",
+        "queues": [held.ticket.queue, "general"],
+        "languages": ["zh", "en"],
+        "categories": "digital，appliance",
+        "capacity": "4",
+        "online": "on",
+    }
+    added = post_form(client, "/console/dispatch/agents", body, "/console/dispatch")
+    assert added.status_code == 303, added.text
+    assert "Agent added." in client.get(added.headers["location"]).text
+    (agent,), _ = list_agents(users, OPERATOR, merchant_id="m1")
+    assert agent.name == "Wang Fang" and agent.capacity == 4 and agent.online
+    assert agent.categories == ("digital", "appliance") and agent.languages == ("zh", "en")
+    with users.uow(read_only=True) as uow:
+        taken = uow.assignments.get(case_id)
+    assert taken is not None and taken.agent_id == agent.id
+    assert "1/4" in client.get("/console/dispatch").text
+
+
+def test_an_agent_goes_offline_and_back_with_more_room(users: Context) -> None:
+    agent = m1_agent(users)["agent_id"]
+    client = browser(users, "op", "zh")
+    path = f"/console/dispatch/agents/{agent}"
+    assert path in client.get("/console/dispatch").text
+    off = post_form(client, path, {"capacity": "3"}, "/console/dispatch")  # unticked: offline
+    assert off.status_code == 303
+    assert "已保存" in client.get(off.headers["location"]).text
+    (found,), _ = list_agents(users, OPERATOR, merchant_id="m1")
+    assert not found.online and found.capacity == 3
+    back = post_form(client, path, {"online": "on", "capacity": "6"}, "/console/dispatch")
+    assert back.status_code == 303
+    (found,), _ = list_agents(users, OPERATOR, merchant_id="m1")
+    assert found.online and found.capacity == 6
+
+
+def test_bad_agents_are_refused_with_the_form_kept_and_nothing_written(
+    users: Context, storage: Storage
+) -> None:
+    agent = m1_agent(users)["agent_id"]
+    client = browser(users, "op")
+    before = storage.snapshot()
+    good = {"name": "Li", "queues": ["general"], "languages": ["zh"], "capacity": "2"}
+    refusals = {
+        "no name": ({**good, "name": "  "}, 422),
+        "no queue": ({**good, "queues": []}, 422),
+        "no language": ({**good, "languages": []}, 422),
+        "a language we do not read": ({**good, "languages": ["fr"]}, 422),
+        "no capacity": ({**good, "capacity": ""}, 422),
+        "zero capacity": ({**good, "capacity": "0"}, 422),
+        "capacity in words": ({**good, "capacity": "lots"}, 422),
+        "bad category": ({**good, "categories": "Digital Phones!"}, 422),
+        "unknown merchant": ({**good, "merchant_id": "m-nobody"}, 422),
+    }
+    for name, (body, status) in refusals.items():
+        answer = post_form(client, "/console/dispatch/agents", body, "/console/dispatch")
+        assert answer.status_code in (status, 404), (name, answer.status_code)
+        assert 'role="alert"' in answer.text, name
+    kept = post_form(
+        client, "/console/dispatch/agents", {**good, "capacity": "0"}, "/console/dispatch"
+    )
+    assert 'value="Li"' in kept.text
+    path = f"/console/dispatch/agents/{agent}"
+    for capacity in ("0", "x", "100000"):
+        answer = post_form(
+            client, path, {"online": "on", "capacity": capacity}, "/console/dispatch"
+        )
+        assert answer.status_code == 422, capacity
+    nobody = post_form(
+        client, "/console/dispatch/agents/ag_nope", {"online": "on"}, "/console/dispatch"
+    )
+    assert nobody.status_code == 404
+    forged = client.post("/console/dispatch/agents", data={**good, "csrf": ""})
+    assert forged.status_code == 403
+    assert storage.snapshot() == before
+
+
 def test_the_auditor_reads_dispatch_without_forms_and_merchants_may_not(users: Context) -> None:
     case_id = waiting_case(users)
     auditor = browser(users, "audit")
@@ -300,6 +385,8 @@ def test_the_auditor_reads_dispatch_without_forms_and_merchants_may_not(users: C
     assert token is not None
     body = {"csrf": token.group(1), "case_id": case_id, "queue": "general"}
     assert auditor.post("/console/dispatch/assign", data=body).status_code == 403
+    agent = {"csrf": token.group(1), "name": "x", "queues": "general", "capacity": "1"}
+    assert auditor.post("/console/dispatch/agents", data=agent).status_code == 403
     assert browser(users, "acme").get("/console/dispatch").status_code == 403
 
 

@@ -2,8 +2,6 @@
 tier and category, one merchant's card, and the attribution appeals accepted or rejected; both
 languages, CSRF, bad input, and who may see and do what."""
 
-# ruff: noqa: RUF001
-
 from __future__ import annotations
 
 import re
@@ -110,8 +108,9 @@ def test_an_operator_accepts_and_rejects_appeals_with_a_reason(scored: Context) 
     sent = post_form(client, f"{PATH}/appeals/{second}/reject", {"reason": "photos show it"}, PATH)
     assert sent.status_code == 303
     decided = {a.id: a for a in scoring_appeals.list_appeals(scored, OPERATOR)}
-    assert decided[first].state == "accepted" and decided[first].decision_reason == "courier lost it"
-    assert decided[second].state == "rejected" and decided[second].decision_reason == "photos show it"
+    accepted, rejected = decided[first], decided[second]
+    assert (accepted.state, accepted.decision_reason) == ("accepted", "courier lost it")
+    assert (rejected.state, rejected.decision_reason) == ("rejected", "photos show it")
     assert f"{PATH}/appeals/" not in client.get(PATH).text  # nothing waits any more
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "said",
     "span",
     "submit",
+    "typed_list",
 ]
 
 Merchant = Annotated[Viewer, roles(Role.MERCHANT_AGENT)]
@@ -113,6 +114,9 @@ def chosen_products(form: FormData) -> list[str]:
     """The product ids ticked and typed (``more``: spaces or commas, Chinese ones too), each
     once and in order."""
     ticked = [v for v in form.getlist("product_ids") if isinstance(v, str)]
-    typed = form.get("more")
-    more = _SEPARATORS.split(typed) if isinstance(typed, str) else []
-    return list(dict.fromkeys(v for v in ticked + more if v))
+    return list(dict.fromkeys(v for v in ticked + typed_list(form.get("more")) if v))
+
+
+def typed_list(typed: object) -> list[str]:
+    """The values typed in one field, separated by spaces or commas (Chinese ones too)."""
+    return [v for v in _SEPARATORS.split(typed) if v] if isinstance(typed, str) else []

@@ -1,27 +1,31 @@
 """Dispatch for the platform: every agent with its skills, capacity and load, each queue's
 backlog, the cases waiting for an agent, and (for operators) moving a case to another queue or
-agent (``services.assignment.assign``, as the API). Auditors read it without a form.
+agent (``services.assignment.assign``), adding an agent and changing an agent's presence or
+capacity (``services.agents``), each as the API does. Auditors read it without a form.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from starlette.datastructures import FormData
 
-from aftersales.api.dispatch_schemas import AssignCreate
+from aftersales.api.dispatch_schemas import AgentCreate, AgentPatch, AssignCreate
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.console import charts
 from aftersales.console.forms import fields, parse
 from aftersales.console.i18n import Translator
-from aftersales.console.pages.merchant_common import submit
+from aftersales.console.pages.merchant_common import submit, typed_list
 from aftersales.console.pages.operator_common import Operator, Reader, form_of
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, context_of
 from aftersales.domain.actors import Role
 from aftersales.errors import ValidationFailed
+from aftersales.services.agents import AddAgent, AgentUpdate, add_agent, update_agent
 from aftersales.services.assignment import Assign, assign
 from aftersales.services.dispatch_board import DispatchBoard, dispatch_board
 from aftersales.triage.agents import Agent
@@ -31,10 +35,63 @@ __all__ = ["router"]
 
 router = APIRouter(route_class=ConsoleRoute)
 
+AgentId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
+
 
 @router.get("/dispatch")
 def dispatch(request: Request, viewer: Reader) -> Response:
     return _dispatch_page(request, viewer)
+
+
+@router.post("/dispatch/agents")
+async def add(request: Request, viewer: Operator) -> Response:
+    """Add an agent; online, it takes the waiting cases of its pool at once."""
+    form = await form_of(request, viewer)
+    values: dict[str, object] = {
+        **{k: v for k, v in fields(form, "name", "merchant_id", "capacity").items() if v.strip()},
+        "queues": _ticked(form, "queues"),
+        "languages": _ticked(form, "languages"),
+        "categories": typed_list(form.get("categories")),
+        "online": form.get("online") == "on",
+    }
+    ctx = context_of(request)
+
+    def add_it() -> object:
+        body = parse(AgentCreate, values)
+        cmd = AddAgent(
+            name=body.name,
+            merchant_id=body.merchant_id,
+            queues=tuple(body.queues),
+            languages=tuple(body.languages),
+            capacity=body.capacity,
+            categories=tuple(body.categories),
+            online=body.online,
+        )
+        return add_agent(ctx, viewer.actor, cmd)
+
+    def shown(error: dict[str, str], status: int) -> Response:
+        return _dispatch_page(request, viewer, error, status, typed=values)
+
+    return await submit(request, viewer, add_it, "/console/dispatch?done=agent_added", shown)
+
+
+@router.post("/dispatch/agents/{agent_id}")
+async def change(request: Request, viewer: Operator, agent_id: AgentId) -> Response:
+    """Presence and capacity: offline hands the agent's cases to the others of its pool."""
+    values = fields(await form_of(request, viewer), "online", "capacity")
+    ctx = context_of(request)
+
+    def change_it() -> object:
+        chosen: dict[str, object] = {"online": values.get("online") == "on"}
+        if values.get("capacity", "").strip():
+            chosen["capacity"] = values["capacity"]
+        body = parse(AgentPatch, chosen)
+        return update_agent(ctx, viewer.actor, agent_id, AgentUpdate(body.online, body.capacity))
+
+    def shown(error: dict[str, str], status: int) -> Response:
+        return _dispatch_page(request, viewer, error, status)
+
+    return await submit(request, viewer, change_it, "/console/dispatch?done=agent_changed", shown)
 
 
 @router.post("/dispatch/assign")
@@ -57,7 +114,11 @@ async def reassign(request: Request, viewer: Operator) -> Response:
 
 
 def _dispatch_page(
-    request: Request, viewer: Viewer, error: dict[str, str] | None = None, status: int = 200
+    request: Request,
+    viewer: Viewer,
+    error: dict[str, str] | None = None,
+    status: int = 200,
+    typed: dict[str, object] | None = None,
 ) -> Response:
     board = dispatch_board(context_of(request), viewer.actor)
     return page(
@@ -71,7 +132,12 @@ def _dispatch_page(
         choices={t.case_id: _takers(board.agents, t) for t in board.waiting},
         queues=sorted(KNOWN_QUEUES),
         may_assign=viewer.role is Role.OPERATOR,
+        typed=typed or {"languages": ["zh"], "online": True},
     )
+
+
+def _ticked(form: FormData, name: str) -> list[str]:
+    return [v for v in form.getlist(name) if isinstance(v, str)]
 
 
 def _takers(agents: tuple[Agent, ...], ticket: Ticket) -> list[Agent]:
