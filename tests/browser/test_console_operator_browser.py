@@ -20,7 +20,7 @@ import pytest
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.clock import ManualClock
 from aftersales.exposure import ContentMetrics, Stage
-from aftersales.services import alerts, content
+from aftersales.services import alerts, content, knowledge
 from aftersales.services.context import Context
 from aftersales.warning import AlertStatus
 from tests.browser.test_console_browser import (
@@ -44,7 +44,7 @@ from tests.support import INTEGRATION, START, build_market
 from tests.warning_support import alert_with_recall
 
 MINE = ("operator-programme", "operator-alert", "operator-dispatch", "operator-tiers")
-MINE += ("operator-backtest", "auditor-alerts")
+MINE += ("operator-backtest", "auditor-alerts", "operator-knowledge")
 
 
 def _seed(ctx: Context, clock: ManualClock) -> dict[str, str]:
@@ -189,7 +189,31 @@ def test_auditor_reads_alerts_without_forms(page: Any, site: Site) -> None:
     shoot(page, "auditor-alerts", "zh")
 
 
-@pytest.mark.parametrize("path", ["/console/alerts", "/console/programme", "/console/dispatch"])
+def test_operator_tries_a_complaint_and_edits_a_knowledge_entry(page: Any, site: Site) -> None:
+    sign_in(page, site, "op")
+    page.get_by_role("link", name="Knowledge base").click()
+    page.get_by_label("The complaint").fill("屏幕有坏点，刚用两天")
+    page.get_by_role("button", name="Show the reply").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="The reply it would get").is_visible()
+    assert page.get_by_text("A preview: nothing was saved.").is_visible()
+    shoot(page, "operator-knowledge", "en")
+    page.locator("a[href='/console/knowledge/quality_defect.digital']").first.click()
+    page.locator("#kb-zh-lead").fill("商品有质量问题，我们会尽快处理，请先保留好凭证。")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").inner_text() == "The entry was saved."
+    view = knowledge.get_entry(site.ctx, Actor(Role.OPERATOR), "quality_defect.digital")
+    assert view.revision == 1 and view.document["zh"]["lead"].startswith("商品有质量问题")
+    to_chinese(page)
+    assert page.get_by_text("系统默认，运营已修改").is_visible()
+    assert page.get_by_role("button", name="恢复为系统默认内容").is_visible()
+    shoot(page, "operator-knowledge-entry", "zh")
+
+
+@pytest.mark.parametrize(
+    "path", ["/console/alerts", "/console/programme", "/console/dispatch", "/console/knowledge"]
+)
 def test_operator_pages_fit_a_phone(chromium: Any, site: Site, path: str) -> None:
     context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     tab = context.new_page()

@@ -21,6 +21,8 @@ from aftersales.console.pages import (
     merchant_scorecard,
     operator_alerts,
     operator_dispatch,
+    operator_knowledge,
+    operator_knowledge_entry,
     operator_programme,
     operator_scorecards,
     platform,
@@ -45,6 +47,8 @@ for part in (
 ):
     router.include_router(part.router)
 for part in (operator_alerts, operator_programme, operator_dispatch, operator_scorecards):
+    router.include_router(part.router)
+for part in (operator_knowledge, operator_knowledge_entry):
     router.include_router(part.router)
 
 

@@ -39,6 +39,7 @@ _WORDS: dict[ErrorCode, tuple[str, str | None]] = {
     ErrorCode.EVIDENCE_TOO_LARGE: ("error.too_large", None),
     ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED: ("error.invalid", "error.file_type"),
     ErrorCode.PROGRAMME_NOT_ELIGIBLE: ("error.not_eligible", None),
+    ErrorCode.REVISION_MISMATCH: ("error.conflict", "error.stale"),
 }
 
 
