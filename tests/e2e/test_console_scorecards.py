@@ -58,6 +58,9 @@ def test_operators_list_a_periods_scorecards_by_tier_and_category(scored: Contex
     only = client.get(PATH, params={"tier": tier, "period": cycle.period})
     listed = set(re.findall(rf'href="{PATH}/([^"?]+)\?period=', only.text))
     assert listed == {c.merchant_id for c in cards if c.tier == tier}
+    for card in cards:
+        for breach in card.card["breaches"]:
+            assert "over the" in words and breach["level"] in words
     none = client.get(PATH, params={"category": "food/fresh"})
     assert none.status_code == 200 and f'href="{PATH}/m1"' not in none.text
     chinese = _text(client_for(scored, "op", **ZH).get(PATH).text)

@@ -272,6 +272,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scorecards.period": ("Period (YYYY-MM)", "考核期（年-月）"),
     "scorecards.category": ("Category", "类目"),
     "scorecards.peers": ("Peer group", "同行组"),
+    "scorecards.orders": ("Orders in the window", "考核窗口订单数"),
+    "scorecards.why": ("Breaches", "违规"),
+    "scorecards.line": ("{metric} over the {level} line", "{metric}触及{level}线"),
     "scorecards.next": ("Next merchants", "后续商家"),
     "scorecards.appeals": ("Attribution appeals waiting", "待处理的归责申诉"),
     "scorecards.appeals.intro": (

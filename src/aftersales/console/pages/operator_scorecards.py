@@ -25,8 +25,8 @@ from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, context_of
 from aftersales.domain.actors import Role
 from aftersales.errors import NotFound
-from aftersales.scoring import Tier
-from aftersales.scoring.texts import TIER_NAMES
+from aftersales.scoring import Metric, SevereBreach, Tier
+from aftersales.scoring.texts import METRIC_NAMES, SEVERE_NAMES, TIER_NAMES
 from aftersales.services import scorecards, scoring_appeals
 from aftersales.store.scoring import CardQuery, StoredCard
 
@@ -53,6 +53,7 @@ class CardRow:
     percentile: float | None
     peers: str
     orders: float
+    why: list[str]  # severe breaches, then the lines crossed
 
 
 @router.get("/scorecards")
@@ -178,4 +179,21 @@ def _row(viewer: Viewer, card: StoredCard) -> CardRow:
         percentile=card.percentile,
         peers=category_name(tr, card.category),
         orders=float(card.card.get("orders", 0.0)),
+        why=_why(viewer, card),
     )
+
+
+def _why(viewer: Viewer, card: StoredCard) -> list[str]:
+    """What weighs on the tier: a severe breach acts at once, a line crossed needs its rate and
+    its count over the line."""
+    tr = viewer.tr
+    severe = [named(tr, SEVERE_NAMES, SevereBreach, s) for s in card.card.get("severe") or []]
+    lines = [
+        tr.t(
+            "scorecards.line",
+            metric=named(tr, METRIC_NAMES, Metric, b.get("metric", "")),
+            level=named(tr, TIER_NAMES, Tier, b.get("level", "")),
+        )
+        for b in card.card.get("breaches") or []
+    ]
+    return severe + lines
