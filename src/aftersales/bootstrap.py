@@ -7,8 +7,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import Engine, inspect
+
 from aftersales.config import Settings
 from aftersales.domain.clock import Clock, SystemClock
+from aftersales.errors import ValidationFailed
+from aftersales.ledger import SignatureError, open_note
 from aftersales.policy import Pack, default_pack_dir, load_pack
 from aftersales.services.context import Context
 from aftersales.services.exposure_hub import ExposureHub
@@ -56,7 +60,7 @@ def bootstrap(
         tokens=TokenCache(settings.token_cache_seconds),
         # Outside production a missing key is made on first start; in production only `serve`
         # or `aftersales ledger keygen` make one (docs/decisions/0007-evidence-log.md).
-        ledger=ledger_keys(settings, create=settings.env != "production"),
+        ledger=ledger_keys(settings, create=settings.env != "production", engine=engine),
         recall_terms=settings.recall_terms(),
         cycle_terms=settings.cycle_terms(),
         sign_in=settings.sign_in_terms(),
@@ -69,16 +73,54 @@ def bootstrap(
     )
 
 
-def ledger_keys(settings: Settings, *, create: bool) -> LedgerKeys | None:
-    """The evidence log's key and salt from their files; with ``create``, made when absent."""
+def ledger_keys(
+    settings: Settings, *, create: bool, engine: Engine | None = None
+) -> LedgerKeys | None:
+    """The evidence log's key and salt from their files; with ``create``, made when absent.
+
+    A database whose log was signed by another key is refused: a second key would sign on
+    where the first stopped, and the log would fail its audit from then on (and personal data
+    would be pseudonymised under another salt). That happens when a database is served with
+    another data directory than the one it was built with, such as the demo's ``var/demo``."""
     key_file, salt_file = settings.ledger_key_path, settings.ledger_salt_path
     keys = load_keys(key_file, salt_file, settings.ledger_origin)
+    if keys is not None or create:
+        own = engine is None
+        engine = make_engine(settings.db_url) if engine is None else engine
+        try:
+            _check_log_signer(engine, keys, key_file)
+        finally:
+            if own:
+                engine.dispose()
     if keys is None and create:
         keys = generate_keys(key_file, salt_file, settings.ledger_origin)
         log.warning(
             "generated the evidence-log key %s; public key %s", key_file, keys.verifier.vkey()
         )
     return keys
+
+
+def _check_log_signer(engine: Engine, keys: LedgerKeys | None, key_file: Path) -> None:
+    """Refuse ``keys`` (None: a key about to be made) if another key signed the database's
+    latest checkpoint. A database without the log's tables has no checkpoint yet."""
+    if not inspect(engine).has_table("ledger_checkpoints"):
+        return
+    with UnitOfWork(engine, read_only=True) as uow:
+        latest = uow.ledger.latest_checkpoint()
+    if latest is None:
+        return
+    try:
+        open_note(latest.note, [keys.verifier] if keys is not None else [])
+    except SignatureError as exc:
+        found = (
+            f"the key at {key_file} did not sign" if keys else f"there is no key at {key_file} for"
+        )
+        raise ValidationFailed(
+            f"{found} this database's evidence log ({exc}). Serve it with the data directory it "
+            "was built with (AFTERSALES_DATA_DIR, e.g. var/demo for the demo) or point "
+            "AFTERSALES_LEDGER_KEY_FILE and AFTERSALES_LEDGER_SALT_FILE at its key and salt: "
+            "a second key would break the log's audit"
+        ) from None
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,11 +8,14 @@ import dataclasses
 import json
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from aftersales.bootstrap import bootstrap
+from aftersales.config import Settings
 from aftersales.errors import AftersalesError, ErrorCode, InvalidTransition, NotFound
 from aftersales.ledger import (
     Inconsistent,
@@ -30,7 +33,7 @@ from aftersales.services import ledger
 from aftersales.services.context import Context
 from aftersales.services.ledger_audit import audit
 from aftersales.store.ledger import StoredEntry
-from aftersales.store.ledger_keys import LedgerKeys
+from aftersales.store.ledger_keys import LedgerKeys, generate_keys
 from aftersales.store.tables import ledger_checkpoints, ledger_entries, ledger_nodes, ledger_state
 from tests.ledger_cases import (
     OPERATOR,
@@ -394,3 +397,21 @@ def _sha256(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+def test_a_database_is_not_served_with_a_key_that_did_not_sign_its_log(
+    ctx: Context, db_url: str, tmp_path: Path
+) -> None:
+    """Serving a database with another data directory than its own (the demo's, say) would make
+    a second key that signs on where the first stopped: the start is refused instead."""
+    append(ctx, 2)
+    ledger.checkpoint(ctx)
+    elsewhere = Settings(env="test", data_dir=tmp_path / "elsewhere", database_url=db_url)
+    with pytest.raises(AftersalesError, match=r"there is no key at .*\(AFTERSALES_DATA_DIR"):
+        bootstrap(elsewhere, migrate=False)
+    assert not (tmp_path / "elsewhere" / "ledger").exists()  # no stray key was made
+    generate_keys(elsewhere.ledger_key_path, elsewhere.ledger_salt_path, elsewhere.ledger_origin)
+    with pytest.raises(AftersalesError, match="did not sign this database's evidence log"):
+        bootstrap(elsewhere, migrate=False)
+    own = Settings(env="test", data_dir=tmp_path, database_url=db_url)
+    bootstrap(own, migrate=False).close()  # its own key: served as before

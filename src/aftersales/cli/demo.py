@@ -46,6 +46,12 @@ def demo(
         f" --db {settings.db_url} --rate 200 --seconds 30",
         highlight=False,
     )
+    # The evidence log's key and the uploaded files live in the demo's data directory.
+    out.print(
+        f"serve it again later: AFTERSALES_DATA_DIR={settings.data_dir} aftersales serve"
+        f" --port {port} --db {settings.db_url}",
+        highlight=False,
+    )
     if serve:
         _serve(settings, host, port)
 
