@@ -606,9 +606,60 @@ def test_text_with_a_nul_character_is_refused_on_every_database(
         "an order line filter": lambda: client.get(
             "/api/v1/cases", params={"order_line_id": "l\x001"}, headers=c1
         ),
+        "a queue filter": lambda: client.get(
+            "/api/v1/cases", params={"queue": ["general", "q\x00"]}, headers=c1
+        ),
+        "a console filter": lambda: client.get("/console/cases", params={"state": "\x00"}),
     }
 
     answers = {name: attempt(send) for name, send in sends.items()}
+
+    assert answers == {name: "422 validation_failed" for name in sends}
+
+
+def test_days_out_of_any_calendar_the_platform_keeps_are_refused(
+    client: TestClient, market: Market, attempt: Attempt
+) -> None:
+    # The first moment of 0001-01-01 in China time comes before the first datetime Python has.
+    operator, integration = market.auth("operator"), market.auth("integration")
+    decision = {
+        "decision": "confirm",
+        "remedies": ["refund", "repair"],
+        "scope": {"delivered_from": "0001-01-01"},
+    }
+    sends: dict[str, tuple[str, Callable[[], Response]]] = {
+        "a faults report since": (
+            "since",
+            lambda: client.get(
+                "/api/v1/faults",
+                params={"product_id": "p1", "since": "0001-01-01"},
+                headers=operator,
+            ),
+        ),
+        "alerts since": (
+            "since",
+            lambda: client.get("/api/v1/alerts", params={"since": "0001-01-01"}, headers=operator),
+        ),
+        "alerts since the end of time": (
+            "since",
+            lambda: client.get("/api/v1/alerts", params={"since": "9999-12-31"}, headers=operator),
+        ),
+        "a recall's scope": (
+            "delivered_from",
+            lambda: client.post("/api/v1/recalls/rc_x/decision", json=decision, headers=operator),
+        ),
+        "a content metrics day": (
+            "day",
+            lambda: client.post(
+                "/api/v1/contents/ct_x/metrics", json={"day": "0001-01-01"}, headers=integration
+            ),
+        ),
+    }
+
+    answers = {}
+    for name, (field, send) in sends.items():
+        answers[name] = attempt(send)
+        assert field in attempt.problem["detail"], (name, attempt.problem["detail"])
 
     assert answers == {name: "422 validation_failed" for name in sends}
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from aftersales import __version__
-from aftersales.api.problems import install_problem_handlers
+from aftersales.api.problems import RefuseNul, install_problem_handlers
 from aftersales.api.routes import cases, catalog, ledger
 from aftersales.api.routes.agents import cases_router as assign_router
 from aftersales.api.routes.agents import router as agents_router
@@ -56,6 +56,7 @@ def create_app(ctx: Context, scheduler: Scheduler | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_problem_handlers(app)
+    app.add_middleware(RefuseNul)
     # First: POST /exposure/rank is on the marketplace's serving path, and routes are tried in
     # order (about 250 µs a request when it came last). Its paths overlap no other router's.
     add_serving_routes(app, prefix="/api/v1")  # rank, impressions

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from aftersales.api.exposure_schemas import ExposureEventPublic
-from aftersales.api.schemas import Id, Reason, Strict
+from aftersales.api.schemas import Day, Id, Reason, Strict
 from aftersales.exposure import ContentKind, ContentMetrics, LadderConfig
 from aftersales.services.content import ContentView
 from aftersales.store.content import Audience, ContentRecord
@@ -43,7 +43,7 @@ class MetricsCreate(Strict):
     today) since its last report: reports add up. Report clicks with the impressions they came
     from, so that clicks never exceed impressions."""
 
-    day: date | None = None
+    day: Day | None = None
     impressions: Count = 0
     clicks: Count = 0
     dwell_seconds: float = Field(0.0, ge=0, le=1e13, allow_inf_nan=False)

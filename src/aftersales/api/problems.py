@@ -9,10 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aftersales.errors import AftersalesError, ErrorCode
 
-__all__ = ["install_problem_handlers", "problem"]
+__all__ = ["RefuseNul", "install_problem_handlers", "problem"]
 
 log = logging.getLogger("aftersales.api")
 
@@ -106,3 +107,23 @@ def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "internal_error", "Internal error", "something went wrong on our side")
+
+
+class RefuseNul:
+    """Refuses a query string holding the NUL character (``%00``) before any route reads it.
+
+    PostgreSQL cannot compare or store text with U+0000 and SQLite can, so a parameter with one
+    was a 500 on one database and a result on the other; now it is the same 400 on both (the
+    bodies' models refuse it too, ``schemas.Strict``). A plain ASGI wrapper: one byte search per
+    request, nothing on the path of a request without a query."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"%00" in scope.get("query_string", b""):
+            detail = "a query parameter cannot contain the NUL character (U+0000)"
+            response = problem(422, ErrorCode.VALIDATION_FAILED, "Invalid input", detail)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from aftersales.api.schemas import Id, Reason, Region, Strict, Text
+from aftersales.api.schemas import Day, Id, Reason, Region, Strict, Text
 from aftersales.domain.actors import Actor, Role
 from aftersales.recall import Party, PartyTask, RecallState, RecallUnit, Remedy, Scope, Trigger
 from aftersales.services.recall_access import RecallView
@@ -30,10 +30,10 @@ class ScopeCreate(Strict):
     days in China Standard Time, both ends included."""
 
     batch_ids: Batches = Field(default_factory=list)
-    produced_from: date | None = None
-    produced_to: date | None = None
-    delivered_from: date | None = None
-    delivered_to: date | None = None
+    produced_from: Day | None = None
+    produced_to: Day | None = None
+    delivered_from: Day | None = None
+    delivered_to: Day | None = None
     regions: list[Region] = Field(default_factory=list, max_length=40)
 
     def to_scope(self) -> Scope:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -29,6 +29,8 @@ from aftersales.domain.cases_types import (
 from aftersales.domain.catalog import Channel, StoreKind
 
 __all__ = [
+    "FIRST_DAY",
+    "LAST_DAY",
     "AppealCreate",
     "ArbitrationCreate",
     "CaseCreate",
@@ -36,6 +38,7 @@ __all__ = [
     "CasesPublic",
     "CompleteCreate",
     "ConsumerPut",
+    "Day",
     "EventPublic",
     "EvidencePublic",
     "MerchantPut",
@@ -53,6 +56,10 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("100000000"), decimal_places=2)]
 Region = Annotated[str, StringConstraints(pattern=r"^CN-[A-Z]{2}$")]
+# A calendar day a request may name. The ends keep day arithmetic in range (the first moment of
+# 0001-01-01 in China time is before the first UTC datetime Python has) on every database.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 class Strict(BaseModel):

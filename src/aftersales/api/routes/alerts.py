@@ -20,6 +20,7 @@ from aftersales.api.alert_schemas import AlertPublic, AlertsPublic, DismissalCre
 from aftersales.api.deps import CtxDep, role
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
+from aftersales.api.schemas import FIRST_DAY, LAST_DAY
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import ValidationFailed
 from aftersales.services import alerts as uc
@@ -39,7 +40,10 @@ def list_alerts(
     actor: Reader,
     status: Annotated[list[AlertStatus] | None, Query()] = None,
     region: Annotated[str | None, Query(pattern=r"^CN-[A-Z]{2}$")] = None,
-    since: Annotated[date | None, Query(description="periods starting on or after")] = None,
+    since: Annotated[
+        date | None,
+        Query(ge=FIRST_DAY, le=LAST_DAY, description="periods starting on or after"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:

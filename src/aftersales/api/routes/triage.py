@@ -18,6 +18,7 @@ from aftersales.api.dispatch_schemas import TriageCreate, TriagePublic
 from aftersales.api.fault_schemas import FaultsPublic
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
+from aftersales.api.schemas import FIRST_DAY, LAST_DAY
 from aftersales.domain.actors import Actor, Role
 from aftersales.services.faults import product_faults
 from aftersales.services.triage import classify_text
@@ -41,7 +42,8 @@ def faults(
     actor: FaultReader,
     product_id: Annotated[str, Query(min_length=1, max_length=64, pattern=ID_PATTERN)],
     since: Annotated[
-        date | None, Query(description="First day (China time); default 90 days ago")
+        date | None,
+        Query(ge=FIRST_DAY, le=LAST_DAY, description="First day (China time); default 90 days ago"),
     ] = None,
     top: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> Response:
