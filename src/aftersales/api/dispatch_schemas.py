@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from aftersales.api.schemas import ActorPublic, Id, Strict
-from aftersales.services.agents import AgentChange, AgentView
+from aftersales.services.agents import AddAgent, AgentChange, AgentView
 from aftersales.store.assignments import Assignment
 from aftersales.triage import ISSUE_TYPES
 from aftersales.triage.agents import MAX_CAPACITY, Agent
@@ -46,6 +46,17 @@ class AgentCreate(Strict):
     categories: list[CategoryPath] = Field(default_factory=list, max_length=20)
     capacity: Capacity
     online: bool = True
+
+    def to_command(self) -> AddAgent:
+        return AddAgent(
+            name=self.name,
+            merchant_id=self.merchant_id,
+            queues=tuple(self.queues),
+            languages=tuple(self.languages),
+            capacity=self.capacity,
+            categories=tuple(self.categories),
+            online=self.online,
+        )
 
 
 class AgentPatch(Strict):

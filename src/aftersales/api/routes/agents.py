@@ -45,15 +45,7 @@ AgentId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
 @router.post("", status_code=201, response_model=AgentPublic)
 def add_agent(body: AgentCreate, ctx: CtxDep, actor: Manager, idem: IdempotencyDep) -> Response:
     """Add an agent; online, it takes waiting cases of its pool at once."""
-    cmd = uc.AddAgent(
-        name=body.name,
-        merchant_id=body.merchant_id,
-        queues=tuple(body.queues),
-        languages=tuple(body.languages),
-        capacity=body.capacity,
-        categories=tuple(body.categories),
-        online=body.online,
-    )
+    cmd = body.to_command()
     return idem.run(body, lambda: (201, AgentPublic.of_change(uc.add_agent(ctx, actor, cmd))))
 
 

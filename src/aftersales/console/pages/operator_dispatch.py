@@ -25,7 +25,7 @@ from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, context_of
 from aftersales.domain.actors import Role
 from aftersales.errors import ValidationFailed
-from aftersales.services.agents import AddAgent, AgentUpdate, add_agent, update_agent
+from aftersales.services.agents import AgentUpdate, add_agent, update_agent
 from aftersales.services.assignment import Assign, assign
 from aftersales.services.dispatch_board import DispatchBoard, dispatch_board
 from aftersales.triage.agents import Agent
@@ -57,17 +57,7 @@ async def add(request: Request, viewer: Operator) -> Response:
     ctx = context_of(request)
 
     def add_it() -> object:
-        body = parse(AgentCreate, values)
-        cmd = AddAgent(
-            name=body.name,
-            merchant_id=body.merchant_id,
-            queues=tuple(body.queues),
-            languages=tuple(body.languages),
-            capacity=body.capacity,
-            categories=tuple(body.categories),
-            online=body.online,
-        )
-        return add_agent(ctx, viewer.actor, cmd)
+        return add_agent(ctx, viewer.actor, parse(AgentCreate, values).to_command())
 
     def shown(error: dict[str, str], status: int) -> Response:
         return _dispatch_page(request, viewer, error, status, typed=values)
