@@ -11,15 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, create_engine, event, select
 
 from aftersales.analytics import Window
 from aftersales.domain.clock import ManualClock
 from aftersales.domain.snapshot import decode_time
 from aftersales.services.context import Context
-from aftersales.store.cycle_source import read_inputs
+from aftersales.store.cycle_source import count_lines, read_inputs
 from aftersales.store.db import make_engine
-from aftersales.store.tables import case_events, cases, order_lines, orders
+from aftersales.store.tables import case_events, cases, metadata, order_lines, orders
 from tests.scoring_support import month_of_business
 from tests.support import Market
 
@@ -86,3 +89,50 @@ def test_every_time_the_cycle_reads_is_the_stored_instant_to_the_microsecond(
     assert read_events.items() <= stored["events"].items() and read_events
     assert any(flag for _, flag in read_events.values())
     assert all(at % 1 for (at,) in read_lines.values())  # the microseconds came through
+
+
+def test_the_migration_creates_the_index_on_placing_time_as_the_code_declares_it(
+    db_url: str,
+) -> None:
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        names = {i["name"] for i in conn.dialect.get_indexes(conn, "orders")}
+    engine.dispose()
+
+    assert [d for d in diff if "orders" in repr(d)] == []
+    assert "ix_orders_placed_at" in names
+
+
+# The tables that grow with the marketplace; the cycle must never read one of them whole.
+_LARGE = ("orders", "order_lines", "cases", "case_events")
+
+
+def test_the_cycle_reads_no_large_table_whole_on_sqlite(
+    ctx: Context, clock: ManualClock, market: Market, db_url: str
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's plans: PostgreSQL plans from the statistics of its own data")
+    month_of_business(ctx, clock, PLACED)
+    engine = make_engine(db_url)
+    statements: list[tuple[str, Any]] = []
+    event.listen(
+        engine, "before_cursor_execute", lambda *a: statements.append((a[2], a[3])), retval=False
+    )
+    try:
+        with engine.connect() as conn:
+            count_lines(conn, WINDOW)
+            read_inputs(conn, WINDOW)
+        with engine.connect() as conn:
+            plans = [
+                row[-1]
+                for sql, params in statements
+                if sql.lstrip().upper().startswith("SELECT")
+                for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+            ]
+    finally:
+        engine.dispose()
+
+    scans = [p for p in plans if p.startswith("SCAN") and p.split()[1] in _LARGE]
+    assert plans and scans == []
+    assert any("ix_orders_placed_at" in p for p in plans)

@@ -54,13 +54,17 @@ def _operator(actor: Actor) -> None:
         raise PermissionDenied("only a platform operator runs assessment cycles")
 
 
-def standings_in_force(uow: UnitOfWork, at: datetime) -> dict[str, Standing]:
-    """Each merchant's standing in force at ``at``: the last monthly cycle that closed by then,
-    lowered by any weekly check since."""
+def standings_in_force(
+    uow: UnitOfWork, at: datetime, merchants: Iterable[str] | None = None
+) -> dict[str, Standing]:
+    """Each merchant's standing in force at ``at`` (``merchants``: only those): the last
+    monthly cycle that closed by then, lowered by any weekly check since."""
+    wanted = None if merchants is None else list(merchants)
     base = uow.scoring.latest_before(MONTHLY, at)
-    found = {m: standing_of(s) for m, s in uow.scoring.standings(base.id).items()} if base else {}
+    stored = uow.scoring.standings(base.id, wanted) if base else {}
+    found = {m: standing_of(s) for m, s in stored.items()}
     since = base.window_end if base else _BEGINNING
-    for row in uow.scoring.weekly_since(since):
+    for row in uow.scoring.weekly_since(since, wanted):
         if row.at <= at:
             found[row.merchant_id] = standing_of(row.standing)
     return found
@@ -71,10 +75,11 @@ def tiers_in_force(
 ) -> dict[str, str]:
     """The tier in force at ``at`` (now) for each merchant with one (``merchants``: only those).
 
-    What the exposure service reads (``services/exposure_tiers.py``)."""
-    standings = standings_in_force(uow, at or datetime.now(UTC))
-    wanted = None if merchants is None else set(merchants)
-    return {m: str(s.tier) for m, s in standings.items() if wanted is None or m in wanted}
+    What the exposure service reads (``services/exposure_tiers.py``). Restricted in the
+    queries: an enrolment asks for one merchant, and reading every merchant's standing for
+    each of them was quadratic in the marketplace (docs/decisions/0026)."""
+    standings = standings_in_force(uow, at or datetime.now(UTC), merchants)
+    return {m: str(s.tier) for m, s in standings.items()}
 
 
 def _revision(uow: UnitOfWork, kind: str, period: str, reason: str | None) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.store.tables import case_assignment_history as h
@@ -32,6 +32,18 @@ _NOW = (
     ca.c.queued_at.label("now_queued_at"),
     ca.c.active.label("now_active"),
 )
+# Built once: every case that ends or moves runs both, and building them cost more than
+# running them (``store/cases.py`` does the same).
+_OPEN = (
+    select(ca.c.case_id, *_NOW)
+    .where(ca.c.case_id.in_(bindparam("case_ids", expanding=True)), ca.c.active)
+    .with_for_update()
+)
+_LAST_ENDS = (
+    select(h.c.case_id, func.max(h.c.held_until))
+    .where(h.c.case_id.in_(bindparam("case_ids", expanding=True)))
+    .group_by(h.c.case_id)
+)
 
 
 class HoldingLog:
@@ -42,8 +54,7 @@ class HoldingLog:
         """The current holdings of these cases (active ones only), their rows locked."""
         if not case_ids:
             return {}
-        stmt = select(ca.c.case_id, *_NOW).where(ca.c.case_id.in_(case_ids), ca.c.active)
-        rows = self._conn.execute(stmt.with_for_update()).all()
+        rows = self._conn.execute(_OPEN, {"case_ids": list(case_ids)}).all()
         ends = self.last_ends([r.case_id for r in rows])
         return {r.case_id: _current(r.case_id, r, ends.get(r.case_id)) for r in rows}
 
@@ -51,12 +62,8 @@ class HoldingLog:
         """case id → when its last closed holding ended (cases never moved are absent)."""
         if not case_ids:
             return {}
-        stmt = (
-            select(h.c.case_id, func.max(h.c.held_until))
-            .where(h.c.case_id.in_(case_ids))
-            .group_by(h.c.case_id)
-        )
-        return {case_id: end for case_id, end in self._conn.execute(stmt)}
+        rows = self._conn.execute(_LAST_ENDS, {"case_ids": list(case_ids)})
+        return {case_id: end for case_id, end in rows}
 
     def append(self, closed: Iterable[Holding]) -> None:
         rows = [_row(c) for c in closed]

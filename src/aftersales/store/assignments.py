@@ -22,6 +22,11 @@ from aftersales.triage.holdings import Holding, Move, close, moved
 __all__ = ["Assignment", "AssignmentRepository", "QueueBacklog"]
 
 _INSERT = insert(ca)
+# Built once, like those of store/cases.py: building a statement cost more than running it.
+_GET = select(ca).where(ca.c.case_id == bindparam("case_id"))
+_GET_FOR_UPDATE = _GET.with_for_update()
+# SET takes the columns of the parameters; the WHERE names its own.
+_MOVE = update(ca).where(ca.c.case_id == bindparam("where_case_id"))
 _RELEASE = (
     update(ca)
     .where(ca.c.case_id == bindparam("where_case_id"), ca.c.active)
@@ -69,8 +74,8 @@ class AssignmentRepository:
         self._conn.execute(_INSERT, _row(ticket) | _holder(agent_id, at, by) | {"active": True})
 
     def get(self, case_id: str, *, for_update: bool = False) -> Assignment | None:
-        stmt = select(ca).where(ca.c.case_id == case_id)
-        row = self._conn.execute(stmt.with_for_update() if for_update else stmt).first()
+        stmt = _GET_FOR_UPDATE if for_update else _GET
+        row = self._conn.execute(stmt, {"case_id": case_id}).first()
         return None if row is None else _assignment(row)
 
     def release(self, case_id: str, move: Move) -> tuple[bool, str | None]:
@@ -88,7 +93,7 @@ class AssignmentRepository:
         self._close([ticket.case_id], move, lambda h: moved(h, *target))
         values = _row(ticket) | _holder(agent_id, since, by) | {"active": True}
         del values["case_id"]
-        self._conn.execute(update(ca).where(ca.c.case_id == ticket.case_id).values(**values))
+        self._conn.execute(_MOVE, values | {"where_case_id": ticket.case_id})
 
     def hand_to(self, moves: Iterable[tuple[str, str | None]], move: Move, by: str) -> None:
         """Give each case to its agent (None: back to the backlog)."""
@@ -96,8 +101,7 @@ class AssignmentRepository:
         if to:
             self._close(to, move, lambda h: h.agent_id != to[h.case_id])
             params = [{"where_case_id": c} | _holder(a, move.at, by) for c, a in to.items()]
-            stmt = update(ca).where(ca.c.case_id == bindparam("where_case_id"))
-            self._conn.execute(stmt, params)
+            self._conn.execute(_MOVE, params)
 
     def holdings(self, case_id: str) -> list[Holding]:
         """Who held the case, oldest first: every closed holding, then the current one (none

@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.store.tables import evidence
 
 __all__ = ["EvidenceRecord", "EvidenceRepository"]
+
+# Built once: every decision written to the evidence log lists its case's files, and building
+# the statement cost more than running it.
+_FOR_CASE = (
+    select(evidence)
+    .where(evidence.c.case_id == bindparam("case_id"))
+    .order_by(evidence.c.created_at)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +53,7 @@ class EvidenceRepository:
         )
 
     def for_case(self, case_id: str) -> list[EvidenceRecord]:
-        rows = self._conn.execute(
-            select(evidence).where(evidence.c.case_id == case_id).order_by(evidence.c.created_at)
-        )
+        rows = self._conn.execute(_FOR_CASE, {"case_id": case_id})
         return [
             EvidenceRecord(
                 r.id,

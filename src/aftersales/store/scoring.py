@@ -209,10 +209,15 @@ class ScoringRepository:
         for row in result:
             yield _card(row)
 
-    def standings(self, cycle_id: str) -> dict[str, dict[str, Any]]:
+    def standings(
+        self, cycle_id: str, merchants: Iterable[str] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Each merchant's standing in the cycle (``merchants``: only those)."""
         c = scorecards.c
-        rows = self._conn.execute(select(c.merchant_id, c.standing).where(c.cycle_id == cycle_id))
-        return {merchant: standing for merchant, standing in rows}
+        stmt = select(c.merchant_id, c.standing).where(c.cycle_id == cycle_id)
+        if merchants is not None:
+            stmt = stmt.where(c.merchant_id.in_(list(merchants)))
+        return {merchant: standing for merchant, standing in self._conn.execute(stmt)}
 
     # ---- tier events -----------------------------------------------------------------------
 

@@ -201,12 +201,13 @@ class SimulationFigures:
             select(cases.c.merchant_id, func.count()).where(*opened).group_by(cases.c.merchant_id),
             "cases",
         )
+        picked = _picked(opened)
         for kind in ("escalated", "arbitrated"):
-            add(_cases_with(kind).where(*opened), kind)
+            add(_cases_with(kind).where(*picked), kind)
         verdict = case_events.c.data["verdict"].as_string()
-        add(_cases_with("arbitrated").where(verdict == "consumer", *opened), "lost")
+        add(_cases_with("arbitrated").where(verdict == "consumer", *picked), "lost")
         stars = case_events.c.data["score"].as_integer()
-        rated = _events("rated").where(*opened)
+        rated = _events("rated").where(*picked)
         add(rated.with_only_columns(cases.c.merchant_id, func.sum(stars)), "stars")
         add(rated.with_only_columns(cases.c.merchant_id, func.count()), "ratings")
         add(
@@ -223,6 +224,14 @@ def _window(column: Any, since: datetime | None, until: datetime | None) -> list
     if until is not None:
         found.append(column < until)
     return found
+
+
+def _picked(opened: list[Any]) -> list[Any]:
+    """The conditions on the events of the cases opened in the window: the cases picked by id
+    as well, since joined on the window alone SQLite read every event ever stored first."""
+    if not opened:
+        return []
+    return [*opened, case_events.c.case_id.in_(select(cases.c.id).where(*opened))]
 
 
 def _events(kind: str) -> Any:

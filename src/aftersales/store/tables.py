@@ -118,7 +118,8 @@ orders = Table(
     Column("store_id", ForeignKey("stores.id"), nullable=False),
     Column("channel", String(16), nullable=False),
     Column("region", String(8), nullable=False),
-    Column("placed_at", UtcDateTime, nullable=False),
+    # The periodic jobs (cycles, weekly checks, early warning) read orders by placing time.
+    Column("placed_at", UtcDateTime, nullable=False, index=True),
     Column("paid_at", UtcDateTime),
     Column("delivered_at", UtcDateTime),
     Column("received_at", UtcDateTime, nullable=False),
