@@ -2,8 +2,9 @@
 
 Not a test (pytest never collects ``bench/``). Run it from the project root::
 
-    uv run python bench/cycle.py            # full size (a few minutes, most of it pandas)
+    uv run python bench/cycle.py            # full size, each step 3 times (about 4 minutes)
     uv run python bench/cycle.py --small    # 1/20 of it, a quick check (about half a minute)
+    uv run python bench/cycle.py --repeat 1 # each step once
 
 What it does:
 
@@ -17,7 +18,9 @@ What it does:
    (``aftersales.analytics.reference``), from the same files, then the *same* windows and
    scoring code as step 2 (the scorer is shared: it is array code over all merchants, with no
    engine of its own). Both must give identical windows.
-4. Prints the times with the load average beside each (the machine may be shared), two ratios
+4. Prints the times (each step run ``--repeat`` times, 3 by default: the median, and the
+   fastest and slowest run) with the load average beside each (the machine may be shared), two
+   ratios
    honestly labelled (the aggregation alone, and the whole cycle with the shared scoring on both
    sides), and checks the goals: the DuckDB cycle in at most 60 s, at least 10x faster than
    pandas.
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import sys
 import tempfile
 import time
@@ -80,12 +84,20 @@ class _Path:
     name: str
     steps: dict[str, float] = field(default_factory=dict)
 
+    repeat: int = 1
+
     def step(self, label: str, work: Callable[[], Any]) -> Any:
-        start, cpu = time.perf_counter(), time.process_time()
-        result = work()
-        took = self.steps[label] = time.perf_counter() - start
-        used = time.process_time() - cpu
-        print(f"  {label:<34} {took:7.2f} s  (cpu {used:6.2f} s, {_load()})", flush=True)
+        """Run ``work`` ``repeat`` times; the step's time is the median run's."""
+        walls, cpus, result = [], [], None
+        for _ in range(self.repeat):
+            start, cpu = time.perf_counter(), time.process_time()
+            result = work()
+            walls.append(time.perf_counter() - start)
+            cpus.append(time.process_time() - cpu)
+        took = self.steps[label] = statistics.median(walls)
+        spread = f", runs {min(walls):.2f} to {max(walls):.2f} s" if self.repeat > 1 else ""
+        used = statistics.median(cpus)
+        print(f"  {label:<34} {took:7.2f} s  (cpu {used:6.2f} s{spread}, {_load()})", flush=True)
         return result
 
     @property
@@ -94,10 +106,10 @@ class _Path:
 
 
 def _duckdb(
-    paths: dict[str, str], limits: Limits
+    paths: dict[str, str], limits: Limits, repeat: int
 ) -> tuple[_Path, list[MerchantWindow], CycleScores]:
     print("DuckDB (Ibis expressions):")
-    run = _Path("duckdb")
+    run = _Path("duckdb", repeat=repeat)
 
     def query() -> Any:
         with duckdb_files(paths) as engine:
@@ -110,9 +122,11 @@ def _duckdb(
     return run, windows, scores
 
 
-def _pandas(paths: dict[str, str], limits: Limits) -> tuple[_Path, list[MerchantWindow]]:
+def _pandas(
+    paths: dict[str, str], limits: Limits, repeat: int
+) -> tuple[_Path, list[MerchantWindow]]:
     print("pandas (the same aggregation, plainly; then the shared windows and scorer):")
-    run = _Path("pandas")
+    run = _Path("pandas", repeat=repeat)
     results = run.step("read and aggregate", lambda: aggregate_pandas(_read(paths), WINDOW, limits))
     windows = run.step("windows for the scorer (shared)", lambda: build_windows(results))
     run.step("score (shared: the same scorer)", lambda: score_cycle(windows))
@@ -140,7 +154,7 @@ def _report(duck: _Path, panda: _Path, same: bool, goals: bool) -> int:
     return 0 if all(checks.values()) and same else 1
 
 
-def run(shape: Shape, goals: bool) -> int:
+def run(shape: Shape, goals: bool, repeat: int) -> int:
     print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.machine()}")
     print(
         f"{shape.lines:,} orders, {shape.cases:,} cases, {shape.merchants:,} merchants; {_load()}"
@@ -150,8 +164,8 @@ def run(shape: Shape, goals: bool) -> int:
         paths = _write(generate(shape, WINDOW), Path(tmp))
         print(f"  {'generate and write Parquet':<34} {time.perf_counter() - start:7.2f} s")
         limits = Limits()
-        duck, windows, scores = _duckdb(paths, limits)
-        panda, panda_windows = _pandas(paths, limits)
+        duck, windows, scores = _duckdb(paths, limits, repeat)
+        panda, panda_windows = _pandas(paths, limits, repeat)
     tiers = Counter(str(c.tier) for c in scores.cards)
     print(f"tiers: {dict(sorted(tiers.items()))}")
     return _report(duck, panda, panda_windows == windows, goals)
@@ -160,9 +174,12 @@ def run(shape: Shape, goals: bool) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="1/20 of the full size")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each step; its median is reported"
+    )
     args = parser.parse_args()
     pa.set_cpu_count(os.cpu_count() or 1)
-    sys.exit(run(SMALL if args.small else FULL, goals=not args.small))
+    sys.exit(run(SMALL if args.small else FULL, goals=not args.small, repeat=max(1, args.repeat)))
 
 
 if __name__ == "__main__":
