@@ -53,3 +53,12 @@ def post_form(client: TestClient, path: str, data: dict[str, str], page: str) ->
     """Send a form with the CSRF token of the page it is on, as a browser would."""
     token = csrf_of(client.get(page).text)
     return client.post(path, data={"csrf": token, **data}, follow_redirects=False)
+
+
+def browser(ctx: Context, name: str | None = None, lang: str = "en") -> TestClient:
+    """Like ``client_for``, the language chosen by the console's cookie instead of a header."""
+    client = TestClient(create_app(ctx), raise_server_exceptions=False)
+    client.cookies.set("aftersales_lang", lang, path="/console")
+    if name is not None:
+        assert sign_in(client, name).status_code == 303
+    return client

@@ -3,8 +3,6 @@ filter, the preview (nothing written), an entry's page with its history, edit, a
 refused with the reader's text kept, retire and put back, a new entry, bad input said beside
 its field in both languages, and who may see and do what."""
 
-# ruff: noqa: RUF001
-
 from __future__ import annotations
 
 import html
@@ -14,32 +12,23 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from aftersales.api.app import create_app
 from aftersales.domain.actors import Actor, Role
 from aftersales.services import knowledge as kb
 from aftersales.services.context import Context
-from tests.console_support import add_users, csrf_of, post_form, sign_in
+from tests.console_support import add_users, browser, csrf_of, post_form
 from tests.dispatch_support import PHONE_DEFECT
+from tests.knowledge_support import SCREEN_STEP, screen_entry
 from tests.support import Market, Storage
 
 OPERATOR = Actor(Role.OPERATOR)
 LIST = "/console/knowledge"
 SHIPPED = "quality_defect.digital"
-SCREEN_STEP = "在设置 → 显示 → 坏点检测中运行一次检测，并截图结果。"
 
 
 @pytest.fixture
 def users(ctx: Context, market: Market) -> Context:
     add_users(ctx)
     return ctx
-
-
-def browser(ctx: Context, name: str | None = None, lang: str = "en") -> TestClient:
-    client = TestClient(create_app(ctx), raise_server_exceptions=False)
-    client.cookies.set("aftersales_lang", lang, path="/console")
-    if name is not None:
-        assert sign_in(client, name).status_code == 303
-    return client
 
 
 def screen_form(**changes: Any) -> dict[str, Any]:
@@ -82,7 +71,7 @@ def knowledge_rows(storage: Storage) -> Any:
 
 
 def test_the_list_shows_every_entry_with_its_origin_in_both_languages(users: Context) -> None:
-    kb.create_entry(users, OPERATOR, _document())
+    kb.create_entry(users, OPERATOR, screen_entry())
     english = browser(users, "op").get(LIST)
     assert english.status_code == 200
     assert f'href="/console/knowledge/{SHIPPED}"' in english.text
@@ -96,7 +85,7 @@ def test_the_list_shows_every_entry_with_its_origin_in_both_languages(users: Con
 
 
 def test_the_filter_keeps_the_entries_that_say_the_text(users: Context) -> None:
-    kb.create_entry(users, OPERATOR, _document())
+    kb.create_entry(users, OPERATOR, screen_entry())
     client = browser(users, "op")
     found = client.get(f"{LIST}?q=PIXEL+check").text
     assert 'href="/console/knowledge/screen.acme_x1"' in found
@@ -119,7 +108,7 @@ def test_a_preview_shows_the_entry_and_the_reply_and_writes_nothing(
     assert f'href="/console/knowledge/{SHIPPED}"' in shown.text
     assert "quality defect" in shown.text and "A preview: nothing was saved." in shown.text
     assert PHONE_DEFECT in shown.text  # the complaint stays in the form
-    kb.create_entry(users, OPERATOR, _document())
+    kb.create_entry(users, OPERATOR, screen_entry())
     after = knowledge_rows(storage)
     english = post_form(client, f"{LIST}/preview", ask | {"language": "en"}, LIST)
     assert 'href="/console/knowledge/screen.acme_x1"' in english.text
@@ -163,7 +152,7 @@ def test_an_operator_edits_a_shipped_entry_and_the_history_keeps_both_texts(
 def test_a_stale_edit_is_refused_and_the_readers_text_stays_in_the_form(
     users: Context, storage: Storage
 ) -> None:
-    kb.create_entry(users, OPERATOR, _document())
+    kb.create_entry(users, OPERATOR, screen_entry())
     page = f"{LIST}/screen.acme_x1"
     mine, theirs = browser(users, "op"), browser(users, "op")
     form = edit_form(mine, "screen.acme_x1")
@@ -187,7 +176,7 @@ def test_a_stale_edit_in_chinese_says_so_in_chinese(users: Context) -> None:
     client = browser(users, "op", "zh")
     page = f"{LIST}/{SHIPPED}"
     form = edit_form(client, SHIPPED)
-    kb.replace_entry(users, OPERATOR, SHIPPED, _document(id=SHIPPED), 0)
+    kb.replace_entry(users, OPERATOR, SHIPPED, screen_entry(id=SHIPPED), 0)
     stale = post_form(client, f"{page}/edit", form | {"zh.lead": "我的开头语"}, page)
     assert stale.status_code == 412 and "其他人保存了此条目" in stale.text
     assert 'value="我的开头语"' in stale.text
@@ -220,7 +209,7 @@ def test_bad_input_is_said_beside_each_field_and_nothing_is_lost(
 
 
 def test_an_operator_retires_an_entry_and_puts_its_text_back(users: Context) -> None:
-    kb.create_entry(users, OPERATOR, _document())
+    kb.create_entry(users, OPERATOR, screen_entry())
     client = browser(users, "op")
     page = f"{LIST}/screen.acme_x1"
     retired = post_form(client, f"{page}/retire", {"revision": "1"}, page)
@@ -242,7 +231,7 @@ def test_an_operator_retires_an_entry_and_puts_its_text_back(users: Context) -> 
 
 def test_the_shipped_text_comes_back_after_an_edit(users: Context) -> None:
     shipped = kb.get_entry(users, OPERATOR, SHIPPED).document
-    kb.replace_entry(users, OPERATOR, SHIPPED, _document(id=SHIPPED), 0)
+    kb.replace_entry(users, OPERATOR, SHIPPED, screen_entry(id=SHIPPED), 0)
     client = browser(users, "op")
     page = f"{LIST}/{SHIPPED}"
     done = post_form(client, f"{page}/restore", {"revision": "1", "source": "0"}, page)
@@ -326,21 +315,6 @@ def test_forged_tokens_unknown_entries_and_bad_addresses(users: Context) -> None
 
 
 # ---- helpers ------------------------------------------------------------------------------------
-
-
-def _document(**changes: Any) -> dict[str, Any]:
-    return {
-        "id": "screen.acme_x1",
-        "issue_types": ["quality_defect"],
-        "categories": ["digital/phone"],
-        "models": ["X1"],
-        "keywords": ["坏点", "dead pixel"],
-        "zh": {"lead": "屏幕坏点可以先自检。", "steps": [SCREEN_STEP]},
-        "en": {
-            "lead": "Dead pixels can be checked first.",
-            "steps": ["Run Settings → Display → Pixel check and screenshot the result."],
-        },
-    } | changes
 
 
 def _valid(**changes: Any) -> dict[str, Any]:

@@ -12,9 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
-from aftersales.api.app import create_app
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.cases_types import CaseType
 from aftersales.exposure import ContentMetrics, Stage
@@ -26,7 +24,7 @@ from aftersales.services.context import Context
 from aftersales.services.policy import activate
 from aftersales.services.programme import Enrol, enrol_merchant
 from aftersales.warning import AlertStatus
-from tests.console_support import add_users, post_form, sign_in
+from tests.console_support import add_users, browser, post_form
 from tests.dispatch_support import m1_agent
 from tests.exposure_support import nominated_content, store_monthly_cycle
 from tests.operator_support import alert, scored_cycle, waiting_case
@@ -40,14 +38,6 @@ OPERATOR = Actor(Role.OPERATOR, "op")
 def users(ctx: Context, market: Market) -> Context:
     add_users(ctx)
     return ctx
-
-
-def browser(ctx: Context, name: str | None = None, lang: str = "en") -> TestClient:
-    client = TestClient(create_app(ctx), raise_server_exceptions=False)
-    client.cookies.set("aftersales_lang", lang, path="/console")
-    if name is not None:
-        assert sign_in(client, name).status_code == 303
-    return client
 
 
 def forms_to(html: str, prefix: str) -> list[str]:

@@ -14,26 +14,10 @@ from fastapi.testclient import TestClient
 
 from aftersales.services.context import Context
 from tests.dispatch_support import PHONE_DEFECT, fresh_line, open_case
+from tests.knowledge_support import SCREEN_STEP, screen_entry
 from tests.support import Market, Storage, assert_problem
 
 URL = "/api/v1/knowledge"
-SCREEN_STEP = "在设置 → 显示 → 坏点检测中运行一次检测，并截图结果。"
-
-
-def screen_entry(**changes: Any) -> dict[str, Any]:
-    """An Acme X1 entry for dead pixels (the market's phone p1 is an Acme X1)."""
-    return {
-        "id": "screen.acme_x1",
-        "issue_types": ["quality_defect"],
-        "categories": ["digital/phone"],
-        "models": ["X1"],
-        "keywords": ["坏点", "dead pixel"],
-        "zh": {"lead": "屏幕坏点可以先自检。", "steps": [SCREEN_STEP]},
-        "en": {
-            "lead": "Dead pixels can be checked first.",
-            "steps": ["Run Settings → Display → Pixel check and screenshot the result."],
-        },
-    } | changes
 
 
 @pytest.fixture
