@@ -35,6 +35,9 @@ __all__ = ["CLOCK_COLUMNS", "COUNT_COLUMNS", "CycleQuery", "Limits", "cycle_quer
 # remedy, the first-response clock ran out, someone called the platform, the consumer withdrew.
 _CLOSING = ("policy_granted", "first_response_missed", "escalated", "cancelled")
 _LOST = ("consumer", "split")  # verdicts that go against the merchant
+# The kinds the summary reads (with the first responses): the rest, openings and most messages,
+# are most of a case's events and change nothing in it.
+_READ = (*_CLOSING, "proposed", "proposal_rejected", "arbitrated", "rated")
 
 CLOCK_COLUMNS = ("fr_due", "fr_on", "pr_due", "pr_on", "res_due", "res_on")
 COUNT_COLUMNS = (
@@ -107,7 +110,10 @@ def _by_policy(e: ir.Table) -> ir.BooleanValue:
 
 def _event_summary(events: ir.Table, window: Window) -> ir.Table:
     """One row per case: what its events say up to the window's end."""
-    e = events.filter(events.at < window.end_s)
+    e = events.filter(
+        (events.at < window.end_s)
+        & (events.kind.isin(_READ) | events.first_response.fill_null(False))
+    )
     kind = e.kind
     return e.group_by("case_id").aggregate(
         responded_at=e.at.min(where=e.first_response.fill_null(False)),
@@ -144,9 +150,30 @@ def _case_rows(t: dict[str, ir.Table], heavy: ir.Table, window: Window) -> ir.Ta
     return c.left_join(appeals, "case_id").drop("case_id_right")
 
 
+# What the results read of a case's facts: the rest stays out of the kept table.
+_FACT_COLUMNS = (
+    "case_id",
+    "line_id",
+    "merchant_id",
+    "category",
+    "w",
+    "wr",
+    "stars",
+    "rejected",
+    *CLOCK_COLUMNS,
+    "hours",
+    "esc",
+    "lost",
+    "refund",
+    "appealed",
+    "reason",
+    "incident",
+)
+
+
 def _case_facts(cases: ir.Table, window: Window, limits: Limits) -> ir.Table:
     """The case rows with their rating weights and flags."""
-    return _with_flags(_with_rating_weights(cases, limits), window)
+    return _with_flags(_with_rating_weights(cases, limits), window).select(*_FACT_COLUMNS)
 
 
 def _with_rating_weights(c: ir.Table, limits: Limits) -> ir.Table:
