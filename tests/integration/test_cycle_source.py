@@ -57,14 +57,17 @@ def _stored(conn: Connection) -> dict[str, dict[Any, tuple[Any, ...]]]:
     }
 
 
+# SQLite reads a time to the millisecond and rounds: at .9997 its seconds are the next second's.
+@pytest.mark.parametrize("micros", [250_001, 999_700], ids=["fraction", "end-of-second"])
 def test_every_time_the_cycle_reads_is_the_stored_instant_to_the_microsecond(
-    ctx: Context, clock: ManualClock, market: Market, db_url: str
+    ctx: Context, clock: ManualClock, market: Market, db_url: str, micros: int
 ) -> None:
-    month_of_business(ctx, clock, PLACED)
+    placed = PLACED.replace(microsecond=micros)
+    month_of_business(ctx, clock, placed)
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
-            inputs = read_inputs(conn, WINDOW)
+            inputs = read_inputs(conn, Window(placed - timedelta(days=1), WINDOW.end))
             stored = _stored(conn)
     finally:
         engine.dispose()

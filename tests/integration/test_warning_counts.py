@@ -41,11 +41,12 @@ def _seed(ctx: Context, clock: ManualClock) -> None:
     sell(ctx, HEATER_A, "CN-BJ", "c1", 10, _cst(MONDAY, 10))
     sell(ctx, HEATER_B, "CN-BJ", "c1", 2, _cst(MONDAY + timedelta(days=8), 10))
     sell(ctx, HEATER_A, "CN-SH", "c2", 3, _cst(MONDAY + timedelta(days=9), 10))
-    # Sunday 23:30 in China is still the first week; midnight on Monday is the second.
+    # The last instant of Sunday in China is still the first week (SQLite, which reads a time
+    # to the millisecond and rounds, must not make it Monday); midnight on Monday is the second.
     open_cases(ctx, clock, Series(HEATER_A, "CN-BJ", "c1", 0), 2, _cst(MONDAY, 12))
-    sunday_night = _cst(MONDAY + timedelta(days=6), 23) + timedelta(minutes=30)
+    midnight = _cst(MONDAY + timedelta(days=7), 0)
+    sunday_night = midnight - timedelta(microseconds=300)
     open_cases(ctx, clock, Series(HEATER_A, "CN-BJ", "c1", 0), 1, sunday_night)
-    midnight = sunday_night + timedelta(minutes=30)
     open_cases(ctx, clock, Series(HEATER_A, "CN-BJ", "c1", 0), 1, midnight)
     open_cases(
         ctx, clock, Series(HEATER_A, "CN-SH", "c2", 0), 3, _cst(MONDAY + timedelta(days=10), 9)

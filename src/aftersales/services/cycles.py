@@ -15,7 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from aftersales.analytics import CycleInputs, Limits, Window, merchant_windows
 from aftersales.domain.actors import SYSTEM, Actor, Role
-from aftersales.errors import AftersalesError, InvalidTransition, PermissionDenied, ValidationFailed
+from aftersales.errors import (
+    AftersalesError,
+    Conflict,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from aftersales.scoring import CycleScores, Standing, Tier, score_cycle, weekly_check
 from aftersales.scoring.calendar import Period, Week, last_closed_period, last_closed_week
 from aftersales.services import ledger
@@ -27,6 +33,7 @@ from aftersales.store.uow import UnitOfWork
 __all__ = [
     "TIER_CHANGE",
     "CycleRun",
+    "NothingToAssess",
     "run_cycle",
     "run_due",
     "run_weekly",
@@ -94,9 +101,13 @@ def _revision(uow: UnitOfWork, kind: str, period: str, reason: str | None) -> in
     return latest.revision + 1
 
 
+class NothingToAssess(ValidationFailed):
+    """A period without orders in its window: nothing was computed, nothing is wrong."""
+
+
 def _read(uow: UnitOfWork, window: Window, what: str) -> CycleInputs:
     if uow.scoring.count_lines(window) == 0:
-        raise ValidationFailed(
+        raise NothingToAssess(
             f"no orders were placed in the window of {what} ({window.start:%Y-%m-%d} to"
             f" {window.end:%Y-%m-%d}): there is nothing to assess"
         )
@@ -298,6 +309,8 @@ def run_due(ctx: Context) -> list[CycleRun]:
             continue
         try:
             runs.append(run(ctx, SYSTEM, name))
-        except AftersalesError as error:  # another server ran it first
+        except (InvalidTransition, Conflict) as error:  # another server ran it first
             log.info("%s %s not assessed: %s", kind, name, error.detail)
+        except AftersalesError as error:  # the schedule goes on; an operator must look
+            log.error("%s %s could not be assessed: %s", kind, name, error.detail)
     return runs

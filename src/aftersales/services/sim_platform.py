@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from aftersales.domain.actors import SYSTEM
-from aftersales.errors import AftersalesError
 from aftersales.recall import RecallState, Remedy
 from aftersales.scoring.calendar import last_closed_period
 from aftersales.services import alerts, cycles, recalls
@@ -84,8 +83,8 @@ class PlatformJobs:
         period = last_closed_period(self._ctx.clock.now()).name
         try:
             return [cycles.run_cycle(self._ctx, SYSTEM, period)]
-        except AftersalesError:
-            return []  # no orders in the month: nothing to assess, as run_due finds too
+        except cycles.NothingToAssess:
+            return []  # no orders in the month, as run_due finds too
 
     def _decide_reviews(self) -> None:
         ctx = self._ctx

@@ -44,9 +44,12 @@ class cst_day(FunctionElement[int]):  # lower case: reads as the SQL function it
 @compiles(cst_day, "sqlite")
 def _cst_day_sqlite(element: cst_day, compiler: SQLCompiler, **kw: Any) -> str:
     # Whole seconds, then integer division: julianday()'s floating point would put a case
-    # opened at midnight on the day before.
+    # opened at midnight on the day before. The seconds come from the text without its
+    # fraction ('YYYY-MM-DD HH:MM:SS'): SQLite rounds a time to the millisecond, which would
+    # put a case opened at 23:59:59.9996 on the next day.
     moment = compiler.process(element.clauses, **kw)
-    return f"((CAST(strftime('%s', {moment}) AS INTEGER) + {CST_OFFSET_SECONDS}) / 86400)"
+    whole = f"strftime('%s', substr({moment}, 1, 19))"
+    return f"((CAST({whole} AS INTEGER) + {CST_OFFSET_SECONDS}) / 86400)"
 
 
 @compiles(cst_day)

@@ -59,7 +59,9 @@ def _micros(conn: Connection, column: ColumnElement[Any]) -> ColumnElement[int]:
     if conn.dialect.name == "postgresql":
         return cast(extract("epoch", column) * 1_000_000, BigInteger)
     # SQLite holds SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff': seconds, then micros.
-    whole = cast(func.strftime("%s", column), BigInteger) * 1_000_000
+    # The seconds come from the text without its fraction: SQLite reads a time to the
+    # millisecond and rounds, so strftime('%s') gives 18 for 17.9996, a second too many.
+    whole = cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger) * 1_000_000
     return whole + cast(func.substr(column, 21, 6), BigInteger)
 
 
