@@ -7,7 +7,7 @@ Cycles, scorecards and tier events are only ever inserted (triggers refuse the r
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +70,12 @@ class NewTierEvent:
     change: str
     standing: dict[str, Any]
     explanation: dict[str, str]
+
+
+def _row(record: StoredCard | NewTierEvent) -> dict[str, Any]:
+    """A record's fields as an insert's row. Not ``asdict``, which copies the JSON of every
+    card value by value: a tenth of a cycle's time with a few hundred merchants."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +185,7 @@ class ScoringRepository:
 
     def add_cards(self, cards: Sequence[StoredCard]) -> None:
         for start in range(0, len(cards), _BATCH):
-            rows = [asdict(card) for card in cards[start : start + _BATCH]]
+            rows = [_row(card) for card in cards[start : start + _BATCH]]
             self._conn.execute(insert(scorecards), rows)
 
     def card(self, cycle_id: str, merchant_id: str) -> StoredCard | None:
@@ -223,7 +229,7 @@ class ScoringRepository:
 
     def add_tier_events(self, cycle_id: str, events: Sequence[NewTierEvent]) -> None:
         for start in range(0, len(events), _BATCH):
-            rows = [asdict(e) | {"cycle_id": cycle_id} for e in events[start : start + _BATCH]]
+            rows = [_row(e) | {"cycle_id": cycle_id} for e in events[start : start + _BATCH]]
             self._conn.execute(insert(tier_events), rows)
 
     def weekly_since(
