@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from aftersales.api.schemas import ActorPublic, Id, Strict
 from aftersales.services.agents import AddAgent, AgentChange, AgentView
@@ -59,11 +60,18 @@ class AgentCreate(Strict):
         )
 
 
+# The schema of a body that needs at least one of its optional fields: none of them null, and
+# at least one present (the model's own check says which, in words).
+_ONE_AT_LEAST = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+
 class AgentPatch(Strict):
     """Presence and capacity; give at least one."""
 
-    online: bool | None = None
-    capacity: Capacity | None = None
+    model_config = _ONE_AT_LEAST
+
+    online: bool | SkipJsonSchema[None] = None
+    capacity: Capacity | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _something(self) -> AgentPatch:
@@ -132,9 +140,11 @@ class AssignCreate(Strict):
     """Any of: the agent to take the case, the queue to move it to, the issue type you read in
     the complaint (it corrects triage and is learnt from)."""
 
-    agent_id: Id | None = None
-    queue: QueueName | None = None
-    issue_type: IssueType | None = None
+    model_config = _ONE_AT_LEAST
+
+    agent_id: Id | SkipJsonSchema[None] = None
+    queue: QueueName | SkipJsonSchema[None] = None
+    issue_type: IssueType | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _something(self) -> AssignCreate:

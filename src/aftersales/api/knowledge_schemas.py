@@ -53,7 +53,12 @@ class KnowledgePut(Strict):
     covers its children), brands, models and keywords (the complaint must say one; such an
     entry beats one without), with a lead and steps in Chinese and in English."""
 
-    issue_types: list[IssueType] = Field(min_length=1, max_length=len(ISSUE_TYPES))
+    issue_types: list[IssueType] = Field(
+        min_length=1,
+        max_length=len(ISSUE_TYPES),
+        # 'other' is refused by the entry's own check, with the reason in words.
+        json_schema_extra={"items": {"enum": [t for t in ISSUE_TYPES if t != "other"]}},
+    )
     categories: list[CategoryPath] = Field(default_factory=list, max_length=LIMITS["names"])
     brands: Names = Field(default_factory=list)
     models: Names = Field(default_factory=list)

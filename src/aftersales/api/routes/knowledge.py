@@ -14,6 +14,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
+from pydantic.json_schema import SkipJsonSchema
 
 from aftersales.api.deps import CtxDep, IdempotencyDep, role
 from aftersales.api.dispatch_schemas import CategoryPath, IssueType
@@ -36,7 +37,17 @@ router = APIRouter(prefix="/knowledge", tags=["knowledge base"])
 Operator = Annotated[Actor, role(Role.OPERATOR)]
 Reader = Annotated[Actor, role(Role.OPERATOR, Role.AUDITOR)]
 EntryId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=40)]
+_REVISION = r'"?([0-9]{1,9})"?'  # a revision as the ETag gives it ("3"), the quotes optional
+# The pattern is documented, not enforced: a malformed If-Match is refused below, in words.
+IfMatch = Annotated[
+    str | SkipJsonSchema[None],
+    Header(
+        alias="If-Match",
+        max_length=40,
+        json_schema_extra={"pattern": rf"^\s*(\*|{_REVISION})\s*$"},
+        description='the revision the change is made from, as the ETag gives it ("3"); * is any',
+    ),
+]
 Name = Annotated[str | None, Query(min_length=1, max_length=100)]
 
 
@@ -129,7 +140,7 @@ def _revision(if_match: str) -> int | None:
     value = if_match.strip()
     if value == "*":
         return None
-    found = re.fullmatch(r'"?(\d{1,9})"?', value)
+    found = re.fullmatch(_REVISION, value)
     if found is None:
         raise ValidationFailed(
             f'If-Match must be a revision as the ETag gives it, e.g. "3"; got {value!r}'

@@ -42,7 +42,8 @@ Merchant = Annotated[Actor, role(Role.MERCHANT_AGENT)]
 MerchantId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 AppealId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
 PeriodQuery = Annotated[
-    str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; default: the latest")
+    str | None,
+    Query(pattern=r"^[2-9][0-9]{3}-(0[1-9]|1[0-2])$", description="YYYY-MM; default: the latest"),
 ]
 
 
