@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import agents
 from aftersales.triage.agents import Agent
 from aftersales.triage.dispatch import AgentSlot
@@ -26,18 +27,19 @@ _SLOT_COLUMNS = (
 )
 # Who may take a case now, per pool; built once, as they run in every case opening.
 _FREE = (agents.c.online, agents.c.open_cases < agents.c.capacity)
-_FREE_OF_MERCHANT = select(*_SLOT_COLUMNS).where(
-    agents.c.merchant_id == bindparam("merchant_id"), *_FREE
+# They and the claims run straight on the driver (store/prepared.py).
+_FREE_OF_MERCHANT = Prepared(
+    select(*_SLOT_COLUMNS).where(agents.c.merchant_id == bindparam("merchant_id"), *_FREE)
 )
-_FREE_OF_PLATFORM = select(*_SLOT_COLUMNS).where(agents.c.merchant_id.is_(None), *_FREE)
+_FREE_OF_PLATFORM = Prepared(select(*_SLOT_COLUMNS).where(agents.c.merchant_id.is_(None), *_FREE))
 # A place is taken only if it is still free when the row is written: two openings racing for
 # an agent's last place cannot both have it.
-_CLAIM = (
+_CLAIM = Prepared(
     update(agents)
     .where(agents.c.id == bindparam("agent_id"), *_FREE)
     .values(open_cases=agents.c.open_cases + 1)
 )
-_GIVE_BACK = (
+_GIVE_BACK = Prepared(
     update(agents)
     .where(agents.c.id == bindparam("agent_id"), agents.c.open_cases > 0)
     .values(open_cases=agents.c.open_cases - 1)
@@ -73,9 +75,9 @@ class AgentRepository:
     def free(self, merchant_id: str | None) -> list[AgentSlot]:
         """Online agents of the pool (a merchant's, or the platform's for None) with room."""
         if merchant_id is None:
-            rows = self._conn.execute(_FREE_OF_PLATFORM)
+            rows = _FREE_OF_PLATFORM.all(self._conn)
         else:
-            rows = self._conn.execute(_FREE_OF_MERCHANT, {"merchant_id": merchant_id})
+            rows = _FREE_OF_MERCHANT.all(self._conn, {"merchant_id": merchant_id})
         return [_slot(r) for r in rows]
 
     def lock(self, agent_ids: Iterable[str]) -> None:
@@ -99,12 +101,12 @@ class AgentRepository:
 
     def claim(self, agent_id: str) -> bool:
         """Take one place of the agent's capacity, if it is online and has one."""
-        return self._conn.execute(_CLAIM, {"agent_id": agent_id}).rowcount == 1
+        return _CLAIM.run(self._conn, {"agent_id": agent_id}) == 1
 
     def give_back(self, agent_ids: Sequence[str]) -> None:
         """Free one place per id (an id may repeat)."""
         if agent_ids:
-            self._conn.execute(_GIVE_BACK, [{"agent_id": a} for a in agent_ids])
+            _GIVE_BACK.run_many(self._conn, [{"agent_id": a} for a in agent_ids])
 
     def update(self, agent_id: str, now: datetime, **values: Any) -> None:
         self._conn.execute(

@@ -16,13 +16,14 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
 from aftersales.domain.actors import Actor, Role
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import case_assignment_history as h
 from aftersales.store.tables import case_assignments as ca
 from aftersales.triage.holdings import Holding, MoveReason, started
 
 __all__ = ["HoldingLog"]
 
-_INSERT = insert(h)
+_INSERT = Prepared(insert(h))  # on the driver (store/prepared.py)
 # The current holding (names apart from the history's, which a read joins it to).
 _NOW = (
     ca.c.agent_id.label("now_agent"),
@@ -68,7 +69,7 @@ class HoldingLog:
     def append(self, closed: Iterable[Holding]) -> None:
         rows = [_row(c) for c in closed]
         if rows:
-            self._conn.execute(_INSERT, rows)
+            _INSERT.run_many(self._conn, rows)
 
     def of_case(self, case_id: str) -> list[Holding]:
         """Who held the case, oldest first: every closed holding, then the current one (none

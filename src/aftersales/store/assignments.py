@@ -15,19 +15,22 @@ from typing import Any
 from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
 
 from aftersales.store.assignment_history import HoldingLog
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import case_assignments as ca
 from aftersales.triage.dispatch import Ticket
 from aftersales.triage.holdings import Holding, Move, close, moved
 
 __all__ = ["Assignment", "AssignmentRepository", "QueueBacklog"]
 
-_INSERT = insert(ca)
-# Built once, like those of store/cases.py: building a statement cost more than running it.
-_GET = select(ca).where(ca.c.case_id == bindparam("case_id"))
-_GET_FOR_UPDATE = _GET.with_for_update()
+# Built once, like those of store/cases.py: building a statement cost more than running it;
+# and run straight on the driver (store/prepared.py), as every case that ends or moves runs them.
+_INSERT = Prepared(insert(ca))
+_SELECT = select(ca).where(ca.c.case_id == bindparam("case_id"))
+_GET = Prepared(_SELECT)
+_GET_FOR_UPDATE = Prepared(_SELECT.with_for_update())
 # SET takes the columns of the parameters; the WHERE names its own.
-_MOVE = update(ca).where(ca.c.case_id == bindparam("where_case_id"))
-_RELEASE = (
+_MOVE = Prepared(update(ca).where(ca.c.case_id == bindparam("where_case_id")))
+_RELEASE = Prepared(
     update(ca)
     .where(ca.c.case_id == bindparam("where_case_id"), ca.c.active)
     .values(active=False)
@@ -71,17 +74,17 @@ class AssignmentRepository:
 
     def add(self, ticket: Ticket, agent_id: str | None, at: datetime, by: str) -> None:
         """File a case (with its agent, or waiting when none)."""
-        self._conn.execute(_INSERT, _row(ticket) | _holder(agent_id, at, by) | {"active": True})
+        _INSERT.run(self._conn, _row(ticket) | _holder(agent_id, at, by) | {"active": True})
 
     def get(self, case_id: str, *, for_update: bool = False) -> Assignment | None:
         stmt = _GET_FOR_UPDATE if for_update else _GET
-        row = self._conn.execute(stmt, {"case_id": case_id}).first()
+        row = stmt.first(self._conn, {"case_id": case_id})
         return None if row is None else _assignment(row)
 
     def release(self, case_id: str, move: Move) -> tuple[bool, str | None]:
         """End the case's assignment: (whether it was active, the agent who held it)."""
         self._close([case_id], move, lambda _: True)
-        row = self._conn.execute(_RELEASE, {"where_case_id": case_id}).first()
+        row = _RELEASE.first(self._conn, {"where_case_id": case_id})
         return (False, None) if row is None else (True, row.agent_id)
 
     def refile(
@@ -93,7 +96,7 @@ class AssignmentRepository:
         self._close([ticket.case_id], move, lambda h: moved(h, *target))
         values = _row(ticket) | _holder(agent_id, since, by) | {"active": True}
         del values["case_id"]
-        self._conn.execute(_MOVE, values | {"where_case_id": ticket.case_id})
+        _MOVE.run(self._conn, values | {"where_case_id": ticket.case_id})
 
     def hand_to(self, moves: Iterable[tuple[str, str | None]], move: Move, by: str) -> None:
         """Give each case to its agent (None: back to the backlog)."""
@@ -101,7 +104,7 @@ class AssignmentRepository:
         if to:
             self._close(to, move, lambda h: h.agent_id != to[h.case_id])
             params = [{"where_case_id": c} | _holder(a, move.at, by) for c, a in to.items()]
-            self._conn.execute(_MOVE, params)
+            _MOVE.run_many(self._conn, params)
 
     def holdings(self, case_id: str) -> list[Holding]:
         """Who held the case, oldest first: every closed holding, then the current one (none

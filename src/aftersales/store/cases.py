@@ -14,16 +14,23 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseEvent
 from aftersales.domain.snapshot import encode
 from aftersales.errors import AftersalesError, Conflict, ErrorCode
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import case_events, cases, outbox
 
 __all__ = ["CaseQuery", "CaseRepository"]
 
 # The statements every case change runs, built once: constructing a statement costs more than
-# running a cached one.
+# running a cached one; and run straight on the driver (store/prepared.py).
 # The assessment is written once, to its own column, and left out of the snapshot that every
 # change of the case rewrites; reading a case puts the two back together (``_case``).
-_GET = select(cases.c.snapshot, cases.c.assessment).where(cases.c.id == bindparam("case_id"))
-_GET_FOR_UPDATE = _GET.with_for_update()
+# With them: the version, and the indexed columns as they are, so a change sets only those of
+# them that it moves (``_moved``).
+_INDEXED = ("state", "is_active", "next_due_at")
+_SELECT = select(
+    cases.c.snapshot, cases.c.assessment, cases.c.version, *(cases.c[n] for n in _INDEXED)
+).where(cases.c.id == bindparam("case_id"))
+_GET = Prepared(_SELECT)
+_GET_FOR_UPDATE = Prepared(_SELECT.with_for_update())
 _ACTIVE_ON_LINE = select(cases.c.id).where(
     cases.c.order_line_id == bindparam("order_line_id"), cases.c.is_active
 )
@@ -32,18 +39,22 @@ _RECENT = and_(
 )
 # What opening a case checks of the cases table, in one round trip: an active case on the line,
 # and the consumer's recent cases (how many, how many of them refund-only).
-_OPENING_CHECKS = select(
-    _ACTIVE_ON_LINE.limit(1).scalar_subquery(),
-    select(func.count()).where(_RECENT).scalar_subquery(),
-    select(func.count()).where(_RECENT, cases.c.type == "refund_only").scalar_subquery(),
+_OPENING_CHECKS = Prepared(
+    select(
+        _ACTIVE_ON_LINE.limit(1).scalar_subquery(),
+        select(func.count()).where(_RECENT).scalar_subquery(),
+        select(func.count()).where(_RECENT, cases.c.type == "refund_only").scalar_subquery(),
+    )
 )
-_INSERT_CASE = insert(cases)
+_INSERT_CASE = Prepared(insert(cases))
 # SET takes the columns of the parameters; the WHERE names its own (the version it replaces).
-_UPDATE_CASE = update(cases).where(
-    cases.c.id == bindparam("where_id"), cases.c.version == bindparam("where_version")
+_UPDATE_CASE = Prepared(
+    update(cases).where(
+        cases.c.id == bindparam("where_id"), cases.c.version == bindparam("where_version")
+    )
 )
-_INSERT_EVENTS = insert(case_events)
-_INSERT_OUTBOX = insert(outbox)
+_INSERT_EVENTS = Prepared(insert(case_events))
+_INSERT_OUTBOX = Prepared(insert(outbox))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +73,15 @@ class CaseQuery:
 class CaseRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # case id -> (version, *indexed columns) as last read in this transaction
+        self._read: dict[str, tuple[Any, ...]] = {}
 
     def add(self, case: Case) -> None:
         """Insert a new case; refuse a second active case on the same order line.
 
         No savepoint around the insert: the refusal ends the unit of work, which rolls back."""
         try:
-            self._conn.execute(_INSERT_CASE, self._row(case) | _assessment_row(case))
+            _INSERT_CASE.run(self._conn, self._row(case) | _assessment_row(case))
         except IntegrityError as exc:
             raise AftersalesError(
                 "this order line already has an open after-sales case",
@@ -78,17 +91,21 @@ class CaseRepository:
 
     def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
         stmt = _GET_FOR_UPDATE if for_update else _GET
-        row = self._conn.execute(stmt, {"case_id": case_id}).one_or_none()
-        return None if row is None else _case(*row)
+        row = stmt.first(self._conn, {"case_id": case_id})
+        if row is None:
+            return None
+        self._read[case_id] = tuple(row[2:])
+        return _case(row.snapshot, row.assessment)
 
     def save(self, case: Case) -> None:
         """Store the case's new state and events; fail if someone else changed it meanwhile."""
         if not case.pending:
             return
         previous = case.pending[0].seq - 1
-        params = self._row(case) | {"where_id": case.id, "where_version": previous}
+        values = _moved(_changing(case), self._read.get(case.id), previous)
+        params = values | {"where_id": case.id, "where_version": previous}
         try:
-            result = self._conn.execute(_UPDATE_CASE, params)
+            changed = _UPDATE_CASE.run(self._conn, params)
         except IntegrityError as exc:
             # An appeal makes a resolved case active again; if a newer case is open on the same
             # line meanwhile, the one-active-case index refuses it. A refusal, not a 500.
@@ -97,7 +114,7 @@ class CaseRepository:
                 " until that one is settled",
                 code=ErrorCode.CASE_ALREADY_OPEN,
             ) from exc
-        if result.rowcount != 1:
+        if changed != 1:
             raise Conflict("the case was changed by someone else at the same time; try again")
         self._store_events(case)
 
@@ -127,7 +144,9 @@ class CaseRepository:
         """The active case on the line, if any; and how many cases the consumer opened since
         then, with how many of them were refund-only."""
         params = {"order_line_id": order_line_id, "consumer_id": consumer_id, "since": since}
-        active, opened, refund_only = self._conn.execute(_OPENING_CHECKS, params).one()
+        row = _OPENING_CHECKS.first(self._conn, params)
+        assert row is not None  # a SELECT of three subqueries gives one row
+        active, opened, refund_only = row
         return active, (int(opened), int(refund_only))
 
     def search(self, query: CaseQuery, actor: Actor) -> list[Case]:
@@ -177,25 +196,45 @@ class CaseRepository:
             "consumer_id": case.facts.consumer_id,
             "merchant_id": case.facts.merchant_id,
             "type": case.type.value,
-            "state": case.state.value,
-            "is_active": case.is_active,
             "category": case.facts.category,
             "channel": case.facts.channel,
             "region": case.facts.region,
             "opened_at": case.opened_at,
-            "updated_at": case.updated_at,
-            "next_due_at": case.next_deadline(),
-            "version": case.version,
-            "snapshot": case.to_snapshot(omit=_KEPT_APART),
-        }
+        } | _changing(case)
 
     def _store_events(self, case: Case) -> None:
         events = case.take_events()
-        self._conn.execute(_INSERT_EVENTS, [_event_row(e) for e in events])
-        self._conn.execute(_INSERT_OUTBOX, [_outbox_row(case, e) for e in events])
+        _INSERT_EVENTS.run_many(self._conn, [_event_row(e) for e in events])
+        _INSERT_OUTBOX.run_many(self._conn, [_outbox_row(case, e) for e in events])
 
 
 _KEPT_APART = ("assessment",)  # snapshot fields with a column of their own
+
+
+def _changing(case: Case) -> dict[str, Any]:
+    """The columns a change of the case can alter; the others are fixed at opening.
+
+    A change sets these alone: SQLite rewrites the entry of every index whose column an UPDATE
+    sets, changed or not, and the fixed columns carry five of the table's indexes (decision
+    0026, Update of 2026-11-30)."""
+    return {
+        "state": case.state.value,
+        "is_active": case.is_active,
+        "updated_at": case.updated_at,
+        "next_due_at": case.next_deadline(),
+        "version": case.version,
+        "snapshot": case.to_snapshot(omit=_KEPT_APART),
+    }
+
+
+def _moved(values: dict[str, Any], read: tuple[Any, ...] | None, previous: int) -> dict[str, Any]:
+    """The values less the indexed columns that already hold them, as read of the version the
+    update replaces: each column set costs its index entry rewritten, and most changes leave the
+    case active, and a message leaves its state, as they were."""
+    if read is None or read[0] != previous:
+        return values
+    same = {name for name, old in zip(_INDEXED, read[1:], strict=True) if values[name] == old}
+    return {k: v for k, v in values.items() if k not in same}
 
 
 def _case(snapshot: dict[str, Any], assessment: dict[str, Any] | None) -> Case:

@@ -18,6 +18,7 @@ from aftersales.domain.catalog import (
     Store,
     StoreKind,
 )
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import (
     batches,
     consumers,
@@ -31,10 +32,10 @@ from aftersales.store.tables import (
 __all__ = ["CatalogRepository"]
 
 # The statements of the hot paths, built once: constructing a statement costs more than running
-# a cached one.
+# a cached one. The two of every case opening run straight on the driver (store/prepared.py).
 # A product with its batches in one round trip (one row per batch; a product without any
 # batch still gives its row, with the batch columns empty).
-_PRODUCT = (
+_PRODUCT = Prepared(
     select(
         products,
         batches.c.id.label("batch_id"),
@@ -54,7 +55,7 @@ _ORDER_LINES = (
 )
 _wanted = order_lines.alias("wanted")
 # The order that holds a line, with all its lines, in one round trip (one row per line).
-_ORDER_OF_LINE = (
+_ORDER_OF_LINE = Prepared(
     select(
         orders,
         order_lines.c.id.label("line_id"),
@@ -101,7 +102,7 @@ class CatalogRepository:
     # ---- products and batches ------------------------------------------------------------
 
     def get_product(self, product_id: str) -> Product | None:
-        rows = self._conn.execute(_PRODUCT, {"product_id": product_id}).all()
+        rows = _PRODUCT.all(self._conn, {"product_id": product_id})
         if not rows:
             return None
         row = rows[0]
@@ -180,7 +181,7 @@ class CatalogRepository:
         return _order(row, line_rows)
 
     def order_of_line(self, line_id: str) -> Order | None:
-        rows = self._conn.execute(_ORDER_OF_LINE, {"line_id": line_id}).all()
+        rows = _ORDER_OF_LINE.all(self._conn, {"line_id": line_id})
         if not rows:
             return None
         lines = (

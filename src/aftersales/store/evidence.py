@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select
 
 from aftersales.domain.actors import Actor, Role
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import evidence
 
 __all__ = ["EvidenceRecord", "EvidenceRepository"]
 
 # Built once: every decision written to the evidence log lists its case's files, and building
-# the statement cost more than running it.
-_FOR_CASE = (
+# the statement cost more than running it; run straight on the driver (store/prepared.py).
+_FOR_CASE = Prepared(
     select(evidence)
     .where(evidence.c.case_id == bindparam("case_id"))
     .order_by(evidence.c.created_at)
@@ -53,7 +54,7 @@ class EvidenceRepository:
         )
 
     def for_case(self, case_id: str) -> list[EvidenceRecord]:
-        rows = self._conn.execute(_FOR_CASE, {"case_id": case_id})
+        rows = _FOR_CASE.all(self._conn, {"case_id": case_id})
         return [
             EvidenceRecord(
                 r.id,

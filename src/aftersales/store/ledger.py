@@ -40,6 +40,7 @@ from aftersales.ledger import (
     prefetched,
 )
 from aftersales.ledger.tree import compose_range
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import ledger_checkpoints, ledger_entries, ledger_nodes, ledger_state
 
 __all__ = ["LedgerRepository", "NewEntry", "StoredCheckpoint", "StoredEntry"]
@@ -48,12 +49,13 @@ _STATE_ID = 1
 T = TypeVar("T")
 _E, _N, _S, _C = ledger_entries.c, ledger_nodes.c, ledger_state.c, ledger_checkpoints.c
 
-# Built once: the append path runs these for every decision.
-_LOCK_STATE = select(_S.size, _S.frontier).where(_S.id == _STATE_ID).with_for_update()
+# Built once: the append path runs these for every decision, straight on the driver
+# (store/prepared.py).
+_LOCK_STATE = Prepared(select(_S.size, _S.frontier).where(_S.id == _STATE_ID).with_for_update())
 _READ_STATE = select(_S.size, _S.frontier).where(_S.id == _STATE_ID)
-_INSERT_ENTRIES = insert(ledger_entries)
-_INSERT_NODES = insert(ledger_nodes)
-_UPDATE_STATE = (
+_INSERT_ENTRIES = Prepared(insert(ledger_entries))
+_INSERT_NODES = Prepared(insert(ledger_nodes))
+_UPDATE_STATE = Prepared(
     update(ledger_state)
     .where(_S.id == _STATE_ID, _S.size == bindparam("old_size"))
     .values(size=bindparam("new_size"), frontier=bindparam("new_frontier"))
@@ -120,24 +122,25 @@ class LedgerRepository:
             leaf = leaf_hash(entry.body)
             rows.append(_entry_row(frontier.size, leaf, entry))
             nodes.extend(frontier.append(leaf))
-        self._conn.execute(_INSERT_ENTRIES, rows)
-        self._conn.execute(
-            _INSERT_NODES, [{"level": n.level, "idx": n.index, "hash": n.hash} for n in nodes]
+        _INSERT_ENTRIES.run_many(self._conn, rows)
+        _INSERT_NODES.run_many(
+            self._conn, [{"level": n.level, "idx": n.index, "hash": n.hash} for n in nodes]
         )
-        moved = self._conn.execute(
-            _UPDATE_STATE,
+        moved = _UPDATE_STATE.run(
+            self._conn,
             {"old_size": start, "new_size": frontier.size, "new_frontier": frontier.encode()},
         )
-        if moved.rowcount != 1:  # only if the state row was changed without holding its lock
+        if moved != 1:  # only if the state row was changed without holding its lock
             raise Inconsistent(f"the log's size moved from {start} during an append")
         return list(range(start, frontier.size))
 
     def lock(self) -> Frontier:
         """Lock the state row for this transaction (creating it in an empty log) and read it."""
-        row = self._conn.execute(_LOCK_STATE).one_or_none()
+        row = _LOCK_STATE.first(self._conn)
         if row is None:
             self._create_state()
-            row = self._conn.execute(_LOCK_STATE).one()
+            row = _LOCK_STATE.first(self._conn)
+            assert row is not None  # created, or created by the append that raced this one
         return Frontier.decode(row.size, row.frontier)
 
     def _create_state(self) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from aftersales.domain.catalog import Consumer, Order
+from aftersales.store.prepared import Prepared
 from aftersales.store.tables import batches, consumers, order_lines, orders, products, stores
 
 __all__ = ["OrderBatchRepository", "ProductFacts"]
@@ -26,6 +27,10 @@ _UPDATE_CONSUMER = (
     .where(consumers.c.id == bindparam("key"))
     .values(display_name=bindparam("new_name"), region=bindparam("new_region"))
 )
+# A push's thousands of rows go straight to the driver (store/prepared.py): through
+# ``Connection.execute``, SQLAlchemy's work per row was a seventh of a push.
+_INSERT_ORDERS = Prepared(insert(orders))
+_INSERT_LINES = Prepared(insert(order_lines))
 
 
 class OrderBatchRepository:
@@ -88,9 +93,9 @@ class OrderBatchRepository:
         """Insert the orders and their lines, each table in one multi-row statement."""
         if not new:
             return
-        self._conn.execute(insert(orders), [_order_row(o) | {"received_at": now} for o in new])
-        self._conn.execute(
-            insert(order_lines),
+        _INSERT_ORDERS.run_many(self._conn, [_order_row(o) | {"received_at": now} for o in new])
+        _INSERT_LINES.run_many(
+            self._conn,
             [
                 {
                     "id": line.id,

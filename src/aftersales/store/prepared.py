@@ -1,0 +1,145 @@
+"""Hot statements run straight on the driver's cursor, compiled once per dialect.
+
+Every case change runs the same handful of statements (read the case, update it, insert its
+events and outbox rows). Through ``Connection.execute`` each one paid about two and a half
+times what the database spent on it in SQLAlchemy's per-call machinery: the compiled-cache
+lookup, an execution context, parameter and result objects, events. A ``Prepared`` statement
+does that work once per dialect and set of parameter names — the SQL text, the order of the
+parameters, each one's bind processor and each result column's processor, all SQLAlchemy's
+own — and then only converts the values and calls the driver, on the connection's own driver
+connection and so in its transaction. Driver errors come back as SQLAlchemy's exceptions
+(``IntegrityError`` …), as from ``Connection.execute``. Decision 0026, Update of 2026-11-30.
+
+Only for plain statements: no expanding ``IN`` lists, no defaults computed in Python, no
+statements whose SQL depends on more than the dialect and the parameter names.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+__all__ = ["Prepared"]
+
+_Processor = Callable[[Any], Any] | None
+_NONE: Mapping[str, Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    sql: str
+    names: tuple[str, ...]  # the bound parameters, in the order the SQL takes them
+    keys: tuple[str, ...]  # the driver's names for them (named paramstyles only)
+    positional: bool
+    fixed: dict[str, Any]  # values the statement itself binds (``.values(active=False)``)
+    binds: tuple[_Processor, ...]
+    results: tuple[_Processor, ...]
+    row_type: Callable[..., tuple[Any, ...]]  # rows by name too, as SQLAlchemy's ``Row``
+
+    def params(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
+        given = {**self.fixed, **values} if self.fixed else values
+        converted = [
+            value if proc is None else proc(value)
+            for proc, value in zip(self.binds, [given[n] for n in self.names], strict=True)
+        ]
+        return converted if self.positional else dict(zip(self.keys, converted, strict=True))
+
+    def row(self, raw: Sequence[Any]) -> Any:
+        return self.row_type(
+            *[v if p is None else p(v) for p, v in zip(self.results, raw, strict=True)]
+        )
+
+
+class Prepared:
+    """A Core statement, run on the driver with the values of one or many parameter sets."""
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self._statement = statement
+        self._plans: dict[tuple[str, tuple[str, ...]], _Plan] = {}
+
+    def run(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Run it with one set of values; how many rows it changed."""
+        plan = self._plan(conn.dialect, values)
+        cursor = _run(conn, plan, lambda c: c.execute(plan.sql, plan.params(values)))
+        count: int = cursor.rowcount
+        cursor.close()
+        return count
+
+    def run_many(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
+        """Run it once per set of values (all with the same keys), in one driver call."""
+        if not values:
+            return
+        plan = self._plan(conn.dialect, values[0])
+        params = [plan.params(v) for v in values]
+        _run(conn, plan, lambda c: c.executemany(plan.sql, params)).close()
+
+    def first(self, conn: Connection, values: Mapping[str, Any] = _NONE) -> Any | None:
+        """The first row the statement returns (by position and by name), or None."""
+        plan = self._plan(conn.dialect, values)
+        cursor = _run(conn, plan, lambda c: c.execute(plan.sql, plan.params(values)))
+        raw = cursor.fetchone()
+        cursor.close()
+        return None if raw is None else plan.row(raw)
+
+    def all(self, conn: Connection, values: Mapping[str, Any] = _NONE) -> list[Any]:
+        """Every row the statement returns (by position and by name)."""
+        plan = self._plan(conn.dialect, values)
+        cursor = _run(conn, plan, lambda c: c.execute(plan.sql, plan.params(values)))
+        rows = cursor.fetchall()
+        cursor.close()
+        return [plan.row(raw) for raw in rows]
+
+    def _plan(self, dialect: Dialect, values: Mapping[str, Any]) -> _Plan:
+        key = (dialect.name, tuple(values))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = _compile(self._statement, dialect, key[1])
+        return plan
+
+
+def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) -> _Plan:
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    assert isinstance(compiled, SQLCompiler)
+    binds = compiled.binds
+    if (
+        compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.literal_execute_params
+        or any(b.expanding for b in binds.values())
+    ):
+        raise TypeError("a prepared statement's SQL must not depend on the values")
+    positional = bool(compiled.positional)
+    names = tuple(compiled.positiontup or ()) if positional else tuple(binds)
+    escaped: dict[str, str] = dict(compiled.escaped_bind_names or {})
+    returned = getattr(statement, "exported_columns", ())
+    return _Plan(
+        sql=compiled.string,
+        names=names,
+        keys=tuple(escaped.get(n, n) for n in names),
+        positional=positional,
+        fixed={n: binds[n].effective_value for n in names if n not in keys},
+        binds=tuple(binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names),
+        results=tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+        ),
+        row_type=namedtuple("Row", list(returned.keys()) if returned else [], rename=True),
+    )
+
+
+def _run(conn: Connection, plan: _Plan, call: Callable[[Any], Any]) -> Any:
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.cursor()
+    try:
+        call(cursor)
+    except dbapi.Error as exc:
+        cursor.close()
+        raise DBAPIError.instance(plan.sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+    return cursor

@@ -1,0 +1,81 @@
+"""Statements run straight on the driver store and read what ``Connection.execute`` does, on
+both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from aftersales.store.db import make_engine
+from aftersales.store.prepared import Prepared
+from aftersales.store.tables import agents
+
+_AT = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+_INSERT = Prepared(insert(agents))
+_GET = Prepared(select(agents).where(agents.c.id == bindparam("agent_id")))
+_FREE = Prepared(select(agents.c.id).where(agents.c.online).order_by(agents.c.id))
+_TAKE = Prepared(
+    update(agents)
+    .where(agents.c.id == bindparam("agent_id"), agents.c.open_cases < agents.c.capacity)
+    .values(open_cases=agents.c.open_cases + 1, online=False)
+)
+
+
+def _agent(agent_id: str, **changes: object) -> dict[str, object]:
+    return {
+        "id": agent_id,
+        "merchant_id": None,
+        "name": "李 Ann",
+        "queues": ["general", "product_safety"],
+        "languages": ["zh"],
+        "categories": [],
+        "capacity": 1,
+        "online": True,
+        "open_cases": 0,
+        "created_at": _AT,
+        "updated_at": _AT + timedelta(hours=8),
+    } | changes
+
+
+def test_prepared_statements_store_and_read_what_execute_does(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        _INSERT.run(conn, _agent("a1"))
+        _INSERT.run_many(conn, [_agent("a2", online=False), _agent("a3")])
+        conn.execute(insert(agents), _agent("a4"))
+    with engine.begin() as conn:
+        for agent_id in ("a1", "a2", "a4"):  # a4 was written by ``execute``
+            read = conn.execute(select(agents).where(agents.c.id == agent_id)).one()
+            assert tuple(_GET.first(conn, {"agent_id": agent_id}) or ()) == tuple(read)
+        mine = _GET.first(conn, {"agent_id": "a1"})
+        assert mine is not None and mine.id == "a1"
+        assert mine.queues == ["general", "product_safety"] and mine.name == "李 Ann"
+        assert mine.online is True and mine.created_at == _AT
+        assert [r.id for r in _FREE.all(conn)] == ["a1", "a3", "a4"]
+        assert _GET.first(conn, {"agent_id": "nobody"}) is None
+        # Values the statement binds itself (``online=False``) go in; the count says what moved.
+        assert _TAKE.run(conn, {"agent_id": "a1"}) == 1
+        assert _TAKE.run(conn, {"agent_id": "a1"}) == 0
+        taken = conn.execute(select(agents).where(agents.c.id == "a1")).one()
+        assert (taken.open_cases, taken.online) == (1, False)
+    engine.dispose()
+
+
+def test_a_prepared_statement_fails_as_execute_does(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        _INSERT.run(conn, _agent("a1"))
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        _INSERT.run(conn, _agent("a1"))
+    engine.dispose()
+
+
+def test_a_statement_whose_sql_depends_on_its_values_is_refused(db_url: str) -> None:
+    engine = make_engine(db_url)
+    listed = Prepared(select(agents.c.id).where(agents.c.id.in_(bindparam("ids", expanding=True))))
+    with pytest.raises(TypeError), engine.begin() as conn:
+        listed.all(conn, {"ids": ["a1"]})
+    engine.dispose()
