@@ -84,7 +84,7 @@ class PlatformJobs:
         try:
             return [cycles.run_cycle(self._ctx, SYSTEM, period)]
         except cycles.NothingToAssess:
-            return []  # no orders in the month, as run_due finds too
+            return []  # the month had no orders: nothing to assess (run_due skips it too)
 
     def _decide_reviews(self) -> None:
         ctx = self._ctx

@@ -23,6 +23,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from aftersales.store.epoch import whole_seconds
 from aftersales.store.tables import cases, order_lines, orders, products
 
 __all__ = ["CST_OFFSET_SECONDS", "CaseFeedRepository", "Columns"]
@@ -44,12 +45,9 @@ class cst_day(FunctionElement[int]):  # lower case: reads as the SQL function it
 @compiles(cst_day, "sqlite")
 def _cst_day_sqlite(element: cst_day, compiler: SQLCompiler, **kw: Any) -> str:
     # Whole seconds, then integer division: julianday()'s floating point would put a case
-    # opened at midnight on the day before. The seconds come from the text without its
-    # fraction ('YYYY-MM-DD HH:MM:SS'): SQLite rounds a time to the millisecond, which would
-    # put a case opened at 23:59:59.9996 on the next day.
-    moment = compiler.process(element.clauses, **kw)
-    whole = f"strftime('%s', substr({moment}, 1, 19))"
-    return f"((CAST({whole} AS INTEGER) + {CST_OFFSET_SECONDS}) / 86400)"
+    # opened at midnight on the day before.
+    seconds = compiler.process(whole_seconds(*element.clauses), **kw)
+    return f"(({seconds} + {CST_OFFSET_SECONDS}) / 86400)"
 
 
 @compiles(cst_day)

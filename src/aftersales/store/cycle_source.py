@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, extract, func, select
 
 from aftersales.analytics import SCHEMAS, CycleInputs, Window
+from aftersales.store.epoch import whole_seconds
 from aftersales.store.tables import (
     case_events,
     cases,
@@ -59,10 +60,7 @@ def _micros(conn: Connection, column: ColumnElement[Any]) -> ColumnElement[int]:
     if conn.dialect.name == "postgresql":
         return cast(extract("epoch", column) * 1_000_000, BigInteger)
     # SQLite holds SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff': seconds, then micros.
-    # The seconds come from the text without its fraction: SQLite reads a time to the
-    # millisecond and rounds, so strftime('%s') gives 18 for 17.9996, a second too many.
-    whole = cast(func.strftime("%s", func.substr(column, 1, 19)), BigInteger) * 1_000_000
-    return whole + cast(func.substr(column, 21, 6), BigInteger)
+    return whole_seconds(column) * 1_000_000 + cast(func.substr(column, 21, 6), BigInteger)
 
 
 def _seconds(micros: pa.Array) -> pa.Array:
