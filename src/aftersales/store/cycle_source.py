@@ -1,22 +1,24 @@
-"""The cycle's input tables, streamed from SQLite or PostgreSQL into Arrow.
+"""The cycle's input tables, read from SQLite or PostgreSQL into Arrow.
 
 DuckDB's readers for SQLite and PostgreSQL are extensions it downloads on first use, and this
 platform runs where nothing is downloaded at run time (docs/decisions/0015). So the store
-selects the few columns the cycle needs with SQLAlchemy, on either database alike, and hands
-them over as Arrow tables, chunk by chunk; the engine reads those in place. The JSON fields the
-cycle needs (deadlines in the case's snapshot, a verdict or a score in an event) are extracted
-here, by the database.
+selects the few columns the cycle needs with SQLAlchemy Core, on either database alike, and
+reads the results into Arrow on the driver's cursor (``arrow_reads``, decision 0029); the
+engine reads those tables in place. The JSON fields the cycle needs (deadlines in the case's
+snapshot, a verdict or a score in an event) are extracted here, by the database.
 
-Millions of rows pass through here, so no value becomes a Python datetime: the database turns
-each timestamp column into whole microseconds since the epoch, Arrow parses the ISO 8601 times
-of the JSON fields, and both become epoch seconds a column at a time (decision 0024). The
-seconds are the ones ``datetime.timestamp()`` gives: microseconds / 10⁶, correctly rounded.
+Millions of rows pass through here, so no value becomes a Python datetime: PostgreSQL turns
+each timestamp column into whole microseconds since the epoch, Arrow parses SQLite's text of
+the stored times and the ISO 8601 times of the JSON fields, and all become epoch seconds a
+column at a time (decision 0024). The seconds are the ones ``datetime.timestamp()`` gives:
+microseconds / 10⁶, correctly rounded.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -24,7 +26,7 @@ import pyarrow.compute as pc
 from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, extract, func, select
 
 from aftersales.analytics import SCHEMAS, CycleInputs, Window
-from aftersales.store.epoch import whole_seconds
+from aftersales.store.arrow_reads import Convert, read_arrow
 from aftersales.store.tables import (
     case_events,
     cases,
@@ -38,9 +40,8 @@ from aftersales.store.tables import (
     scoring_appeals,
 )
 
-__all__ = ["count_lines", "read_inputs"]
+__all__ = ["CycleRead", "count_lines", "cycle_reads", "read_inputs"]
 
-_CHUNK = 50_000
 # The event kinds the metrics are read from; the others (evidence, closing…) are not fetched.
 _KINDS = (
     "message_posted",
@@ -55,74 +56,58 @@ _KINDS = (
 )
 
 
-def _micros(conn: Connection, column: ColumnElement[Any]) -> ColumnElement[int]:
-    """A timestamp column (naive UTC) as whole microseconds since the epoch, by the database."""
-    if conn.dialect.name == "postgresql":
+def _time(dialect: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A timestamp column (naive UTC) as ``_epoch`` reads it."""
+    if dialect == "postgresql":  # whole microseconds since the epoch
         return cast(extract("epoch", column) * 1_000_000, BigInteger)
-    # SQLite holds SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff': seconds, then micros.
-    return whole_seconds(column) * 1_000_000 + cast(func.substr(column, 21, 6), BigInteger)
+    # SQLite holds SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff', which Arrow parses
+    # exactly and faster than SQLite's own date functions.
+    return column
 
 
-def _seconds(micros: pa.Array) -> pa.Array:
-    return pc.divide(micros.cast(pa.float64()), 1e6)
+def _epoch(values: pa.Array) -> pa.Array:
+    """Epoch seconds from whole microseconds, or from SQLite's text of a naive UTC time."""
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        values = values.cast(pa.timestamp("us"))
+    return pc.divide(values.cast(pa.int64()).cast(pa.float64()), 1e6)
 
 
-def _from_micros(values: Sequence[Any]) -> pa.Array:
-    return _seconds(pa.array(values, pa.int64()))
-
-
-def _from_iso(values: Sequence[Any]) -> pa.Array:
+def _from_iso(values: pa.Array) -> pa.Array:
     """ISO 8601 times with an offset, as ``domain.snapshot.encode`` writes them."""
-    parsed = pa.array(values, pa.string()).cast(pa.timestamp("us", tz="UTC"))
-    return _seconds(parsed.cast(pa.int64()))
+    return _epoch(values.cast(pa.string()).cast(pa.timestamp("us", tz="UTC")))
 
 
-def _flag(values: Sequence[Any]) -> pa.Array:
-    """SQLite's JSON functions answer 1 and 0 for true and false."""
-    return pa.array(values).cast(pa.bool_())
+@dataclass(frozen=True, slots=True)
+class CycleRead:
+    """One input table of the cycle: the statement that selects it and how its columns convert
+    (the others are cast to the schema's types; SQLite's JSON answers 1 and 0 for booleans)."""
 
-
-Convert = Callable[[Sequence[Any]], pa.Array]
-
-
-def _stream(
-    conn: Connection, stmt: Select[Any], name: str, convert: Mapping[str, Convert]
-) -> pa.Table:
-    """The rows of ``stmt`` as a table of schema ``name``, read in chunks."""
-    schema = SCHEMAS[name]
-    result = conn.execution_options(stream_results=True, yield_per=_CHUNK).execute(stmt)
-    batches = []
-    for chunk in result.partitions():  # never empty: no rows at all give no batch
-        columns = list(zip(*chunk, strict=True))
-        arrays = [
-            convert[n](col) if n in convert else pa.array(col, schema.field(n).type)
-            for n, col in zip(schema.names, columns, strict=True)
-        ]
-        batches.append(pa.record_batch(arrays, schema=schema))
-    return pa.Table.from_batches(batches, schema=schema)
+    name: str
+    statement: Select[Any]
+    convert: Mapping[str, Convert]
 
 
 def _in_window(window: Window) -> Sequence[Any]:
     return (orders.c.placed_at >= window.start, orders.c.placed_at < window.end)
 
 
-def _lines(conn: Connection, window: Window) -> pa.Table:
+def _lines(dialect: str, window: Window) -> CycleRead:
     stmt = (
         select(
             order_lines.c.id,
             orders.c.merchant_id,
             orders.c.consumer_id,
             products.c.category,
-            _micros(conn, orders.c.placed_at),
+            _time(dialect, orders.c.placed_at),
         )
         .join(orders, orders.c.id == order_lines.c.order_id)
         .join(products, products.c.id == order_lines.c.product_id)
         .where(*_in_window(window))
     )
-    return _stream(conn, stmt, "lines", {"placed_at": _from_micros})
+    return CycleRead("lines", stmt, {"placed_at": _epoch})
 
 
-def _cases(conn: Connection, window: Window) -> pa.Table:
+def _cases(dialect: str, window: Window) -> CycleRead:
     snapshot = cases.c.snapshot
     stmt = (
         select(
@@ -131,9 +116,9 @@ def _cases(conn: Connection, window: Window) -> pa.Table:
             cases.c.merchant_id,
             cases.c.consumer_id,
             cases.c.category,
-            _micros(conn, orders.c.placed_at),
+            _time(dialect, orders.c.placed_at),
             cases.c.type,
-            _micros(conn, cases.c.opened_at),
+            _time(dialect, cases.c.opened_at),
             cases.c.counts_against_merchant,
             snapshot["first_response_due"].as_string(),
             snapshot["proposal_due"].as_string(),
@@ -144,19 +129,17 @@ def _cases(conn: Connection, window: Window) -> pa.Table:
         .where(*_in_window(window), cases.c.opened_at < window.end)
     )
     iso = ("first_response_due", "proposal_due", "resolved_at")
-    convert = dict.fromkeys(("placed_at", "opened_at"), _from_micros) | dict.fromkeys(
-        iso, _from_iso
-    )
-    return _stream(conn, stmt, "cases", convert)
+    times = ("placed_at", "opened_at")
+    return CycleRead("cases", stmt, dict.fromkeys(times, _epoch) | dict.fromkeys(iso, _from_iso))
 
 
-def _events(conn: Connection, window: Window) -> pa.Table:
+def _events(dialect: str, window: Window) -> CycleRead:
     data = case_events.c.data
     stmt = select(
         case_events.c.case_id,
         case_events.c.seq,
         case_events.c.kind,
-        _micros(conn, case_events.c.at),
+        _time(dialect, case_events.c.at),
         case_events.c.actor_role,
         case_events.c.actor_id,
         data["first_response"].as_boolean(),
@@ -168,7 +151,7 @@ def _events(conn: Connection, window: Window) -> pa.Table:
         case_events.c.at < window.end,
         case_events.c.kind.in_(_KINDS),
     )
-    return _stream(conn, stmt, "events", {"at": _from_micros, "first_response": _flag})
+    return CycleRead("events", stmt, {"at": _epoch})
 
 
 def _cases_in(window: Window) -> Select[Any]:
@@ -185,33 +168,36 @@ def _cases_in(window: Window) -> Select[Any]:
     )
 
 
-def _rows(
-    conn: Connection, stmt: Select[Any], name: str, convert: Mapping[str, Convert]
-) -> pa.Table:
-    return _stream(conn, stmt, name, convert)
-
-
-def _small_tables(conn: Connection) -> dict[str, pa.Table]:
+def _small_tables(dialect: str) -> list[CycleRead]:
     confirmed = recalls.c.state == "confirmed"
     safety = select(safety_reports.c.case_id).join(
         recalls, recalls.c.id == safety_reports.c.recall_id
     )
-    recall_rows = select(recalls.c.merchant_id, _micros(conn, recall_events.c.at)).join(
+    recall_rows = select(recalls.c.merchant_id, _time(dialect, recall_events.c.at)).join(
         recalls, recalls.c.id == recall_events.c.recall_id
     )
     appeals = select(scoring_appeals.c.case_id, scoring_appeals.c.decision_reason).where(
         scoring_appeals.c.state == "accepted"
     )
-    return {
-        "safety": _rows(conn, safety.where(confirmed), "safety", {}),
-        "recalls": _rows(
-            conn,
-            recall_rows.where(recall_events.c.kind == "confirmed"),
+    return [
+        CycleRead("safety", safety.where(confirmed), {}),
+        CycleRead(
             "recalls",
-            {"confirmed_at": _from_micros},
+            recall_rows.where(recall_events.c.kind == "confirmed"),
+            {"confirmed_at": _epoch},
         ),
-        "appeals": _rows(conn, appeals, "appeals", {}),
-    }
+        CycleRead("appeals", appeals, {}),
+    ]
+
+
+def cycle_reads(dialect: str, window: Window) -> list[CycleRead]:
+    """The statements of the tables read from the operational data (all but ``merchants``)."""
+    return [
+        _lines(dialect, window),
+        _cases(dialect, window),
+        _events(dialect, window),
+        *_small_tables(dialect),
+    ]
 
 
 def _merchants(conn: Connection) -> pa.Table:
@@ -240,13 +226,11 @@ def _top(categories: Counter[str] | None) -> str | None:
 
 def read_inputs(conn: Connection, window: Window) -> CycleInputs:
     """Everything the cycle of ``window`` reads, from the operational tables."""
-    return CycleInputs(
-        lines=_lines(conn, window),
-        cases=_cases(conn, window),
-        events=_events(conn, window),
-        merchants=_merchants(conn),
-        **_small_tables(conn),
-    )
+    tables = {
+        read.name: read_arrow(conn, read.statement, SCHEMAS[read.name], read.convert)
+        for read in cycle_reads(conn.dialect.name, window)
+    }
+    return CycleInputs(merchants=_merchants(conn), **tables)
 
 
 def count_lines(conn: Connection, window: Window) -> int:

@@ -4,7 +4,8 @@ Timestamps are stored naive, in UTC (SQLAlchemy's text 'YYYY-MM-DD HH:MM:SS.ffff
 SQLite reads a time to the millisecond and rounds, so ``strftime('%s', t)`` gives 18 for
 17.9997: a case resolved the moment it opened read as resolved a second before it, and a case
 opened at 23:59:59.9997 fell on the next day. The seconds are read from the text without its
-fraction instead, which SQLite reads exactly. Decision 0024, "Update (2026-11-30)".
+fraction instead, which SQLite reads exactly. Decision 0024, "Update (2026-11-30)". Early
+warning's China day uses it; the cycle's reader has Arrow parse the text instead (decision 0029).
 """
 
 from __future__ import annotations

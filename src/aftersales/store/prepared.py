@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-__all__ = ["Prepared"]
+__all__ = ["Prepared", "on_driver"]
 
 _Processor = Callable[[Any], Any] | None
 _NONE: Mapping[str, Any] = {}
@@ -68,7 +68,7 @@ class Prepared:
     def run(self, conn: Connection, values: Mapping[str, Any]) -> int:
         """Run it with one set of values; how many rows it changed."""
         plan = self._plan(conn.dialect, values)
-        cursor = _run(conn, plan, lambda c: c.execute(plan.sql, plan.params(values)))
+        cursor = on_driver(conn, plan.sql, lambda c: c.execute(plan.sql, plan.params(values)))
         count: int = cursor.rowcount
         cursor.close()
         return count
@@ -79,12 +79,12 @@ class Prepared:
             return
         plan = self._plan(conn.dialect, values[0])
         params = [plan.params(v) for v in values]
-        _run(conn, plan, lambda c: c.executemany(plan.sql, params)).close()
+        on_driver(conn, plan.sql, lambda c: c.executemany(plan.sql, params)).close()
 
     def first(self, conn: Connection, values: Mapping[str, Any] = _NONE) -> Any | None:
         """The first row the statement returns (by position and by name), or None."""
         plan = self._plan(conn.dialect, values)
-        cursor = _run(conn, plan, lambda c: c.execute(plan.sql, plan.params(values)))
+        cursor = on_driver(conn, plan.sql, lambda c: c.execute(plan.sql, plan.params(values)))
         raw = cursor.fetchone()
         cursor.close()
         return None if raw is None else plan.row(raw)
@@ -92,7 +92,7 @@ class Prepared:
     def all(self, conn: Connection, values: Mapping[str, Any] = _NONE) -> list[Any]:
         """Every row the statement returns (by position and by name)."""
         plan = self._plan(conn.dialect, values)
-        cursor = _run(conn, plan, lambda c: c.execute(plan.sql, plan.params(values)))
+        cursor = on_driver(conn, plan.sql, lambda c: c.execute(plan.sql, plan.params(values)))
         rows = cursor.fetchall()
         cursor.close()
         return [plan.row(raw) for raw in rows]
@@ -134,12 +134,13 @@ def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
     )
 
 
-def _run(conn: Connection, plan: _Plan, call: Callable[[Any], Any]) -> Any:
+def on_driver(conn: Connection, sql: str, call: Callable[[Any], Any], **cursor_args: Any) -> Any:
+    """A driver cursor of ``conn`` on which ``call`` ran ``sql``; driver errors as SQLAlchemy's."""
     dbapi = conn.dialect.loaded_dbapi
-    cursor = conn.connection.cursor()
+    cursor = conn.connection.cursor(**cursor_args)
     try:
         call(cursor)
     except dbapi.Error as exc:
         cursor.close()
-        raise DBAPIError.instance(plan.sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+        raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
     return cursor
