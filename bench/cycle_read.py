@@ -28,6 +28,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, Engine
 
 from aftersales.analytics import SCHEMAS, Window
+from aftersales.store.arrow_reads import to_table
 from aftersales.store.cycle_source import cycle_reads, read_inputs
 from aftersales.store.db import make_engine
 
@@ -42,11 +43,7 @@ def _by_rows(conn: Connection, window: Window) -> dict[str, pa.Table]:
             tables[read.name] = schema.empty_table()
             continue
         columns = [pa.array(column) for column in zip(*rows, strict=True)]
-        arrays = [
-            (read.convert[f.name](c) if f.name in read.convert else c).cast(f.type)
-            for f, c in zip(schema, columns, strict=True)
-        ]
-        tables[read.name] = pa.Table.from_arrays(arrays, schema=schema)
+        tables[read.name] = to_table(columns, schema, read.convert)
     return tables
 
 

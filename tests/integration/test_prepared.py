@@ -1,14 +1,28 @@
-"""Statements run straight on the driver store and read what ``Connection.execute`` does, on
-both databases."""
+"""Statements run straight on the driver (``Prepared``, and the Arrow reads of the cycle's
+inputs) store and read what ``Connection.execute`` does, and fail as it does, on both
+databases."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pyarrow as pa
 import pytest
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from aftersales.store import arrow_reads
 from aftersales.store.db import make_engine
 from aftersales.store.prepared import Prepared
 from aftersales.store.tables import agents
@@ -78,4 +92,31 @@ def test_a_statement_whose_sql_depends_on_its_values_is_refused(db_url: str) -> 
     listed = Prepared(select(agents.c.id).where(agents.c.id.in_(bindparam("ids", expanding=True))))
     with pytest.raises(TypeError), engine.begin() as conn:
         listed.all(conn, {"ids": ["a1"]})
+    engine.dispose()
+
+
+_ROWS = pa.schema([("id", pa.string()), ("capacity", pa.int64()), ("online", pa.bool_())])
+
+
+def test_arrow_reads_give_the_rows_execute_does_across_chunks(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(arrow_reads, "_CHUNK", 2)  # five rows: three chunks, the last short
+    engine = make_engine(db_url)
+    stmt = select(agents.c.id, agents.c.capacity, agents.c.online).order_by(agents.c.id)
+    with engine.begin() as conn:
+        _INSERT.run_many(conn, [_agent(f"a{i}", capacity=i, online=i % 2 == 0) for i in range(5)])
+        table = arrow_reads.read_arrow(conn, stmt, _ROWS, {})
+        rows = [tuple(r) for r in conn.execute(stmt)]
+    engine.dispose()
+
+    assert [tuple(r.values()) for r in table.to_pylist()] == rows and len(rows) == 5
+
+
+def test_an_arrow_read_fails_as_execute_does(db_url: str) -> None:
+    missing = Table("no_such_table", MetaData(), Column("id", String), Column("capacity", Integer))
+    stmt = select(missing.c.id, missing.c.capacity, literal(True))
+    engine = make_engine(db_url)
+    with pytest.raises(DBAPIError), engine.connect() as conn:
+        arrow_reads.read_arrow(conn, stmt, _ROWS, {})
     engine.dispose()

@@ -79,12 +79,15 @@ class PlatformJobs:
             self.tally.tier_changes += run.changes
 
     def _month(self) -> list[cycles.CycleRun]:
-        """The month that has just closed, without the weekly check."""
+        """The month that has just closed, without the weekly check.
+
+        A month whose window holds no orders has no cycle (``NothingToAssess``), as ``run_due``
+        skips it; any other failure stops the simulation."""
         period = last_closed_period(self._ctx.clock.now()).name
         try:
             return [cycles.run_cycle(self._ctx, SYSTEM, period)]
         except cycles.NothingToAssess:
-            return []  # the month had no orders: nothing to assess (run_due skips it too)
+            return []
 
     def _decide_reviews(self) -> None:
         ctx = self._ctx

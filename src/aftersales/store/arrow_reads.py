@@ -21,16 +21,17 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import Connection, Select
 
-from aftersales.store.prepared import on_driver
+from aftersales.store.prepared import driver_errors
 
-__all__ = ["Convert", "read_arrow"]
+__all__ = ["Convert", "read_arrow", "to_table"]
 
 # Arrow-to-Arrow conversions of a column, by name; the others are cast to the schema's type.
 Convert = Callable[[pa.Array], pa.Array]
 _CHUNK = 50_000
 
 
-def _to_schema(columns: list[pa.Array], schema: pa.Schema, convert: Mapping[str, Convert]) -> Any:
+def to_table(columns: list[pa.Array], schema: pa.Schema, convert: Mapping[str, Convert]) -> Any:
+    """Columns as the driver gave them, converted (``convert``) or cast to ``schema``."""
     arrays = [
         (convert[f.name](col) if f.name in convert else col).cast(f.type)
         for f, col in zip(schema, columns, strict=True)
@@ -46,12 +47,14 @@ def read_arrow(
     # psycopg's client cursor would hold the whole result in memory: a named (server-side)
     # cursor sends it chunk by chunk. SQLite's cursor steps through the rows as they are fetched.
     named = {"name": "arrow_read"} if conn.dialect.name == "postgresql" else {}
-    cursor = on_driver(conn, sql, lambda c: c.execute(sql), **named)
+    cursor = conn.connection.cursor(**named)
+    parts = []
     try:
-        parts = []
-        while rows := cursor.fetchmany(_CHUNK):
-            columns = [pa.array(column) for column in zip(*rows, strict=True)]
-            parts.append(_to_schema(columns, schema, convert))
+        with driver_errors(conn, sql):  # a server-side cursor may fail at a fetch, too
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(_CHUNK):
+                columns = [pa.array(column) for column in zip(*rows, strict=True)]
+                parts.append(to_table(columns, schema, convert))
     finally:
         cursor.close()
     return pa.concat_tables(parts) if parts else schema.empty_table()

@@ -17,7 +17,8 @@ statements whose SQL depends on more than the dialect and the parameter names.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-__all__ = ["Prepared", "on_driver"]
+__all__ = ["Prepared", "driver_errors"]
 
 _Processor = Callable[[Any], Any] | None
 _NONE: Mapping[str, Any] = {}
@@ -68,7 +69,7 @@ class Prepared:
     def run(self, conn: Connection, values: Mapping[str, Any]) -> int:
         """Run it with one set of values; how many rows it changed."""
         plan = self._plan(conn.dialect, values)
-        cursor = on_driver(conn, plan.sql, lambda c: c.execute(plan.sql, plan.params(values)))
+        cursor = _on_driver(conn, plan.sql, plan.params(values))
         count: int = cursor.rowcount
         cursor.close()
         return count
@@ -79,12 +80,12 @@ class Prepared:
             return
         plan = self._plan(conn.dialect, values[0])
         params = [plan.params(v) for v in values]
-        on_driver(conn, plan.sql, lambda c: c.executemany(plan.sql, params)).close()
+        _on_driver(conn, plan.sql, params, many=True).close()
 
     def first(self, conn: Connection, values: Mapping[str, Any] = _NONE) -> Any | None:
         """The first row the statement returns (by position and by name), or None."""
         plan = self._plan(conn.dialect, values)
-        cursor = on_driver(conn, plan.sql, lambda c: c.execute(plan.sql, plan.params(values)))
+        cursor = _on_driver(conn, plan.sql, plan.params(values))
         raw = cursor.fetchone()
         cursor.close()
         return None if raw is None else plan.row(raw)
@@ -92,7 +93,7 @@ class Prepared:
     def all(self, conn: Connection, values: Mapping[str, Any] = _NONE) -> list[Any]:
         """Every row the statement returns (by position and by name)."""
         plan = self._plan(conn.dialect, values)
-        cursor = on_driver(conn, plan.sql, lambda c: c.execute(plan.sql, plan.params(values)))
+        cursor = _on_driver(conn, plan.sql, plan.params(values))
         rows = cursor.fetchall()
         cursor.close()
         return [plan.row(raw) for raw in rows]
@@ -134,13 +135,23 @@ def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
     )
 
 
-def on_driver(conn: Connection, sql: str, call: Callable[[Any], Any], **cursor_args: Any) -> Any:
-    """A driver cursor of ``conn`` on which ``call`` ran ``sql``; driver errors as SQLAlchemy's."""
+@contextmanager
+def driver_errors(conn: Connection, sql: str) -> Iterator[None]:
+    """Driver errors raised inside come out as SQLAlchemy's (``IntegrityError`` …)."""
     dbapi = conn.dialect.loaded_dbapi
-    cursor = conn.connection.cursor(**cursor_args)
     try:
-        call(cursor)
+        yield
     except dbapi.Error as exc:
-        cursor.close()
         raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+
+
+def _on_driver(conn: Connection, sql: str, params: Any, *, many: bool = False) -> Any:
+    """A driver cursor of ``conn`` that has run ``sql`` with ``params`` (each of them: ``many``)."""
+    cursor = conn.connection.cursor()
+    try:
+        with driver_errors(conn, sql):
+            (cursor.executemany if many else cursor.execute)(sql, params)
+    except BaseException:
+        cursor.close()
+        raise
     return cursor
