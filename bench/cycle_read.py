@@ -21,7 +21,8 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 import pyarrow as pa
@@ -66,11 +67,13 @@ def _time(engine: Engine, read: Callable[[Connection, Window], Any], window: Win
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="database URL")
-    parser.add_argument("--end", required=True, help="the window's end, YYYY-MM-DD (UTC)")
+    parser.add_argument(
+        "--end", required=True, type=date.fromisoformat, help="the window's end, YYYY-MM-DD (UTC)"
+    )
     parser.add_argument("--days", type=int, default=90, help="the window's length")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    end = datetime.fromisoformat(args.end).replace(tzinfo=UTC)
+    end = datetime.combine(args.end, time_of_day.min, tzinfo=UTC)
     window = Window(end - timedelta(days=args.days), end)
     engine = make_engine(args.db)
     ways = {"driver cursor (the store)": _by_store, "Connection.execute rows": _by_rows}
