@@ -4,7 +4,7 @@ databases."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pyarrow as pa
 import pytest
@@ -18,9 +18,10 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     update,
 )
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from aftersales.store import arrow_reads
 from aftersales.store.db import make_engine
@@ -75,6 +76,31 @@ def test_prepared_statements_store_and_read_what_execute_does(db_url: str) -> No
         assert _TAKE.run(conn, {"agent_id": "a1"}) == 0
         taken = conn.execute(select(agents).where(agents.c.id == "a1")).one()
         assert (taken.open_cases, taken.online) == (1, False)
+    engine.dispose()
+
+
+def test_times_are_stored_as_utc_and_read_back_aware_whatever_their_offset(db_url: str) -> None:
+    beijing = _AT.astimezone(timezone(timedelta(hours=8)))
+    midnight = datetime(2026, 3, 1, tzinfo=UTC)  # no microseconds: still six digits in SQLite
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        _INSERT.run_many(
+            conn, [_agent("a1", created_at=beijing), _agent("a2", created_at=midnight)]
+        )
+        conn.execute(insert(agents), _agent("a3", created_at=beijing))
+        with pytest.raises(StatementError, match="naive"):
+            conn.execute(insert(agents), _agent("a4", created_at=_AT.replace(tzinfo=None)))
+    with engine.begin() as conn:
+        read = dict(conn.execute(select(agents.c.id, agents.c.created_at)).tuples().all())
+        stored = dict(conn.execute(text("SELECT id, CAST(created_at AS TEXT) FROM agents")).all())
+    assert read == {"a1": _AT, "a2": midnight, "a3": _AT}
+    assert all(t.tzinfo is UTC for t in read.values())
+    if db_url.startswith("sqlite"):  # SQLAlchemy's text form, which the cycle's reads parse
+        assert stored == {
+            "a1": "2026-03-01 09:30:15.123456",
+            "a2": "2026-03-01 00:00:00.000000",
+            "a3": "2026-03-01 09:30:15.123456",
+        }
     engine.dispose()
 
 

@@ -45,6 +45,15 @@ _LAST_ENDS = (
     .where(h.c.case_id.in_(bindparam("case_ids", expanding=True)))
     .group_by(h.c.case_id)
 )
+# The same for one case, on the driver: every move that ends a case's holding runs these.
+_OPEN_ONE = Prepared(
+    select(ca.c.case_id, *_NOW)
+    .where(ca.c.case_id == bindparam("case_id"), ca.c.active)
+    .with_for_update()
+)
+_LAST_END_ONE = Prepared(
+    select(func.max(h.c.held_until).label("end")).where(h.c.case_id == bindparam("case_id"))
+)
 
 
 class HoldingLog:
@@ -55,9 +64,18 @@ class HoldingLog:
         """The current holdings of these cases (active ones only), their rows locked."""
         if not case_ids:
             return {}
+        if len(case_ids) == 1:
+            return self._open_holding(next(iter(case_ids)))
         rows = self._conn.execute(_OPEN, {"case_ids": list(case_ids)}).all()
         ends = self.last_ends([r.case_id for r in rows])
         return {r.case_id: _current(r.case_id, r, ends.get(r.case_id)) for r in rows}
+
+    def _open_holding(self, case_id: str) -> dict[str, Holding]:
+        row = _OPEN_ONE.first(self._conn, {"case_id": case_id})
+        if row is None:
+            return {}
+        last = _LAST_END_ONE.first(self._conn, {"case_id": case_id})  # one row: an aggregate
+        return {case_id: _current(case_id, row, last.end if last else None)}
 
     def last_ends(self, case_ids: Collection[str]) -> dict[str, datetime]:
         """case id → when its last closed holding ended (cases never moved are absent)."""

@@ -17,7 +17,7 @@ statements whose SQL depends on more than the dialect and the parameter names.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +31,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 __all__ = ["Prepared", "driver_errors"]
 
 _Processor = Callable[[Any], Any] | None
+_Converter = tuple[int, Callable[[Any], Any]]
 _NONE: Mapping[str, Any] = {}
 
 
@@ -41,22 +42,29 @@ class _Plan:
     keys: tuple[str, ...]  # the driver's names for them (named paramstyles only)
     positional: bool
     fixed: dict[str, Any]  # values the statement itself binds (``.values(active=False)``)
-    binds: tuple[_Processor, ...]
-    results: tuple[_Processor, ...]
+    binds: tuple[_Converter, ...]  # the parameters that have a bind processor
+    results: tuple[_Converter, ...]  # the result columns that have a result processor
     row_type: Callable[..., tuple[Any, ...]]  # rows by name too, as SQLAlchemy's ``Row``
 
     def params(self, values: Mapping[str, Any]) -> Sequence[Any] | dict[str, Any]:
         given = {**self.fixed, **values} if self.fixed else values
-        converted = [
-            value if proc is None else proc(value)
-            for proc, value in zip(self.binds, [given[n] for n in self.names], strict=True)
-        ]
+        converted = _converted([given[n] for n in self.names], self.binds)
         return converted if self.positional else dict(zip(self.keys, converted, strict=True))
 
     def row(self, raw: Sequence[Any]) -> Any:
-        return self.row_type(
-            *[v if p is None else p(v) for p, v in zip(self.results, raw, strict=True)]
-        )
+        return self.row_type(*_converted(list(raw), self.results))
+
+
+def _converted(values: list[Any], converters: tuple[_Converter, ...]) -> list[Any]:
+    """``values`` with each converter's processor applied at its position, in place: most
+    columns have none, and the statements of a case change run on every move."""
+    for i, process in converters:
+        values[i] = process(values[i])
+    return values
+
+
+def _converters(processors: Iterable[_Processor]) -> tuple[_Converter, ...]:
+    return tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
 
 class Prepared:
@@ -127,8 +135,10 @@ def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
         keys=tuple(escaped.get(n, n) for n in names),
         positional=positional,
         fixed={n: binds[n].effective_value for n in names if n not in keys},
-        binds=tuple(binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names),
-        results=tuple(
+        binds=_converters(
+            binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
+        ),
+        results=_converters(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
         ),
         row_type=namedtuple("Row", list(returned.keys()) if returned else [], rename=True),

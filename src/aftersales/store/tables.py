@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,14 +40,31 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        return None if value is None else _naive_utc(value)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        # On SQLite the value goes in as the dialect's text, 'YYYY-MM-DD HH:MM:SS.ffffff'.
+        # Written in one step it costs half of the generic path's two (every order pushed and
+        # every case change binds several timestamps).
+        return _sqlite_text if dialect.name == "sqlite" else super().bind_processor(dialect)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes are not stored; pass an aware datetime")
+    return (value if value.tzinfo is UTC else value.astimezone(UTC)).replace(tzinfo=None)
+
+
+def _sqlite_text(value: datetime | None) -> str | None:
+    """SQLAlchemy's SQLite form of a timestamp (``sqlite.DATETIME``'s storage format)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = _naive_utc(value)
+    return value.isoformat(" ", "microseconds")[:26]  # an aware time's offset left out
 
 
 Json: Any = JSON().with_variant(JSONB(), "postgresql")
