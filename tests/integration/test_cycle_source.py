@@ -20,7 +20,7 @@ from aftersales.analytics import Window
 from aftersales.domain.clock import ManualClock
 from aftersales.domain.snapshot import decode_time
 from aftersales.services.context import Context
-from aftersales.store.cycle_source import count_lines, cycle_reads, read_inputs
+from aftersales.store.cycle_source import cycle_reads, has_lines, read_inputs
 from aftersales.store.db import make_engine
 from aftersales.store.tables import case_events, cases, metadata, order_lines, orders
 from tests.scoring_support import month_of_business
@@ -124,8 +124,8 @@ def test_the_cycle_reads_no_large_table_whole_on_sqlite(
     )
     try:
         with engine.connect() as conn:
-            count_lines(conn, WINDOW)
-            read_inputs(conn, WINDOW)  # the merchants through SQLAlchemy, the rest through ADBC
+            has_lines(conn, WINDOW)
+            read_inputs(conn, WINDOW)  # the merchants through SQLAlchemy, the rest on the driver
             reads = cycle_reads(conn.dialect.name, WINDOW)
             statements += [(_sql(r.statement, conn), ()) for r in reads]
         with engine.connect() as conn:

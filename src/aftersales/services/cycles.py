@@ -106,7 +106,7 @@ class NothingToAssess(ValidationFailed):
 
 
 def _read(uow: UnitOfWork, window: Window, what: str) -> CycleInputs:
-    if uow.scoring.count_lines(window) == 0:
+    if not uow.scoring.has_lines(window):
         raise NothingToAssess(
             f"no orders were placed in the window of {what} ({window.start:%Y-%m-%d} to"
             f" {window.end:%Y-%m-%d}): there is nothing to assess"
@@ -304,7 +304,7 @@ def run_due(ctx: Context) -> list[CycleRun]:
     for kind, name, window, run in due:
         with ctx.uow(read_only=True) as uow:
             done = uow.scoring.latest(kind, name) is not None
-            empty = not done and uow.scoring.count_lines(window) == 0
+            empty = not done and not uow.scoring.has_lines(window)
         if done or empty:
             continue
         try:

@@ -40,7 +40,7 @@ from aftersales.store.tables import (
     scoring_appeals,
 )
 
-__all__ = ["CycleRead", "count_lines", "cycle_reads", "read_inputs"]
+__all__ = ["CycleRead", "cycle_reads", "has_lines", "read_inputs"]
 
 # The event kinds the metrics are read from; the others (evidence, closing…) are not fetched.
 _KINDS = (
@@ -233,7 +233,9 @@ def read_inputs(conn: Connection, window: Window) -> CycleInputs:
     return CycleInputs(merchants=_merchants(conn), **tables)
 
 
-def count_lines(conn: Connection, window: Window) -> int:
-    """How many order lines were placed in the window (0: nothing to score)."""
-    stmt = select(func.count()).select_from(order_lines).join(orders).where(*_in_window(window))
-    return int(conn.execute(stmt).scalar_one())
+def has_lines(conn: Connection, window: Window) -> bool:
+    """Whether any order line was placed in the window (if not, there is nothing to score).
+
+    The first one found answers: counting them all cost a tenth of reading the window."""
+    stmt = select(order_lines.c.id).join(orders).where(*_in_window(window)).limit(1)
+    return conn.execute(stmt).first() is not None

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from aftersales.analytics import CycleInputs, Window
 from aftersales.errors import Conflict
 from aftersales.scoring.texts import Text
-from aftersales.store.cycle_source import count_lines, read_inputs
+from aftersales.store.cycle_source import has_lines, read_inputs
 from aftersales.store.tables import scorecards, scoring_appeals, scoring_cycles, tier_events
 
 __all__ = [
@@ -118,8 +118,8 @@ class ScoringRepository:
         """The operational data the cycle of ``window`` reads, as Arrow tables."""
         return read_inputs(self._conn, window)
 
-    def count_lines(self, window: Window) -> int:
-        return count_lines(self._conn, window)
+    def has_lines(self, window: Window) -> bool:
+        return has_lines(self._conn, window)
 
     # ---- cycles ----------------------------------------------------------------------------
 
