@@ -89,3 +89,19 @@ def test_an_order_pushed_late_into_the_kept_days_is_counted(ctx: Context, market
 
     assert again == [(start, start + 14 * DAY)]
     assert int(np.sum(rows["quantity"])) == 6
+
+
+def test_each_later_run_of_a_moving_window_reads_only_its_new_days(
+    ctx: Context, market: Market
+) -> None:
+    start = utc_start(ctx.clock.now().date() - timedelta(days=40))
+    for n in range(8):
+        _sell(ctx, n, start + n * 4 * DAY + timedelta(hours=3), quantity=n + 1)
+    kept = CountedHistory()
+
+    _read(ctx, kept, start, start + 14 * DAY)
+    _read(ctx, kept, start + 7 * DAY, start + 21 * DAY)
+    third, rows = _read(ctx, kept, start + 14 * DAY, start + 28 * DAY)
+
+    assert third == [(start + 21 * DAY, start + 28 * DAY)]
+    assert int(np.sum(rows["quantity"])) == 5 + 6 + 7  # the days 16, 20 and 24

@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 
 from aftersales.domain.clock import ManualClock
 from aftersales.services.context import Context
 from aftersales.services.staff_load import case_arrivals
 from aftersales.services.warning_run import utc_start
 from aftersales.store.case_counts import count_series
-from aftersales.store.tables import metadata
+from aftersales.store.tables import cases, metadata
 from aftersales.warning import SeriesKey
 from tests.support import Market
 from tests.warning_support import (
@@ -114,6 +114,31 @@ def test_daily_arrivals_of_a_region_count_every_china_day_from_its_first_case(
     assert history.first_day == MONDAY
     assert history.counts.tolist() == [2, 0, 0, 0, 0, 0, 1, 1, 0]
     assert np.isfinite(history.counts).all()
+
+
+def test_the_feed_filters_by_region_and_queue_and_counts_overlapping_ranges(
+    ctx: Context, market: Market, clock: ManualClock, db_url: str
+) -> None:
+    _seed(ctx, clock)
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        (queue,) = {q for (q,) in conn.execute(select(cases.c.queue).distinct())}
+    engine.dispose()
+    since, until = utc_start(MONDAY), utc_start(MONDAY + timedelta(weeks=2))
+    with ctx.uow(read_only=True) as uow:
+        feed = uow.case_feed
+        in_region = feed.cases(since, until, region="CN-SH")
+        in_queue = feed.cases(since, until, region="CN-SH", queue=queue)
+        # A value is sent as a parameter, never written into the SQL.
+        quoted = feed.cases(since, until, region="CN-SH", queue="x' OR 'a' = 'a")
+        second = utc_start(MONDAY + timedelta(weeks=1))
+        weeks = [(since, until), (since, second), (second, until), (until, until)]
+        placed, opened = feed.orders_placed(weeks), feed.cases_opened(weeks)
+
+    assert int(in_region["cases"].sum()) == int(in_queue["cases"].sum()) == 3
+    assert len(quoted["cases"]) == 0
+    assert placed[0] == placed[1] + placed[2] and placed[1] == 5 and placed[3] == 0
+    assert opened == [7, 3, 4, 0]
 
 
 def test_the_migration_creates_the_alert_tables_as_the_code_declares_them(db_url: str) -> None:

@@ -59,21 +59,35 @@ class CountedHistory:
     ) -> Columns:
         with self._lock:
             kept = self._kept.get(kind)
-            usable = kept is not None and kept.since <= since <= kept.until <= until
-            ranges = [(since, until)] + ([(kept.since, kept.until)] if usable and kept else [])
-            counts = count(ranges)
-            if kept is not None and usable and counts[1] == kept.count:
-                rows = _joined(_from(kept.rows, since), read(kept.until, until))
+            if kept is not None and kept.since <= since <= kept.until <= until:
+                total, rows = _extended(kept, since, until, read, count)
             else:
+                (total,) = count([(since, until)])
                 rows = read(since, until)
-            self._kept[kind] = _Kept(since, until, counts[0], rows)
+            self._kept[kind] = _Kept(since, until, total, rows)
             return rows
+
+
+def _extended(
+    kept: _Kept, since: datetime, until: datetime, read: Read, count: Count
+) -> tuple[int, Columns]:
+    """How many orders (cases) [since, until) holds, and its rows: the kept ones and the days
+    after them, or all read again if one was added to the kept days since they were read."""
+    whole, dropped, added = count(
+        [(kept.since, kept.until), (kept.since, since), (kept.until, until)]
+    )
+    total = whole - dropped + added  # from the kept range's count: one long count, not two
+    if whole != kept.count:
+        return total, read(since, until)
+    return total, _joined(_from(kept.rows, since), read(kept.until, until))
 
 
 def _from(rows: Columns, since: datetime) -> Columns:
     """The rows of the days from ``since`` (a day's first moment, China Standard Time) on."""
     first = (since.astimezone(CST).date() - _EPOCH).days
     keep = rows["day"] >= first
+    if keep.all():  # a platform younger than the history read: nothing to drop, nothing to copy
+        return rows
     return {name: column[keep] for name, column in rows.items()}
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import Connection, Select
 
-from aftersales.store.prepared import driver_errors
+from aftersales.store.prepared import batches
 
 __all__ = ["Convert", "read_arrow", "to_table"]
 
@@ -44,17 +44,8 @@ def read_arrow(
 ) -> pa.Table:
     """The rows of ``stmt`` (its columns in the schema's order) as a table of ``schema``."""
     sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    # psycopg's client cursor would hold the whole result in memory: a named (server-side)
-    # cursor sends it chunk by chunk. SQLite's cursor steps through the rows as they are fetched.
-    named = {"name": "arrow_read"} if conn.dialect.name == "postgresql" else {}
-    cursor = conn.connection.cursor(**named)
     parts = []
-    try:
-        with driver_errors(conn, sql):  # a server-side cursor may fail at a fetch, too
-            cursor.execute(sql)
-            while rows := cursor.fetchmany(_CHUNK):
-                columns = [pa.array(column) for column in zip(*rows, strict=True)]
-                parts.append(to_table(columns, schema, convert))
-    finally:
-        cursor.close()
+    for rows in batches(conn, sql, None, _CHUNK):
+        columns = [pa.array(column) for column in zip(*rows, strict=True)]
+        parts.append(to_table(columns, schema, convert))
     return pa.concat_tables(parts) if parts else schema.empty_table()

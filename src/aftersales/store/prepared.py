@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-__all__ = ["Prepared", "driver_errors"]
+__all__ = ["Prepared", "batches", "bound", "driver_errors"]
 
 _Processor = Callable[[Any], Any] | None
 _Converter = tuple[int, Callable[[Any], Any]]
@@ -143,6 +143,32 @@ def _compile(statement: ClauseElement, dialect: Dialect, keys: tuple[str, ...]) 
         ),
         row_type=namedtuple("Row", list(returned.keys()) if returned else [], rename=True),
     )
+
+
+def bound(statement: ClauseElement, dialect: Dialect) -> tuple[str, Sequence[Any] | dict[str, Any]]:
+    """The SQL of a statement whose values are all in it, and those values through their types'
+    bind processors, as ``Connection.execute`` would send them (no expanding ``IN`` lists)."""
+    plan = _compile(statement, dialect, ())
+    return plan.sql, plan.params(_NONE)
+
+
+def batches(
+    conn: Connection, sql: str, params: Any | None, size: int
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """The raw rows of ``sql``, ``size`` at a time, from a driver cursor of ``conn`` (in its
+    transaction). For results too large to hold twice in memory, as SQLAlchemy's rows or as the
+    driver's whole answer: on PostgreSQL the cursor is a named (server-side) one, since psycopg's
+    client cursor would fetch everything first; SQLite's steps through the rows as they are
+    fetched."""
+    named = {"name": "batches"} if conn.dialect.name == "postgresql" else {}
+    cursor = conn.connection.cursor(**named)
+    try:
+        with driver_errors(conn, sql):  # a server-side cursor may fail at a fetch, too
+            cursor.execute(sql) if params is None else cursor.execute(sql, params)
+            while rows := cursor.fetchmany(size):
+                yield rows
+    finally:
+        cursor.close()
 
 
 @contextmanager
