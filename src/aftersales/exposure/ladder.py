@@ -34,6 +34,7 @@ from aftersales.scoring.texts import Text
 __all__ = ["LadderRun", "advance", "approve", "ctr_lower_bound", "decline", "step"]
 
 _NO_EVENTS: tuple[ExposureEvent, ...] = ()
+_SILENT = ContentMetrics()  # an item without metrics in the window
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,13 @@ class _Judged:
 
     metrics: ContentMetrics
     ctr_lower: float
-    seen: Text
+    window_days: int
+
+    @property
+    def seen(self) -> Text:
+        """The figures as a reason quotes them: written only for an item that moves, a few of
+        the hundreds judged each day."""
+        return texts.figures(self.metrics, self.ctr_lower, self.window_days)
 
     def failed(self, gate: StageGate) -> tuple[str, ...]:
         out = []
@@ -186,7 +193,7 @@ def step(
     if on < item.published_on:
         raise ValidationFailed(f"content {item.id} was published after {on.isoformat()}")
     lower = ctr_lower_bound(metrics.clicks, metrics.impressions, config.ctr_z)
-    judged = _Judged(metrics, lower, texts.figures(metrics, lower, config.window_days))
+    judged = _Judged(metrics, lower, config.window_days)
     if item.stage is Stage.ORGANIC:
         return _from_organic(item, judged, activity, on, at, config)
     if item.stage is Stage.COLD_START:
@@ -213,9 +220,7 @@ def advance(
     events: list[ExposureEvent] = []
     for item in items:
         shop = activity.get(item.merchant_id) or MerchantActivity(item.merchant_id, 0, 0, 0)
-        new, happened = step(
-            item, metrics.get(item.id, ContentMetrics()), shop, on=on, at=at, config=config
-        )
+        new, happened = step(item, metrics.get(item.id, _SILENT), shop, on=on, at=at, config=config)
         stepped.append(new)
         events.extend(happened)
     return LadderRun(tuple(stepped), tuple(events))

@@ -8,7 +8,7 @@ here). Content one may not see does not exist (404).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from aftersales.domain.actors import Actor, Role
@@ -124,9 +124,7 @@ def list_contents(ctx: Context, actor: Actor, query: ContentQuery) -> list[Conte
     if actor.role is Role.MERCHANT_AGENT:
         if query.merchant_id not in (None, actor.subject):
             return []
-        query = ContentQuery(
-            actor.subject, query.stages, query.nominated, query.before, query.limit
-        )
+        query = replace(query, merchant_id=actor.subject)
     elif not _may_see(actor, ""):
         raise PermissionDenied("this role reads no content")
     with ctx.uow(read_only=True) as uow:
@@ -142,7 +140,8 @@ def add_metrics(
     now = ctx.clock.now()
     on = day or today(now)
     with ctx.uow() as uow:
-        _check_day(_load_visible(uow, actor, content_id), on, now)
+        record = _load_visible(uow, actor, content_id)
+        _check_day(content_id, record.item.published_on, on, now)
         totals = uow.content.add_metrics(content_id, on, metrics, now)
         uow.commit()
     return on, totals
@@ -157,12 +156,13 @@ def report_metrics(
     _integration(actor)
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        found = uow.content.get_many(reports)
+        # Only the publication days: an export names hundreds of items, and the checks need no
+        # more of them.
+        published = uow.content.published_days(reports)
         for content_id in reports:
-            record = found.get(content_id)
-            if record is None:
+            if content_id not in published:
                 raise NotFound(f"content {content_id} not found")
-            _check_day(record, day, now)
+            _check_day(content_id, published[content_id], day, now)
         uow.content.add_metrics_many(day, reports, now)
         uow.commit()
     return len(reports)
@@ -173,13 +173,13 @@ def _integration(actor: Actor) -> None:
         raise PermissionDenied("only the marketplace's integration reports content metrics")
 
 
-def _check_day(record: ContentRecord, on: date, now: datetime) -> None:
+def _check_day(content_id: str, published_on: date, on: date, now: datetime) -> None:
     """Metrics are for a day that has begun, on or after the item's publication."""
     if on > today(now):
         raise ValidationFailed(f"metrics for {on.isoformat()} are in the future")
-    if on < record.item.published_on:
+    if on < published_on:
         raise ValidationFailed(
-            f"content {record.id} was published on {record.item.published_on.isoformat()},"
+            f"content {content_id} was published on {published_on.isoformat()},"
             f" after {on.isoformat()}"
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AftersalesError
 from aftersales.exposure import ContentKind, ContentMetrics, Stage
 from aftersales.exposure.parameters import DEFAULT_QUOTAS
+from aftersales.recall.workdays import CST
 from aftersales.services import content, programme
 from aftersales.services.context import Context
 from aftersales.services.ladder_run import ladder_daily
@@ -113,14 +114,14 @@ class Incentives:
 
     def _report(self, day: date) -> None:
         """The marketplace reports what each live item earned on ``day``, in one daily export."""
-        recent = content.list_contents(self._ctx, INTEGRATION, ContentQuery(limit=2000))
+        # The live items only, chosen by the platform's query rather than from every item.
+        since = datetime.combine(day - timedelta(days=_LIVE_DAYS), time(), CST)
+        query = ContentQuery(limit=2000, published_since=since)
         reports: dict[str, ContentMetrics] = {}
-        for record in recent:
+        for record in content.list_contents(self._ctx, INTEGRATION, query):
             item = record.item
             creator = self._creators.get(item.merchant_id)
-            if creator is None or (day - item.published_on).days > _LIVE_DAYS:
-                continue
-            if item.published_on > day:
+            if creator is None or item.published_on > day:
                 continue
             reports[item.id] = self._metrics(item.stage, creator)
         self.tally["metrics_reported"] += content.report_metrics(

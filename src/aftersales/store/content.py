@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
 from aftersales.errors import Conflict
 from aftersales.exposure import ContentItem, ContentKind, ContentMetrics, Stage
@@ -44,6 +44,7 @@ class ContentQuery:
     nominated: bool | None = None  # True: waiting for an operator's review
     before: tuple[datetime, str] | None = None  # (published_at, id) of the last item seen
     limit: int = 50
+    published_since: datetime | None = None  # None: whenever published
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,36 +62,36 @@ class ContentRepository:
     # ---- items ---------------------------------------------------------------------------
 
     def add(self, record: ContentRecord) -> None:
-        self._conn.execute(insert(content_items).values(**_row(record)))
+        # The row as parameters, not in the statement: one compiled INSERT serves every item.
+        self._conn.execute(insert(content_items), _row(record))
 
     def get(self, content_id: str, *, for_update: bool = False) -> ContentRecord | None:
-        stmt = select(content_items).where(content_items.c.id == content_id)
+        stmt = select(*_RECORD_COLUMNS).where(content_items.c.id == content_id)
         row = self._conn.execute(stmt.with_for_update() if for_update else stmt).one_or_none()
         return None if row is None else _record(row)
 
-    def get_many(self, content_ids: Iterable[str]) -> dict[str, ContentRecord]:
-        """The items of ``content_ids`` that exist, by id."""
+    def published_days(self, content_ids: Iterable[str]) -> dict[str, date]:
+        """The day (China Standard Time) each item of ``content_ids`` that exists was published."""
+        c = content_items.c
         wanted = sorted(set(content_ids))
-        rows = self._conn.execute(select(content_items).where(content_items.c.id.in_(wanted)))
-        return {r.id: _record(r) for r in rows}
+        rows = self._conn.execute(select(c.id, c.published_at).where(c.id.in_(wanted)))
+        return {r.id: _day_of(r.published_at) for r in rows}
 
     def save(self, records: Iterable[ContentRecord]) -> None:
-        """Store moved items; fail if one was changed by someone else meanwhile."""
-        c = content_items.c
-        for record in records:
-            values = _row(record)
-            del values["id"]
-            moved = self._conn.execute(
-                update(content_items)
-                .where(c.id == record.id, c.version == record.version - 1)
-                .values(**values)
-            )
-            if moved.rowcount != 1:
-                raise Conflict(f"content {record.id} was changed at the same time; try again")
+        """Store moved items; fail if one was changed by someone else meanwhile.
+
+        Only what a move changes is written (an item's content is fixed once published), by one
+        statement for all the items: the daily run moves hundreds."""
+        rows = [_moved_row(record) for record in records]
+        if not rows:
+            return
+        saved = self._conn.execute(_SAVE, rows).rowcount
+        if saved != len(rows):
+            raise Conflict(_conflict(rows, saved))
 
     def search(self, query: ContentQuery) -> list[ContentRecord]:
         c = content_items.c
-        stmt = select(content_items)
+        stmt = select(*_RECORD_COLUMNS)
         if query.merchant_id is not None:
             stmt = stmt.where(c.merchant_id == query.merchant_id)
         if query.stages:
@@ -98,6 +99,8 @@ class ContentRepository:
         if query.nominated is not None:
             nominated = c.nominated_on.is_not(None)
             stmt = stmt.where(nominated if query.nominated else ~nominated)
+        if query.published_since is not None:
+            stmt = stmt.where(c.published_at >= query.published_since)
         if query.before is not None:
             at, last = query.before
             stmt = stmt.where(or_(c.published_at < at, (c.published_at == at) & (c.id < last)))
@@ -106,13 +109,12 @@ class ContentRepository:
 
     def with_quota_stage(self) -> list[ContentItem]:
         """Items in a stage that carries a daily quota (cold start, boost, amplification)."""
-        organic = Stage.ORGANIC.value
+        c = content_items.c
+        # The stages by name rather than "not organic": the stage index finds them.
         rows = self._conn.execute(
-            select(content_items)
-            .where(content_items.c.stage != organic)
-            .order_by(content_items.c.id)
+            select(*_ITEM_COLUMNS).where(c.stage.in_(_QUOTA_STAGES)).order_by(c.id)
         )
-        return [_record(r).item for r in rows]
+        return [_item(r) for r in rows]
 
     def ladder_items(
         self, published_since: datetime, first: date, last: date
@@ -124,10 +126,10 @@ class ContentRepository:
             content_metrics.c.day.between(first, last)
         )
         rows = self._conn.execute(
-            select(content_items)
+            select(*_RECORD_COLUMNS)
             .where(
                 or_(
-                    c.stage != Stage.ORGANIC.value,
+                    c.stage.in_(_QUOTA_STAGES),
                     c.published_at >= published_since,
                     c.id.in_(reported),
                 )
@@ -262,8 +264,70 @@ def _row(record: ContentRecord) -> dict[str, Any]:
     }
 
 
-def _record(row: Any) -> ContentRecord:
-    item = ContentItem(
+# What a ``ContentItem`` is read from: the ladder's view, without what only the platform keeps.
+_ITEM_NAMES = (
+    "id",
+    "merchant_id",
+    "kind",
+    "product_ids",
+    "published_at",
+    "stage",
+    "stage_since",
+    "cold_start_used",
+    "nominated_on",
+    "declined_on",
+)
+_ITEM_COLUMNS = tuple(content_items.c[name] for name in _ITEM_NAMES)
+# A ``ContentRecord``: the item's columns, then what only the platform keeps.
+_RECORD_COLUMNS = (
+    *_ITEM_COLUMNS,
+    content_items.c.title,
+    content_items.c.updated_at,
+    content_items.c.version,
+)
+_QUOTA_STAGES = tuple(s.value for s in Stage if s is not Stage.ORGANIC)
+
+# What a move changes: the rest of an item (merchant, kind, title, products, publication) is
+# fixed when it is published.
+_MOVED = (
+    "stage",
+    "stage_since",
+    "cold_start_used",
+    "nominated_on",
+    "declined_on",
+    "updated_at",
+    "version",
+)
+
+# A moved item's row, matched on the version it was read at (``_moved_row`` names the binds).
+_SAVE = (
+    update(content_items)
+    .where(
+        content_items.c.id == bindparam("b_id"),
+        content_items.c.version == bindparam("b_read_version"),
+    )
+    .values({name: bindparam(name) for name in _MOVED})
+)
+
+
+def _moved_row(record: ContentRecord) -> dict[str, Any]:
+    row = _row(record)
+    return {name: row[name] for name in _MOVED} | {
+        "b_id": record.id,
+        "b_read_version": record.version - 1,
+    }
+
+
+def _conflict(rows: Sequence[Mapping[str, Any]], saved: int) -> str:
+    if len(rows) == 1:
+        return f"content {rows[0]['b_id']} was changed at the same time; try again"
+    changed = len(rows) - saved
+    return f"{changed} of {len(rows)} content items were changed at the same time; try again"
+
+
+def _item(row: Any) -> ContentItem:
+    """The item of a row of ``_ITEM_COLUMNS`` (or ``_RECORD_COLUMNS``)."""
+    return ContentItem(
         id=row.id,
         merchant_id=row.merchant_id,
         kind=ContentKind(row.kind),
@@ -275,7 +339,11 @@ def _record(row: Any) -> ContentRecord:
         nominated_on=row.nominated_on,
         declined_on=row.declined_on,
     )
-    return ContentRecord(item, row.title, row.published_at, row.updated_at, row.version)
+
+
+def _record(row: Any) -> ContentRecord:
+    """The record of a row of ``_RECORD_COLUMNS``."""
+    return ContentRecord(_item(row), row.title, row.published_at, row.updated_at, row.version)
 
 
 def _day_of(moment: datetime) -> date:
