@@ -12,6 +12,9 @@ connection and so in its transaction. Driver errors come back as SQLAlchemy's ex
 
 Only for plain statements: no expanding ``IN`` lists, no defaults computed in Python, no
 statements whose SQL depends on more than the dialect and the parameter names.
+
+Large reads (early warning's rows, the cycle's inputs) take the other way to the driver here:
+``batches`` fetches raw rows a batch at a time, for a caller that builds columns of them.
 """
 
 from __future__ import annotations
