@@ -91,8 +91,9 @@ def test_times_are_stored_as_utc_and_read_back_aware_whatever_their_offset(db_ur
         with pytest.raises(StatementError, match="naive"):
             conn.execute(insert(agents), _agent("a4", created_at=_AT.replace(tzinfo=None)))
     with engine.begin() as conn:
-        read = dict(conn.execute(select(agents.c.id, agents.c.created_at)).tuples().all())
-        stored = dict(conn.execute(text("SELECT id, CAST(created_at AS TEXT) FROM agents")).all())
+        read = dict(conn.execute(select(agents.c.id, agents.c.created_at)).all())
+        as_text = conn.execute(text("SELECT id, CAST(created_at AS TEXT) FROM agents"))
+        stored: dict[str, str] = {agent_id: at for agent_id, at in as_text}
     assert read == {"a1": _AT, "a2": midnight, "a3": _AT}
     assert all(t.tzinfo is UTC for t in read.values())
     if db_url.startswith("sqlite"):  # SQLAlchemy's text form, which the cycle's reads parse
