@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -18,13 +18,12 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AftersalesError
 from aftersales.exposure import ContentKind, ContentMetrics, Stage
 from aftersales.exposure.parameters import DEFAULT_QUOTAS
-from aftersales.recall.workdays import CST
 from aftersales.services import content, programme
 from aftersales.services.context import Context
 from aftersales.services.ladder_run import ladder_daily
 from aftersales.services.sim_cases import OPERATOR
 from aftersales.services.sim_market import INTEGRATION
-from aftersales.simulation import Conduct, SimMerchant, World
+from aftersales.simulation import Conduct, SimMerchant, World, day_start
 from aftersales.store.content import Audience, ContentQuery
 
 __all__ = ["Incentives"]
@@ -115,7 +114,7 @@ class Incentives:
     def _report(self, day: date) -> None:
         """The marketplace reports what each live item earned on ``day``, in one daily export."""
         # The live items only, chosen by the platform's query rather than from every item.
-        since = datetime.combine(day - timedelta(days=_LIVE_DAYS), time(), CST)
+        since = day_start(day - timedelta(days=_LIVE_DAYS))
         query = ContentQuery(limit=2000, published_since=since)
         reports: dict[str, ContentMetrics] = {}
         for record in content.list_contents(self._ctx, INTEGRATION, query):
