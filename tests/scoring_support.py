@@ -86,6 +86,7 @@ def careless_case(ctx: Context, clock: ManualClock, line: str, consumer: str) ->
 
 def month_of_business(ctx: Context, clock: ManualClock, placed: datetime) -> dict[str, list[str]]:
     """Orders for m1 and m2 placed at ``placed``, then their cases; the case ids by merchant."""
+    clock.set(max(clock.now(), placed))  # an order is pushed once it is placed
     lines = {m: place_orders(ctx, m, placed) for m in ("m1", "m2")}
     clock.set(placed + timedelta(days=2))
     found: dict[str, list[str]] = {"m1": [], "m2": []}

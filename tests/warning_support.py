@@ -72,6 +72,7 @@ def seed_weeks(
             usual = PATTERN[(w + s.offset) % len(PATTERN)]
             cases = outbreak if (outbreak and i == 0 and w == weeks - 1) else usual
             at = datetime.combine(monday + timedelta(days=2), datetime.min.time(), UTC)
+            clock.set(at)  # the marketplace pushes an order once it is placed
             sell(ctx, s.product, s.region, s.consumer, UNITS_PER_WEEK, at)
             open_cases(ctx, clock, s, cases, at + timedelta(hours=2))
     clock.set(saved)
@@ -95,8 +96,8 @@ def open_cases(ctx: Context, clock: ManualClock, s: Series, n: int, at: datetime
     consumer = Actor(Role.CONSUMER, s.consumer)
     for k in range(n):
         moment = at + timedelta(minutes=k)
-        line = sell(ctx, s.product, s.region, s.consumer, 1, moment - timedelta(hours=1))
         clock.set(moment)
+        line = sell(ctx, s.product, s.region, s.consumer, 1, moment - timedelta(hours=1))
         cmd = uc.OpenCase(line, CaseType.REPAIR, "温控旋钮松动 the thermostat knob is loose")
         uc.open_case(ctx, consumer, cmd)
 

@@ -440,6 +440,28 @@ def test_orders_that_reference_what_the_merchant_does_not_own_are_refused(
     assert reasons == {name: reason for name, (_, reason) in bad.items()}
 
 
+def test_an_order_placed_or_paid_in_the_future_is_refused_and_not_stored(
+    client: TestClient, market: Market, attempt: Attempt
+) -> None:
+    later = (START + timedelta(hours=2)).isoformat()
+    bodies = {
+        "placed later": order_body(placed_at=later),
+        "paid later": order_body(paid_at=later),
+    }
+
+    answers = {
+        name: attempt(
+            lambda b=body: client.post("/api/v1/orders", json=b, headers=market.auth("integration"))
+        )
+        for name, body in bodies.items()
+    }
+
+    assert answers == {name: "422 validation_failed" for name in bodies}
+    assert "is in the future" in attempt.problem["detail"]
+    missing = client.get("/api/v1/orders/o9", headers=market.auth("integration"))
+    assert missing.status_code == 404
+
+
 def o1_body(**changes: Any) -> dict[str, Any]:
     """Order o1 exactly as the marketplace first pushed it (see tests/support.py)."""
     body = {

@@ -175,10 +175,12 @@ def _bad_series(ctx: Context, clock: ManualClock, db_url: str) -> None:
     first = WEEK - timedelta(weeks=12)
     for w in range(13):
         at = utc_start(first + timedelta(weeks=w, days=1)) + timedelta(hours=3)
+        clock.set(at)
         sell(ctx, "hB", "CN-BJ", "c1", 20, at)  # never a case
         sell(ctx, HEATER_A, "CN-BJ", "c1", 20, at)
         open_cases(ctx, clock, Series(HEATER_A, "CN-BJ", "c1", 0), 1 + w % 2, at)
         if w < 4 or w > 8:  # no sale for five weeks: exposure unknown there
+            clock.set(at)
             sell(ctx, HEATER_A, "CN-GZ", "c2", 30, at)
         open_cases(ctx, clock, Series(HEATER_A, "CN-GZ", "c2", 0), 2 + w % 3, at)
     last = utc_start(WEEK) + timedelta(days=2)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.domain.catalog import Channel, Consumer, Order, OrderLine
+from aftersales.domain.catalog import CLOCK_TOLERANCE, Channel, Consumer, Order, OrderLine
 from aftersales.errors import AftersalesError
 from aftersales.services import catalog, recalls
 from aftersales.services.context import Context
@@ -37,6 +37,8 @@ def _bad_orders(ctx: Context) -> list[Order]:
         _order(ctx, 5, lines=(OrderLine("bl5", "bo5", "p1", 100, 1, "b-other"),)),
         _order(ctx, 6, lines=(replace(line, id="l1", order_id="bo6"),)),  # a line of o1
         _order(ctx, 7, region="Beijing"),
+        _order(ctx, 8, placed_at=ctx.clock.now() + timedelta(hours=1)),  # not placed yet
+        _order(ctx, 20, paid_at=ctx.clock.now() + timedelta(days=1)),
     ]
 
 
@@ -57,6 +59,20 @@ def test_bulk_refuses_each_bad_order_as_one_by_one_does(ctx: Context, market: Ma
     assert bulk == {o.id: _refusal(ctx, o) for o in bad}
     for order in good:
         assert catalog.get_order(ctx, INTEGRATION, order.id) == order
+
+
+def test_an_order_may_run_ahead_of_the_platform_clock_by_the_tolerance_only(
+    ctx: Context, market: Market
+) -> None:
+    now = ctx.clock.now()
+    on_edge = _order(ctx, 1, placed_at=now + CLOCK_TOLERANCE, delivered_at=now + timedelta(days=3))
+    beyond = _order(ctx, 2, placed_at=now + CLOCK_TOLERANCE + timedelta(seconds=1))
+    report = push_orders(ctx, INTEGRATION, [on_edge, beyond])
+    assert report.added == ["bo1"]  # a promised delivery time may lie ahead
+    assert "placed_at" in report.refused["bo2"].detail
+    assert "in the future" in report.refused["bo2"].detail
+    with pytest.raises(AftersalesError, match=r"placed_at .* is in the future"):
+        catalog.push_order(ctx, INTEGRATION, _order(ctx, 3, placed_at=beyond.placed_at))
 
 
 def test_a_second_push_updates_times_and_a_repeated_line_is_refused(

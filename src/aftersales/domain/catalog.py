@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,12 +25,16 @@ __all__ = [
     "Product",
     "Store",
     "StoreKind",
+    "check_placed",
     "check_region",
 ]
 
 # Order times outside these bounds are typing mistakes, and deadlines computed from them overflow.
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2099, 12, 31, tzinfo=UTC)
+
+# How far an order's own clock may run ahead of the platform's before its times are refused.
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 # Province-level divisions as ISO 3166-2:CN codes (CN-BJ, CN-GD, …), plus HK, MO and TW.
 _REGION = re.compile(r"^CN-[A-Z]{2}$")
@@ -157,3 +161,19 @@ def _order_problems(order: Order) -> list[str]:
     if order.delivered_at and order.delivered_at < order.placed_at:
         problems.append("delivered_at is before placed_at")
     return problems
+
+
+def check_placed(order: Order, now: datetime) -> None:
+    """Refuse an order placed or paid after ``now`` (give or take the clocks' tolerance).
+
+    Nothing can happen to an order before it exists: a case on it opens later, and the cycles
+    read a window's cases from their opening on that ground. A delivery time may be the one
+    promised, replaced when the order is pushed again, so it is not held to ``now``."""
+    latest = now + CLOCK_TOLERANCE
+    problems = [
+        f"{name} {moment.isoformat()} is in the future (it is {now.isoformat()} now)"
+        for name, moment in (("placed_at", order.placed_at), ("paid_at", order.paid_at))
+        if moment is not None and moment > latest
+    ]
+    if problems:
+        raise ValidationFailed("; ".join(problems), errors=problems)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.domain.catalog import Consumer, Merchant, Order, Product, check_region
+from aftersales.domain.catalog import (
+    Consumer,
+    Merchant,
+    Order,
+    Product,
+    check_placed,
+    check_region,
+)
 from aftersales.domain.categories import is_known
 from aftersales.errors import (
     AftersalesError,
@@ -87,6 +94,7 @@ def push_order(ctx: Context, actor: Actor, order: Order) -> tuple[Order, bool]:
     """
     _require_integration(actor)
     check_region(order.region)
+    check_placed(order, ctx.clock.now())
     with ctx.uow() as uow:
         existing = uow.catalog.get_order(order.id)
         if existing is not None:

@@ -1,23 +1,24 @@
 """Use case: record many orders at once, as the marketplace's order system pushes them in bulk.
 
-The rules of ``catalog.push_order``, checked for a whole batch in a handful of statements: a
-store of the merchant and of the order's channel, a known consumer, products of the merchant
-with their batches, line ids not used before, no line of a held batch or product
-(``emergency.check_stop_sale`` itself, asked only for orders that touch a held product). Each
-order is judged on its own: the good ones are recorded together, and each refused one comes back
-with the error ``push_order`` raises for it (tests/integration/test_order_batches.py holds the
-two to the same answers). An order already recorded, or repeated in the batch, goes through
-``push_order`` afterwards, whose rules for a second push (only payment and delivery times
-change) then apply.
+The rules of ``catalog.push_order``, checked for a whole batch in a handful of statements: no
+time of placing or payment in the future, a store of the merchant and of the order's channel, a
+known consumer, products of the merchant with their batches, line ids not used before, no line
+of a held batch or product (``emergency.check_stop_sale`` itself, asked only for orders that
+touch a held product). Each order is judged on its own: the good ones are recorded together, and
+each refused one comes back with the error ``push_order`` raises for it
+(tests/integration/test_order_batches.py holds the two to the same answers). An order already
+recorded, or repeated in the batch, goes through ``push_order`` afterwards, whose rules for a
+second push (only payment and delivery times change) then apply.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.domain.catalog import Consumer, Order, check_region
+from aftersales.domain.catalog import Consumer, Order, check_placed, check_region
 from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied
 from aftersales.services.catalog import push_order
 from aftersales.services.context import Context
@@ -54,9 +55,10 @@ def _push_chunk(ctx: Context, actor: Actor, chunk: Sequence[Order], report: Batc
         known = uow.order_batches.known_orders(o.id for o in chunk)
         fresh, again = _split(chunk, known)
         refs = _References.of(uow, fresh)
+        now = ctx.clock.now()
         good = []
         for order in fresh:
-            problem = refs.problem(uow, order)
+            problem = refs.problem(uow, order, now)
             if problem is None:
                 good.append(order)
                 refs.claim(order)
@@ -115,10 +117,11 @@ class _References:
         """The order is recorded: its lines are taken for the rest of the batch."""
         self.taken.update((line.id, order.id) for line in order.lines)
 
-    def problem(self, uow: UnitOfWork, order: Order) -> AftersalesError | None:
+    def problem(self, uow: UnitOfWork, order: Order, now: datetime) -> AftersalesError | None:
         """Why ``push_order`` would refuse this new order, if it would."""
         try:
             check_region(order.region)
+            check_placed(order, now)
             problems = self._reference_problems(order)
             if problems:
                 raise AftersalesError(

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, extract, func, select
 
 from aftersales.analytics import SCHEMAS, CycleInputs, Window
+from aftersales.domain.catalog import CLOCK_TOLERANCE
 from aftersales.store.arrow_reads import Convert, read_arrow
 from aftersales.store.tables import (
     case_events,
@@ -91,6 +92,17 @@ def _in_window(window: Window) -> Sequence[Any]:
     return (orders.c.placed_at >= window.start, orders.c.placed_at < window.end)
 
 
+def _cases_of_window(window: Window) -> Sequence[Any]:
+    """Cases on the window's orders, opened before its end.
+
+    No order is recorded with a placing time beyond the clocks' tolerance of its push, nor a
+    case opened on an order before its push (``domain.catalog.check_placed``), so these cases
+    all opened in the window or just before it: the databases find them by the index on the
+    opening time, a few percent of the window's lines, instead of through every line."""
+    since = window.start - CLOCK_TOLERANCE
+    return (*_in_window(window), cases.c.opened_at >= since, cases.c.opened_at < window.end)
+
+
 def _lines(dialect: str, window: Window) -> CycleRead:
     stmt = (
         select(
@@ -126,7 +138,7 @@ def _cases(dialect: str, window: Window) -> CycleRead:
         )
         .join(order_lines, order_lines.c.id == cases.c.order_line_id)
         .join(orders, orders.c.id == order_lines.c.order_id)
-        .where(*_in_window(window), cases.c.opened_at < window.end)
+        .where(*_cases_of_window(window))
     )
     iso = ("first_response_due", "proposal_due", "resolved_at")
     times = ("placed_at", "opened_at")
@@ -155,16 +167,16 @@ def _events(dialect: str, window: Window) -> CycleRead:
 
 
 def _cases_in(window: Window) -> Select[Any]:
-    """The ids of the cases on orders placed in the window.
+    """The ids of the cases of the window (``_cases_of_window``).
 
     The events are picked by these ids rather than joined to them: as a join, SQLite (which
     keeps no statistics here) read every event ever stored and looked each one's order up; so
-    it finds the window's orders by ``placed_at`` and their events by the events' key."""
+    it finds the window's cases by their opening time and their events by the events' key."""
     return (
         select(cases.c.id)
         .join(order_lines, order_lines.c.id == cases.c.order_line_id)
         .join(orders, orders.c.id == order_lines.c.order_id)
-        .where(*_in_window(window))
+        .where(*_cases_of_window(window))
     )
 
 
