@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from dataclasses import replace
@@ -129,8 +130,10 @@ def test_an_interrupted_run_is_recorded_as_partial(sqlite_ctx: Context) -> None:
         if report.index == 2:
             raise KeyboardInterrupt
 
+    collector = gc.get_threshold(), gc.get_freeze_count()
     with pytest.raises(KeyboardInterrupt):
         run_simulation(ctx, _params(date(2026, 11, 27), 10), stop_on_day_three)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == collector  # as before the run
     with ctx.uow(read_only=True) as uow:
         run = uow.simulation_runs.latest()
     assert run is not None
