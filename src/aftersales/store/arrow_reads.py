@@ -15,7 +15,7 @@ kinds), never a user's text, and the SQL then needs no driver-specific parameter
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -23,11 +23,12 @@ from sqlalchemy import Connection, Select
 
 from aftersales.store.prepared import batches
 
-__all__ = ["Convert", "read_arrow", "to_table"]
+__all__ = ["Convert", "columns_of", "read_arrow", "to_table"]
 
 # Arrow-to-Arrow conversions of a column, by name; the others are cast to the schema's type.
 Convert = Callable[[pa.Array], pa.Array]
 _CHUNK = 50_000
+_SAMPLE = 1_000  # rows from which a chunk's column types are inferred
 
 
 def to_table(columns: list[pa.Array], schema: pa.Schema, convert: Mapping[str, Convert]) -> Any:
@@ -46,6 +47,29 @@ def read_arrow(
     sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     parts = []
     for rows in batches(conn, sql, None, _CHUNK):
-        columns = [pa.array(column) for column in zip(*rows, strict=True)]
-        parts.append(to_table(columns, schema, convert))
+        parts.append(to_table(columns_of(rows, len(schema)), schema, convert))
     return pa.concat_tables(parts) if parts else schema.empty_table()
+
+
+def columns_of(rows: Sequence[Sequence[Any]], width: int) -> list[pa.Array]:
+    """The driver's rows as Arrow columns, each of the type Arrow infers from its values.
+
+    Arrow reads a list of tuples as a struct array in one pass in C++, several times faster
+    than transposing the rows in Python (``zip``) and converting each column: the window's
+    order lines on SQLite, all text, spent more on that than SQLite on the join. The struct's
+    types are those inferred from the first rows, and only text, floats and booleans go that
+    way: a value of another kind then fails and the chunk takes the plain path, whereas an
+    integer column would take a later float truncated, and a column of NULLs has no type yet."""
+    sample = [pa.array(column) for column in zip(*rows[:_SAMPLE], strict=True)]
+    if len(sample) == width and all(_checked(c.type) for c in sample):
+        struct = pa.struct([(str(i), c.type) for i, c in enumerate(sample)])
+        try:
+            return list(pa.array(rows, type=struct).flatten())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
+    return [pa.array(column) for column in zip(*rows, strict=True)]
+
+
+def _checked(kind: pa.DataType) -> bool:
+    """Types that take a later value of another kind as plain inference would, or refuse it."""
+    return bool(pa.types.is_string(kind) or pa.types.is_float64(kind) or pa.types.is_boolean(kind))
