@@ -1,0 +1,28 @@
+"""A simulation's collector settings last as long as the run, and leave a caller's freeze alone."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from aftersales.services.simulate import _fewer_collections
+
+
+def test_the_run_freezes_what_is_alive_and_gives_everything_back() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(KeyboardInterrupt), _fewer_collections():
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 50_000
+        raise KeyboardInterrupt
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
+
+
+def test_objects_a_caller_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _fewer_collections():
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
