@@ -23,7 +23,7 @@ from aftersales.services.context import Context
 from aftersales.store.cycle_source import cycle_reads, has_lines, read_inputs
 from aftersales.store.db import make_engine
 from aftersales.store.tables import case_events, cases, metadata, order_lines, orders
-from tests.scoring_support import month_of_business
+from tests.scoring_support import careful_case, month_of_business, place_orders
 from tests.support import Market
 
 PLACED = datetime(2026, 11, 3, 10, 0, 7, 250_001, tzinfo=UTC)
@@ -144,3 +144,22 @@ def test_the_cycle_reads_no_large_table_whole_on_sqlite(
 
 def _sql(statement: Select[Any], conn: Connection) -> str:
     return str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def test_a_case_opened_while_the_marketplace_clock_ran_ahead_is_in_its_window(
+    ctx: Context, clock: ManualClock, market: Market, db_url: str
+) -> None:
+    # The order says it was placed 4 minutes from the platform's now (within the tolerance),
+    # and its buyer opens a case at once: before the order's own placing time.
+    clock.set(PLACED - timedelta(minutes=4))
+    line = place_orders(ctx, "m1", PLACED, count=1)[0]
+    case_id = careful_case(ctx, clock, line, "u000")  # the buyer of the first order
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            inputs = read_inputs(conn, Window(PLACED, PLACED + timedelta(days=30)))
+    finally:
+        engine.dispose()
+
+    assert inputs.cases.column("case_id").to_pylist() == [case_id]
+    assert case_id in set(inputs.events.column("case_id").to_pylist())
