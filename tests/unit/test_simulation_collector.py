@@ -20,9 +20,10 @@ def test_the_run_freezes_what_is_alive_and_gives_everything_back() -> None:
 def test_objects_a_caller_froze_stay_frozen() -> None:
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
+        frozen = gc.get_freeze_count()  # frozen objects may still die, so the count only falls
+        fresh = [[] for _ in range(1000)]  # a second freeze would take these too
         with _fewer_collections():
-            assert gc.get_freeze_count() == frozen
-        assert gc.get_freeze_count() == frozen
+            assert gc.get_freeze_count() <= frozen
+        assert 0 < gc.get_freeze_count() <= frozen and fresh  # not unfrozen either
     finally:
         gc.unfreeze()
