@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
-__all__ = ["Clock", "ManualClock", "SystemClock"]
+__all__ = ["CST", "Clock", "ManualClock", "SystemClock"]
+
+# The marketplace's calendar (its days, weeks, months and working days): China Standard Time.
+# China has one time zone and no daylight saving, so a fixed offset is exact.
+CST = timezone(timedelta(hours=8), "CST")
 
 
 class Clock(Protocol):

@@ -9,11 +9,12 @@ without touching its callers.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
+
+from aftersales.domain.clock import CST
 
 __all__ = ["CST", "add_working_days", "day_bounds"]
 
-CST = timezone(timedelta(hours=8), "CST")  # China has one time zone and no daylight saving
 _SATURDAY = 5
 
 

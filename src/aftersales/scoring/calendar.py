@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
+from aftersales.domain.clock import CST
 from aftersales.errors import ValidationFailed
 
 __all__ = ["CST", "Period", "Week", "last_closed_period", "last_closed_week"]
 
-CST = timezone(timedelta(hours=8), "CST")  # China has one time zone and no daylight saving
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")

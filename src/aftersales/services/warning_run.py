@@ -9,10 +9,11 @@ method), so the schedule, a retry and an operator's manual run may overlap freel
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 
+from aftersales.domain.clock import CST
 from aftersales.errors import ValidationFailed
 from aftersales.services.context import Context
 from aftersales.store.alerts import AlertRecord
@@ -33,7 +34,6 @@ from aftersales.warning import (
 
 __all__ = ["CST", "WarningRun", "WarningTerms", "cst_today", "run_warning", "utc_start"]
 
-CST = timezone(timedelta(hours=8), "CST")  # weeks and days are China's calendar
 WEEK = timedelta(weeks=1)
 # The most any detector reads: the improved Farrington method's 5 years and its 3-week window,
 # the evaluated week included. Older cases cannot change a verdict, so they are not read.

@@ -5,13 +5,14 @@ Days are China Standard Time calendar days; the simulation starts each day at CS
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 
 import numpy as np
 
+from aftersales.domain.clock import CST
+
 __all__ = ["CST", "HOUR_SHARE", "day_start", "demand_factor"]
 
-CST = timezone(timedelta(hours=8), "CST")
 
 # Monday to Sunday: weekends sell more.
 _WEEKDAY = (0.95, 0.93, 0.95, 0.98, 1.03, 1.10, 1.06)

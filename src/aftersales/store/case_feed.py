@@ -28,6 +28,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from aftersales.domain.clock import CST
 from aftersales.store.epoch import whole_seconds
 from aftersales.store.prepared import batches, bound
 from aftersales.store.tables import cases, order_lines, orders, products
@@ -36,7 +37,7 @@ __all__ = ["CST_OFFSET_SECONDS", "CaseFeedRepository", "Columns"]
 
 Columns = dict[str, NDArray[Any]]
 
-CST_OFFSET_SECONDS = 8 * 3600  # China has one time zone and no daylight saving
+CST_OFFSET_SECONDS = int(CST.utcoffset(None).total_seconds())
 _BATCH = 20_000  # rows per fetch: memory stays flat however many cases there are
 _TEXT = frozenset({"product_id", "region", "merchant_id", "category"})
 
