@@ -1,14 +1,15 @@
 """The engines that run the cycle's Ibis expressions: DuckDB in-process, or Spark.
 
 An engine takes the cycle's Arrow tables, exposes them as Ibis tables, and executes expressions
-into Arrow. DuckDB reads the Arrow tables in place, with no copy. Spark (local mode in the tests,
-a cluster in production) gets them as DataFrames; it needs the optional ``spark`` dependency
-group and a Java runtime.
+into Arrow. DuckDB reads the Arrow tables in place, with no copy, and runs the cycle as the SQL
+the expressions compile to, compiled once per process (``plans``). Spark (local mode in the
+tests, a cluster in production) gets them as DataFrames and the expressions through Ibis; it
+needs the optional ``spark`` dependency group and a Java runtime.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -16,7 +17,9 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from aftersales.analytics.inputs import CycleInputs
+from aftersales.analytics.inputs import BOUNDS, SCHEMAS, CycleInputs, Window, bounds
+from aftersales.analytics.plans import compiled, expressions
+from aftersales.analytics.query import Limits
 from aftersales.errors import ValidationFailed
 
 __all__ = ["ENGINES", "Engine", "duckdb_engine", "duckdb_files", "open_engine", "spark_engine"]
@@ -33,12 +36,25 @@ class Engine(Protocol):
 
     def keep(self, expr: ir.Table) -> ir.Table: ...
 
+    def results(self, window: Window, limits: Limits) -> dict[str, pa.Table]:
+        """The cycle's result tables (``plans.expressions``) for ``window``."""
+        ...
+
 
 class _Backend:
-    def __init__(self, name: str, backend: Any) -> None:
+    def __init__(self, name: str, backend: Any, register: Callable[[str, pa.Table], None]) -> None:
         self.name = name
         self._backend = backend
+        self._register = register  # puts an Arrow table beside the inputs
         self._kept: list[ir.Table] = []
+
+    def results(self, window: Window, limits: Limits) -> dict[str, pa.Table]:
+        self._register(BOUNDS, bounds(window))
+        tables = {name: self.table(name) for name in (*SCHEMAS, BOUNDS)}
+        try:
+            return {n: self.run(e) for n, e in expressions(tables, limits, self.keep).items()}
+        finally:
+            self.release()
 
     def table(self, name: str) -> ir.Table:
         table: ir.Table = self._backend.table(name)
@@ -59,6 +75,29 @@ class _Backend:
         for table in self._kept:
             table.release()
         self._kept.clear()
+
+
+class _DuckDB(_Backend):
+    """DuckDB, running the cycle's compiled SQL on its own connection."""
+
+    def __init__(self, con: Any) -> None:
+        super().__init__("duckdb", ibis.duckdb.from_connection(con), con.register)
+        self._con = con
+
+    def results(self, window: Window, limits: Limits) -> dict[str, pa.Table]:
+        plan = compiled("duckdb", limits)
+        self._register(BOUNDS, bounds(window))
+        try:
+            for step in plan.kept:
+                self._con.execute(f'CREATE OR REPLACE TEMP TABLE "{step.name}" AS {step.sql}')
+            return {
+                step.name: self._con.sql(step.sql).to_arrow_table().cast(step.schema)
+                for step in plan.results
+            }
+        finally:
+            for step in plan.kept:
+                self._con.execute(f'DROP TABLE IF EXISTS "{step.name}"')
+            self._con.unregister(BOUNDS)
 
 
 @contextmanager
@@ -88,7 +127,7 @@ def duckdb_engine(inputs: CycleInputs, threads: int | None = None) -> Iterator[E
     try:
         for name, table in inputs.tables().items():
             con.register(name, table)
-        with _releasing(_Backend("duckdb", ibis.duckdb.from_connection(con))) as engine:
+        with _releasing(_DuckDB(con)) as engine:
             yield engine
     finally:
         con.close()
@@ -104,7 +143,7 @@ def duckdb_files(paths: dict[str, str], threads: int | None = None) -> Iterator[
         for name, path in paths.items():
             quoted = "'" + path.replace("'", "''") + "'"  # a view's definition takes no parameter
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({quoted})")
-        with _releasing(_Backend("duckdb", ibis.duckdb.from_connection(con))) as engine:
+        with _releasing(_DuckDB(con)) as engine:
             yield engine
     finally:
         con.close()
@@ -128,12 +167,15 @@ def spark_engine(inputs: CycleInputs, session: Any = None) -> Iterator[Engine]:
             .config("spark.ui.enabled", "false")
             .getOrCreate()
         )
+
+    def register(name: str, table: pa.Table) -> None:
+        # From Arrow (Spark 4), so that nulls in whole-number columns stay nulls.
+        session.createDataFrame(table, schema=_spark_schema(table)).createOrReplaceTempView(name)
+
     try:
         for name, table in inputs.tables().items():
-            # From Arrow (Spark 4), so that nulls in whole-number columns stay nulls.
-            frame = session.createDataFrame(table, schema=_spark_schema(table))
-            frame.createOrReplaceTempView(name)
-        with _releasing(_Backend("pyspark", ibis.pyspark.connect(session))) as engine:
+            register(name, table)
+        with _releasing(_Backend("pyspark", ibis.pyspark.connect(session), register)) as engine:
             yield engine
     finally:
         if own:

@@ -16,7 +16,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-__all__ = ["SCHEMAS", "CycleInputs", "Window", "empty"]
+__all__ = ["BOUNDS", "BOUNDS_SCHEMA", "SCHEMAS", "CycleInputs", "Window", "bounds", "empty"]
 
 _TEXT = pa.string()
 _TIME = pa.float64()
@@ -77,6 +77,11 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 
 
+# The window the query looks through, as a one-row table beside the inputs.
+BOUNDS = "cycle_bounds"
+BOUNDS_SCHEMA = pa.schema([("start_s", _TIME), ("end_s", _TIME)])
+
+
 @dataclass(frozen=True, slots=True)
 class Window:
     """The orders placed in [start, end), with everything that happened to them before end."""
@@ -113,6 +118,11 @@ class CycleInputs:
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: getattr(self, name) for name in SCHEMAS}
+
+
+def bounds(window: Window) -> pa.Table:
+    """The ``BOUNDS`` table of ``window``."""
+    return pa.table([[window.start_s], [window.end_s]], schema=BOUNDS_SCHEMA)
 
 
 def empty(name: str) -> pa.Table:

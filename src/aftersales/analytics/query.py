@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from aftersales.analytics.inputs import Window
+from aftersales.analytics.inputs import BOUNDS
 
 __all__ = ["CLOCK_COLUMNS", "COUNT_COLUMNS", "CycleQuery", "Limits", "cycle_query"]
 
@@ -66,6 +66,19 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class _Bounds:
+    """The window's bounds, read from the one-row table ``BOUNDS`` rather than written into the
+    expressions: the compiled query is then the same for every window (``analytics.plans``)."""
+
+    start_s: ir.FloatingValue
+    end_s: ir.FloatingValue
+
+    @classmethod
+    def of(cls, table: ir.Table) -> _Bounds:
+        return cls(table.start_s.as_scalar(), table.end_s.as_scalar())
+
+
+@dataclass(frozen=True, slots=True)
 class CycleQuery:
     """The expressions of one cycle; each is run by an engine into an Arrow table."""
 
@@ -80,7 +93,7 @@ def _flag(condition: ir.BooleanValue) -> ir.FloatingValue:
     return condition.fill_null(False).ifelse(1.0, 0.0)
 
 
-def _cohort(table: ir.Table, window: Window) -> ir.Table:
+def _cohort(table: ir.Table, window: _Bounds) -> ir.Table:
     """Rows of lines (or of cases on lines) placed in the window."""
     placed = table.placed_at
     return table.filter((placed >= window.start_s) & (placed < window.end_s))
@@ -108,7 +121,7 @@ def _by_policy(e: ir.Table) -> ir.BooleanValue:
     return ((e.actor_role == "system") & (e.actor_id == "policy")).fill_null(False)
 
 
-def _event_summary(events: ir.Table, window: Window) -> ir.Table:
+def _event_summary(events: ir.Table, window: _Bounds) -> ir.Table:
     """One row per case: what its events say up to the window's end."""
     e = events.filter(
         (events.at < window.end_s)
@@ -133,7 +146,7 @@ def _event_summary(events: ir.Table, window: Window) -> ir.Table:
     )
 
 
-def _case_rows(t: dict[str, ir.Table], heavy: ir.Table, window: Window) -> ir.Table:
+def _case_rows(t: dict[str, ir.Table], heavy: ir.Table, window: _Bounds) -> ir.Table:
     """One row per attributable case on the cohort's lines, with its buyer weight and what
     its events say."""
     cases = _cohort(t["cases"], window)
@@ -171,7 +184,7 @@ _FACT_COLUMNS = (
 )
 
 
-def _case_facts(cases: ir.Table, window: Window, limits: Limits) -> ir.Table:
+def _case_facts(cases: ir.Table, window: _Bounds, limits: Limits) -> ir.Table:
     """The case rows with their rating weights and flags."""
     return _with_flags(_with_rating_weights(cases, limits), window).select(*_FACT_COLUMNS)
 
@@ -186,8 +199,8 @@ def _with_rating_weights(c: ir.Table, limits: Limits) -> ir.Table:
     return c.mutate(wr=ibis.least(c.w, cap / c.r.cast("float64")))
 
 
-def _with_flags(c: ir.Table, window: Window) -> ir.Table:
-    end = ibis.literal(window.end_s, type="float64")
+def _with_flags(c: ir.Table, window: _Bounds) -> ir.Table:
+    end = window.end_s
     responded = c.responded_at.notnull()
     missed = c.missed.fill_null(False)
     proposed = c.proposed_at.notnull()
@@ -248,14 +261,15 @@ def _same(table: ir.Table) -> ir.Table:
 
 def cycle_query(
     t: dict[str, ir.Table],
-    window: Window,
     limits: Limits,
     keep: Callable[[ir.Table], ir.Table] = _same,
 ) -> CycleQuery:
-    """The cycle's expressions over the input tables (``inputs.SCHEMAS``) for ``window``.
+    """The cycle's expressions over the input tables (``inputs.SCHEMAS``) for the window in
+    their ``BOUNDS`` table.
 
     ``keep`` materialises an intermediate table that several results read (``Table.cache``
     on engines that hold data between queries), so it is computed once."""
+    window = _Bounds.of(t[BOUNDS])
     cohort = _cohort(t["lines"], window)
     heavy = keep(_heavy_buyers(cohort, limits))
     # Kept apart: the rating weights read these rows twice, and the summary is the costly part.
