@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from rich import box
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -93,20 +94,21 @@ def _counts(counts: Mapping[str, int]) -> str:
 def _conduct_table(
     by_conduct: Mapping[str, Mapping[str, float]], tiers: Mapping[str, Mapping[str, int]]
 ) -> Table:
-    table = Table(title="按商家行为 by merchants' hidden conduct")
+    # No inner borders, a tier a line: it fits an 80-column terminal without breaking words.
+    table = Table(title="按商家行为 by merchants' hidden conduct", box=box.SIMPLE_HEAD, padding=0)
+    table.add_column("行为\nconduct", no_wrap=True)
     for name in (
-        "行为\nconduct",
         "商家\nshops",
         "订单\norders",
         "售后/千单\ncases/1k",
         "介入率\nescalated",
         "仲裁败诉\nlost",
         "评分\nstars",
-        "等级\ntiers",
     ):
-        table.add_column(name, justify="right", overflow="fold")
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("等级\ntiers", no_wrap=True)
     for conduct, f in by_conduct.items():
-        held = ", ".join(f"{t} {n}" for t, n in sorted(tiers.get(conduct, {}).items())) or "-"
+        held = "\n".join(f"{t} {n}" for t, n in sorted(tiers.get(conduct, {}).items())) or "-"
         table.add_row(
             conduct,
             f"{f['merchants']:.0f}",
