@@ -66,7 +66,7 @@ def generate_world(size: WorldSize, rng: np.random.Generator) -> World:
     conducts = _conducts(size.merchants, rng)
     merchants = [_merchant(i, conducts[i], size, rng) for i in range(size.merchants)]
     products = [p for m in merchants for p in _products(m, rng)]
-    _plant_scenarios(products)
+    _plant_scenarios(merchants, products)
     consumers = [_consumer(i, rng) for i in range(size.consumers)]
     return World(merchants, products, consumers)
 
@@ -230,12 +230,15 @@ def new_batch(
     )
 
 
-def _plant_scenarios(products: list[SimProduct]) -> None:
-    """The first product of each hazard's category sells a hazardous batch, whatever the draw:
-    every run has a heater batch that fails in northern winters, a fresh-food batch that spoils
-    in southern summers and a power bank batch that swells in the heat."""
+def _plant_scenarios(merchants: list[SimMerchant], products: list[SimProduct]) -> None:
+    """A product of each hazard's category sells a hazardous batch, whatever the draw: every run
+    has a heater batch that fails in northern winters, a fresh-food batch that spoils in southern
+    summers and a power bank batch that swells in the heat. It is the category's biggest
+    seller's first product, so that even a small world sells enough units for it to show."""
+    size = {m.id: m.size for m in merchants}
     for hazard in HAZARDS.values():
-        first = next((p for p in products if p.category == hazard.category), None)
+        sold = [p for p in products if p.category == hazard.category]
+        first = max(sold, key=lambda p: size[p.merchant_id], default=None)
         if first is not None:
             b = first.batches[-1]
             first.batches[-1] = SimBatch(b.id, b.product_id, b.code, b.produced_day, hazard.kind)

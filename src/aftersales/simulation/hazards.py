@@ -68,7 +68,12 @@ HAZARDS: dict[HazardKind, Hazard] = {
         Hazard(
             HazardKind.HEATER_COLD,
             "appliance/heater",
-            0.0015,
+            # A batch bad enough to recall, and to show within weeks in a small marketplace:
+            # about 8% of the units delivered in a Beijing December fail within the month (3% at
+            # the 0.0015 of before, which in a 16-shop month gave the safety team a cluster in
+            # only half the seeds tried), about two thirds of those sold to Harbin in September
+            # by spring.
+            0.004,
             {"electrical_hazard": 0.4, "fire_overheat": 0.4, "malfunction": 0.2},
             240,
             "取暖器线路过热（北方冬季长时间使用）",

@@ -64,6 +64,17 @@ def test_every_run_has_a_heater_batch_that_fails_in_northern_winters() -> None:
     )
 
 
+def test_the_planted_batches_are_at_each_categorys_biggest_seller() -> None:
+    """So that even a small world sells enough of them for the problem to show."""
+    world = generate_world(WorldSize(40, 50, 90), np.random.default_rng(3))
+    for hazard in HAZARDS.values():
+        sellers = {p.merchant_id for p in world.products if p.category == hazard.category}
+        biggest = max(sellers, key=lambda m: world.by_id[m].size)
+        owner = {p.id: p.merchant_id for p in world.products}
+        planted = [b for b in world.hazardous_batches() if b.hazard is hazard.kind]
+        assert biggest in {owner[b.product_id] for b in planted}
+
+
 def test_fresh_food_spoils_in_southern_summers_and_batteries_swell_in_heat() -> None:
     spoil, battery = HAZARDS[HazardKind.SPOILAGE_HEAT], HAZARDS[HazardKind.BATTERY_HEAT]
     canton, beijing = _REGION["CN-GD"], _REGION["CN-BJ"]
@@ -79,7 +90,7 @@ def test_a_heater_sold_in_autumn_fails_in_winter_not_on_arrival() -> None:
     delivered = date(2026, 9, 15)
     days = [heater.failure_after(_REGION["CN-HL"], delivered, 1, rng) for _ in range(2000)]
     failed = [d for d in days if d is not None]
-    assert 0.15 < len(failed) / len(days) < 0.6
+    assert 0.15 < len(failed) / len(days) < 0.7  # a batch bad enough to recall
     months = [(delivered + timedelta(days=d)).month for d in failed]
     assert sum(m in (11, 12, 1, 2) for m in months) > 0.7 * len(months)
 
