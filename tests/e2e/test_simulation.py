@@ -168,6 +168,11 @@ def test_scores_follow_merchants_that_change_their_ways(sqlite_ctx: Context) -> 
     result = run_simulation(ctx, params, adjust=lambda w: _turn_the_biggest(w, turned))
     sim = result.summary["simulation"]
     assert sim["assessment_cycles_stored"] == 3 and sim["tier_changes"] > 0
+    # The run's summary counts the two shops that changed apart from those that did not.
+    changed = {"responsive→obstructive", "obstructive→responsive"}
+    by = result.summary["by_conduct"]
+    assert changed <= set(by) and all(by[k]["merchants"] == 1 for k in changed)
+    assert sum(sum(result.summary["tiers_by_conduct"][k].values()) for k in changed) == 2
     with ctx.uow(read_only=True) as uow:
         first, last = (uow.scoring.standings(_cycle(uow, p)) for p in ("2026-08", "2026-10"))
     assert set(turned.values()) == {Conduct.RESPONSIVE, Conduct.OBSTRUCTIVE}

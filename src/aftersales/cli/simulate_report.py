@@ -110,7 +110,7 @@ def _conduct_table(
     for conduct, f in by_conduct.items():
         held = "\n".join(f"{t} {n}" for t, n in sorted(tiers.get(conduct, {}).items())) or "-"
         table.add_row(
-            conduct,
+            conduct.replace("→", "\n→ "),  # a shop that changed its ways: two short lines
             f"{f['merchants']:.0f}",
             f"{f['orders']:,.0f}",
             f"{f['cases_per_1000_orders']:.1f}",

@@ -16,12 +16,13 @@ from typing import Any
 from aftersales.domain.clock import SystemClock
 from aftersales.services import cycles
 from aftersales.services.context import Context
-from aftersales.simulation import SimulationParams, World, day_start
+from aftersales.simulation import SimMerchant, SimulationParams, World, day_start
 from aftersales.store.simulation_runs import MerchantFigures, StoredRun
 
 __all__ = [
     "RunRecord",
     "by_conduct",
+    "career",
     "platform_totals",
     "shares_by_conduct",
     "tiers_by_conduct",
@@ -85,14 +86,15 @@ def by_conduct(
     until: datetime | None = None,
 ) -> dict[str, dict[str, float]]:
     """The platform's figures per merchant, pooled by the merchants' hidden conduct (on ``day``
-    of the run; at the start without one): do obstructive shops get more escalations and lose
-    more arbitrations? ``since`` and ``until`` limit it to the orders and cases of a window."""
+    of the run; over the whole run without one, see ``career``): do obstructive shops get more
+    escalations and lose more arbitrations? ``since`` and ``until`` limit it to the orders and
+    cases of a window."""
     with ctx.uow(read_only=True) as uow:
         figures = uow.simulation_runs.figures().merchants(since, until)
     pooled: dict[str, MerchantFigures] = {}
     merchants: dict[str, int] = {}
     for m in world.merchants:
-        key = (m.conduct if day is None else m.conduct_on(day)).value
+        key = career(m) if day is None else m.conduct_on(day).value
         merchants[key] = merchants.get(key, 0) + 1
         total = pooled.setdefault(key, MerchantFigures())
         mine = figures.get(m.id, MerchantFigures())
@@ -116,16 +118,22 @@ def _rates(merchants: int, f: MerchantFigures) -> dict[str, float]:
     }
 
 
-def tiers_by_conduct(ctx: Context, world: World, day: int) -> dict[str, dict[str, int]]:
+def career(m: SimMerchant) -> str:
+    """A merchant's conduct over a whole run: ``responsive``, or ``responsive→obstructive``
+    for one that changed its ways, so that a changed shop's figures do not pass for either."""
+    return m.conduct.value if m.later is None else f"{m.conduct.value}→{m.later.value}"
+
+
+def tiers_by_conduct(ctx: Context, world: World, day: int | None) -> dict[str, dict[str, int]]:
     """The tiers in force now (by the simulated clock), counted by the merchants' conduct on
-    the simulation's ``day``."""
+    the simulation's ``day`` (over the whole run, ``career``, without one)."""
     with ctx.uow(read_only=True) as uow:
         tiers = cycles.tiers_in_force(uow, at=ctx.clock.now())
     counted: dict[str, dict[str, int]] = {}
     for m in world.merchants:
         tier = tiers.get(m.id)
         if tier is not None:
-            row = counted.setdefault(m.conduct_on(day).value, {})
+            row = counted.setdefault(career(m) if day is None else m.conduct_on(day).value, {})
             row[tier] = row.get(tier, 0) + 1
     return counted
 

@@ -253,7 +253,7 @@ class _Run:
         return {
             "platform": platform_totals(self.ctx),
             "by_conduct": by_conduct(self.ctx, self.world),
-            "tiers_by_conduct": tiers_by_conduct(self.ctx, self.world, self.index),
+            "tiers_by_conduct": tiers_by_conduct(self.ctx, self.world, None),
             "flywheel": self.flywheel,
             "simulation": {
                 **self._progress(),
