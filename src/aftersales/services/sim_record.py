@@ -22,7 +22,6 @@ from aftersales.store.simulation_runs import MerchantFigures, StoredRun
 __all__ = [
     "RunRecord",
     "by_conduct",
-    "career",
     "platform_totals",
     "shares_by_conduct",
     "tiers_by_conduct",
@@ -86,7 +85,7 @@ def by_conduct(
     until: datetime | None = None,
 ) -> dict[str, dict[str, float]]:
     """The platform's figures per merchant, pooled by the merchants' hidden conduct (on ``day``
-    of the run; over the whole run without one, see ``career``): do obstructive shops get more
+    of the run; over the whole run without one, see ``_conduct``): do obstructive shops get more
     escalations and lose more arbitrations? ``since`` and ``until`` limit it to the orders and
     cases of a window."""
     with ctx.uow(read_only=True) as uow:
@@ -94,7 +93,7 @@ def by_conduct(
     pooled: dict[str, MerchantFigures] = {}
     merchants: dict[str, int] = {}
     for m in world.merchants:
-        key = career(m) if day is None else m.conduct_on(day).value
+        key = _conduct(m, day)
         merchants[key] = merchants.get(key, 0) + 1
         total = pooled.setdefault(key, MerchantFigures())
         mine = figures.get(m.id, MerchantFigures())
@@ -118,22 +117,25 @@ def _rates(merchants: int, f: MerchantFigures) -> dict[str, float]:
     }
 
 
-def career(m: SimMerchant) -> str:
-    """A merchant's conduct over a whole run: ``responsive``, or ``responsive→obstructive``
-    for one that changed its ways, so that a changed shop's figures do not pass for either."""
+def _conduct(m: SimMerchant, day: int | None) -> str:
+    """A merchant's conduct on ``day``; without one, over the whole run: ``responsive``, or
+    ``responsive→obstructive`` for one that changed its ways, so that a changed shop's figures
+    do not pass for either conduct's."""
+    if day is not None:
+        return m.conduct_on(day).value
     return m.conduct.value if m.later is None else f"{m.conduct.value}→{m.later.value}"
 
 
 def tiers_by_conduct(ctx: Context, world: World, day: int | None) -> dict[str, dict[str, int]]:
     """The tiers in force now (by the simulated clock), counted by the merchants' conduct on
-    the simulation's ``day`` (over the whole run, ``career``, without one)."""
+    the simulation's ``day`` (over the whole run without one, see ``_conduct``)."""
     with ctx.uow(read_only=True) as uow:
         tiers = cycles.tiers_in_force(uow, at=ctx.clock.now())
     counted: dict[str, dict[str, int]] = {}
     for m in world.merchants:
         tier = tiers.get(m.id)
         if tier is not None:
-            row = counted.setdefault(career(m) if day is None else m.conduct_on(day).value, {})
+            row = counted.setdefault(_conduct(m, day), {})
             row[tier] = row.get(tier, 0) + 1
     return counted
 
