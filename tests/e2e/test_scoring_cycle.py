@@ -6,7 +6,10 @@ reads it back from the operational tables, aggregates it on DuckDB and stores th
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -223,6 +226,29 @@ def test_the_weekly_check_lowers_no_careful_merchant_and_raises_no_one(
     assert weekly.cycle.kind == "weekly"
     assert tiers["m1"] == "standard"
     assert tiers["m2"] in ("standard", "watch", "restricted")
+
+
+def test_the_cycle_and_the_weekly_check_score_with_the_collector_held_back(
+    ctx: Context, business: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, tuple[int, int, int]] = {}
+
+    def watching(name: str, score: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            seen[name] = gc.get_threshold()
+            return score(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(cycles, "score_cycle", watching("monthly", cycles.score_cycle))
+    monkeypatch.setattr(cycles, "weekly_check", watching("weekly", cycles.weekly_check))
+    before = gc.get_threshold()
+
+    cycles.run_cycle(ctx, OPERATOR, "2026-11")
+    cycles.run_weekly(ctx, OPERATOR, "2026-W48")
+
+    assert seen["monthly"][0] == seen["weekly"][0] == 50_000  # tens of thousands of cards
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
 def test_serve_runs_the_last_closed_month_and_week_once(

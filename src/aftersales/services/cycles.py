@@ -25,6 +25,7 @@ from aftersales.errors import (
 from aftersales.scoring import CycleScores, Standing, Tier, score_cycle, weekly_check
 from aftersales.scoring.calendar import Period, Week, last_closed_period, last_closed_week
 from aftersales.services import ledger
+from aftersales.services.collector import fewer_collections
 from aftersales.services.context import Context
 from aftersales.services.scorecard_json import card_json, standing_json, standing_of
 from aftersales.store.scoring import NewTierEvent, StoredCard, StoredCycle
@@ -168,10 +169,11 @@ def run_cycle(ctx: Context, actor: Actor, period: str, reason: str | None = None
         previous = standings_in_force(uow, month.start)
         before = _tiers_before(uow, month.name, previous)
         inputs = _read(uow, window, f"period {month.name}")
-    windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
-    scores = score_cycle(windows, previous, ctx.cycle_terms.config)
-    cycle = _new_cycle(ctx, actor, MONTHLY, month.name, revision, reason, window, len(windows))
-    return _store_monthly(ctx, cycle, scores, before)
+    with fewer_collections():  # a scorecard per merchant, tens of thousands of them
+        windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
+        scores = score_cycle(windows, previous, ctx.cycle_terms.config)
+        cycle = _new_cycle(ctx, actor, MONTHLY, month.name, revision, reason, window, len(windows))
+        return _store_monthly(ctx, cycle, scores, before)
 
 
 def _tiers_before(uow: UnitOfWork, period: str, previous: Mapping[str, Standing]) -> dict[str, str]:
@@ -265,8 +267,9 @@ def run_weekly(ctx: Context, actor: Actor, week: str, reason: str | None = None)
         revision = _revision(uow, WEEKLY, checked.name, reason)
         standings = standings_in_force(uow, checked.end)
         inputs = _read(uow, window, f"week {checked.name}")
-    windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
-    flags = weekly_check(windows, standings, ctx.cycle_terms.config)
+    with fewer_collections():
+        windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
+        flags = weekly_check(windows, standings, ctx.cycle_terms.config)
     cycle = _new_cycle(ctx, actor, WEEKLY, checked.name, revision, reason, window, len(windows))
     events = [
         NewTierEvent(

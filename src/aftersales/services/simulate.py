@@ -12,10 +12,8 @@ gives the same history (ids are sequential, not random).
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -26,6 +24,7 @@ import numpy as np
 from aftersales.domain.clock import ManualClock
 from aftersales.errors import ValidationFailed
 from aftersales.services import exposure_refresh
+from aftersales.services.collector import fewer_collections
 from aftersales.services.context import Context
 from aftersales.services.sim_cases import CaseDesk
 from aftersales.services.sim_exposure import ShopWindow
@@ -112,31 +111,9 @@ def run_simulation(
     run = _Run(ctx, clock, params)
     if adjust is not None:
         adjust(run.world)
-    with _fewer_collections():
+    # A run allocates rows by the million around a world that lives as long as the run.
+    with fewer_collections():
         return run.go(on_day or (lambda report: None))
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Keep CPython's cycle collector from rescanning the world over and over.
-
-    A run allocates rows by the million around a world of a hundred thousand buyers that lives
-    as long as the run; with the default thresholds the collector scanned everything alive some
-    35 times in 60 days of the million-order market, a third of a second each (docs/benchmarks.md).
-    What is alive at the start is frozen out of the scans, and young objects are collected every
-    50,000 allocations instead of every 700; both are as before once the run is over. A caller
-    that froze its own objects already keeps them frozen, and the run's stay in the scans."""
-    before = gc.get_threshold()
-    ours = gc.get_freeze_count() == 0
-    if ours:
-        gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        if ours:
-            gc.unfreeze()
 
 
 class _Run:

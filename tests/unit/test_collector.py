@@ -1,4 +1,4 @@
-"""A simulation's collector settings last as long as the run, and leave a caller's freeze alone."""
+"""The collector held back for a job lasts as long as the job, and leaves a freeze alone."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import gc
 
 import pytest
 
-from aftersales.services.simulate import _fewer_collections
+from aftersales.services.collector import fewer_collections
 
 
 def test_the_run_freezes_what_is_alive_and_gives_everything_back() -> None:
     before = gc.get_threshold()
-    with pytest.raises(KeyboardInterrupt), _fewer_collections():
+    with pytest.raises(KeyboardInterrupt), fewer_collections():
         assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == 50_000
         raise KeyboardInterrupt
     assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
@@ -22,7 +22,7 @@ def test_objects_a_caller_froze_stay_frozen() -> None:
     try:
         frozen = gc.get_freeze_count()  # frozen objects may still die, so the count only falls
         fresh = [[] for _ in range(1000)]  # a second freeze would take these too
-        with _fewer_collections():
+        with fewer_collections():
             assert gc.get_freeze_count() <= frozen
         assert 0 < gc.get_freeze_count() <= frozen and fresh  # not unfrozen either
     finally:
