@@ -61,6 +61,14 @@ def simulate(
         tuple[Path, Path] | None,
         typer.Option(help="Run two configurations (YAML files) on the same seed and compare."),
     ] = None,
+    on_disk: Annotated[
+        bool,
+        typer.Option(
+            "--on-disk",
+            help="Write to the SQLite file as the run goes instead of building it in memory"
+            " (slower; for runs larger than memory).",
+        ),
+    ] = False,
 ) -> None:
     """Simulate a marketplace through the platform (or, with --target, load-test a server)."""
     if target is not None:
@@ -76,17 +84,22 @@ def simulate(
     if compare is not None:
         if db is not None:
             raise ValidationFailed("--compare makes a fresh database per variant: leave out --db")
-        _compare(compare, params, report, as_json=as_json, bar=progress)
+        _compare(compare, params, report, as_json=as_json, bar=progress, on_disk=on_disk)
         return
-    result = run_and_report(
-        simulation_settings(db, "simulation"), params, as_json=as_json, bar=progress
-    )
+    settings = simulation_settings(db, "simulation")
+    result = run_and_report(settings, params, as_json=as_json, bar=progress, on_disk=on_disk)
     if report is not None:
         _write_report(report, [(f"seed {seed}", result.summary)])
 
 
 def _compare(
-    files: tuple[Path, Path], params: object, report: Path | None, *, as_json: bool, bar: bool
+    files: tuple[Path, Path],
+    params: object,
+    report: Path | None,
+    *,
+    as_json: bool,
+    bar: bool,
+    on_disk: bool,
 ) -> None:
     from aftersales.cli.simulate_compare import for_variant, load_variant
 
@@ -101,7 +114,8 @@ def _compare(
     for i, (variant, settings) in enumerate(zip(variants, settings_of, strict=True), start=1):
         fresh_sqlite(settings)
         err.print(f"variant {i}: {variant.name}", highlight=False)
-        result = run_and_report(settings, for_variant(params, variant), as_json=as_json, bar=bar)
+        variant_params = for_variant(params, variant)
+        result = run_and_report(settings, variant_params, as_json=as_json, bar=bar, on_disk=on_disk)
         results.append((variant.name, result.summary))
     _write_report(report or base.data_dir / "compare.html", results)
 
@@ -125,25 +139,27 @@ def fresh_sqlite(settings: Settings) -> None:
 
 
 def run_and_report(
-    settings: Settings, params: object, *, as_json: bool, bar: bool
+    settings: Settings, params: object, *, as_json: bool, bar: bool, on_disk: bool = False
 ) -> SimulationResult:
-    """Run the simulation in the settings' database and print its summary."""
-    from aftersales.bootstrap import bootstrap
+    """Run the simulation for the settings' database (a SQLite file's in memory, written to
+    the file as it goes: ``cli.sim_database``) and print its summary."""
+    from aftersales.cli.sim_database import SimulationDatabase
     from aftersales.cli.simulate_report import day_progress, print_summary
-    from aftersales.domain.clock import ManualClock
     from aftersales.services.simulate import run_simulation
     from aftersales.simulation import SimulationParams, day_start
 
     assert isinstance(params, SimulationParams)
-    ctx = bootstrap(settings, clock=ManualClock(day_start(params.start)))
+    db = SimulationDatabase(settings, day_start(params.start), on_disk=on_disk)
     try:
         with day_progress(params.days, show=bar and not as_json) as on_day:
-            result = run_simulation(ctx, params, on_day)
+            result = run_simulation(db.ctx, params, db.after_each_day(on_day))
+        db.write()
     except KeyboardInterrupt:
-        _interrupted(ctx)
+        db.write()  # as far as it got, marked partial
+        _interrupted(db.ctx)
         raise typer.Exit(130) from None
     finally:
-        ctx.close()
+        db.close()
     if as_json:
         print(json.dumps({"run": result.run_id, **result.summary}, ensure_ascii=False, indent=2))
     else:

@@ -50,8 +50,18 @@ from aftersales.simulation import (
     generate_world,
 )
 
-__all__ = ["DayReport", "SimulationResult", "run_simulation", "sequential_ids"]
+__all__ = [
+    "DATABASE_IN_USE",
+    "DayReport",
+    "SimulationResult",
+    "run_simulation",
+    "sequential_ids",
+]
 
+DATABASE_IN_USE = (
+    "this database already holds marketplace data; a simulation needs an empty one"
+    " (give another --db, or delete the file)"
+)
 _DAY = timedelta(days=1)
 _BLOCK = timedelta(hours=6)  # the marketplace pushes its orders every six hours
 _SWEEP_EVERY = timedelta(hours=3)  # deadlines bind at their own time however late it runs
@@ -104,10 +114,7 @@ def run_simulation(
     ctx = replace(ctx, ids=sequential_ids())
     with ctx.uow(read_only=True) as uow:
         if uow.simulation_runs.database_in_use():
-            raise ValidationFailed(
-                "this database already holds marketplace data; a simulation needs an empty one"
-                " (give another --db, or delete the file)"
-            )
+            raise ValidationFailed(DATABASE_IN_USE)
     run = _Run(ctx, clock, params)
     if adjust is not None:
         adjust(run.world)

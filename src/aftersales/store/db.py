@@ -17,8 +17,11 @@ except ImportError:  # pragma: no cover - Windows: one server process per SQLite
 import msgspec
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
-__all__ = ["READ_ONLY", "WriterLock", "make_engine", "writer_lock"]
+__all__ = ["IN_MEMORY", "READ_ONLY", "WriterLock", "make_engine", "sqlite_file", "writer_lock"]
+
+IN_MEMORY = "sqlite:///:memory:"  # a database that lives as long as its engine
 
 # Execution option: the transaction only reads, so SQLite need not take the write lock for it.
 READ_ONLY = "aftersales_read_only"
@@ -97,6 +100,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **_JSON_CODEC)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for another database or one in memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def _json_text(value: object) -> str:
     # Chinese as UTF-8 rather than \uXXXX escapes, and no padding: a complaint's assessment is
     # about a third shorter. Every case change writes JSON, and msgspec encodes it about five
@@ -130,9 +141,13 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
         lock_file = Path(f"{database}.writer-lock")
+    # An in-memory database lives as long as its connection: one, shared by every thread (the
+    # default gives each thread its own, empty database).
+    memory = {} if lock_file else {"poolclass": StaticPool}
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": 30},
+        **memory,
         **_JSON_CODEC,
     )
     event.listen(engine, "connect", _sqlite_on_connect)

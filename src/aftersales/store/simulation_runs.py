@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, distinct, func, insert, select, update
@@ -94,6 +97,25 @@ class SimulationRunRepository:
         return int(
             self._conn.execute(select(func.count()).select_from(simulation_runs)).scalar_one()
         )
+
+    def write_to(self, path: Path) -> None:
+        """Write this (SQLite) database to the file ``path``, whole, in place of what it held.
+
+        SQLite's online backup copies every page into a file beside ``path``, which then
+        replaces it: an interruption leaves the previous file, never half of each. The log
+        files of the previous one go first, or SQLite would replay them into the new one."""
+        partial = path.with_name(f"{path.name}.writing")
+        partial.unlink(missing_ok=True)
+        source = self._conn.connection.driver_connection
+        assert isinstance(source, sqlite3.Connection), "only a SQLite database is written out"
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)  # ends in a synced commit
+        finally:
+            copy.close()
+        for log in (f"{path}-wal", f"{path}-shm"):
+            Path(log).unlink(missing_ok=True)
+        os.replace(partial, path)
 
 
 def _row(run: StoredRun) -> dict[str, Any]:

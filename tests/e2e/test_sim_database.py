@@ -1,0 +1,101 @@
+"""A simulation of a SQLite file runs in memory and is written to the file as it goes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from aftersales.cli.sim_database import SimulationDatabase
+from aftersales.config import Settings
+from aftersales.errors import ValidationFailed
+from aftersales.services.simulate import DayReport, run_simulation
+from aftersales.simulation import SimulationParams, day_start
+
+START = date(2026, 8, 1)
+
+
+def _settings(tmp_path: Path, file: Path) -> Settings:
+    return Settings(env="test", data_dir=tmp_path / "var", database_url=f"sqlite:///{file}")
+
+
+def _params(days: int) -> SimulationParams:
+    end = day_start(START + timedelta(days=days))
+    return SimulationParams(7, 5, 80, 40, START, end)
+
+
+def _run_row(file: Path) -> tuple[str, int, int]:
+    with sqlite3.connect(file) as con:
+        row = con.execute("SELECT status, days_completed, cycles_completed FROM simulation_runs")
+        found: tuple[str, int, int] = row.fetchone()
+        return found
+
+
+def _orders(file: Path) -> int:
+    with sqlite3.connect(file) as con:
+        return int(con.execute("SELECT count(*) FROM orders").fetchone()[0])
+
+
+def test_the_file_holds_a_finished_month_then_as_far_as_the_run_got(tmp_path: Path) -> None:
+    file = tmp_path / "sim.db"
+    db = SimulationDatabase(_settings(tmp_path, file), day_start(START), every=0.0)
+    seen: dict[int, tuple[str, int, int] | None] = {}
+
+    def watch(report: DayReport) -> None:
+        if report.index in (10, 33):
+            seen[report.index] = _run_row(file) if file.exists() else None
+        if report.index == 35:
+            raise KeyboardInterrupt  # Ctrl-C on the 36th day
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_simulation(db.ctx, _params(60), db.after_each_day(watch))
+        assert seen[10] is None  # nothing written before a month is over
+        assert seen[33] == ("partial", 31, 1)  # August and its cycle, written when it ended
+        db.write()  # what the command does on Ctrl-C
+    finally:
+        db.close()
+    assert _run_row(file) == ("partial", 36, 1) and _orders(file) > 1000
+    with sqlite3.connect(file) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_file_that_holds_a_marketplace_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    file = tmp_path / "sim.db"
+    first = SimulationDatabase(_settings(tmp_path, file), day_start(START))
+    try:
+        run_simulation(first.ctx, _params(2))
+        first.write()
+    finally:
+        first.close()
+    orders = _orders(file)
+
+    with pytest.raises(ValidationFailed, match="already holds marketplace data"):
+        SimulationDatabase(_settings(tmp_path, file), day_start(START))
+    assert _run_row(file) == ("complete", 2, 0) and _orders(file) == orders > 0
+
+
+def test_on_disk_the_run_writes_to_its_file_as_it_goes(tmp_path: Path) -> None:
+    file = tmp_path / "sim.db"
+    db = SimulationDatabase(_settings(tmp_path, file), day_start(START), on_disk=True)
+    seen: list[tuple[str, int, int]] = []
+    try:
+        run_simulation(db.ctx, _params(3), db.after_each_day(lambda r: seen.append(_run_row(file))))
+    finally:
+        db.close()
+    assert seen == [("partial", 1, 0), ("partial", 2, 0), ("partial", 3, 0)]
+    assert _run_row(file) == ("complete", 3, 0)
+
+
+def test_a_month_is_written_only_once_the_last_writing_is_old_enough(tmp_path: Path) -> None:
+    file = tmp_path / "sim.db"
+    db = SimulationDatabase(_settings(tmp_path, file), day_start(START))  # every five minutes
+    try:
+        run_simulation(db.ctx, _params(33), db.after_each_day(lambda report: None))
+        assert not file.exists()  # August ended seconds after the start
+        db.write()
+    finally:
+        db.close()
+    assert _run_row(file) == ("complete", 33, 1)
