@@ -27,3 +27,15 @@ def test_objects_a_caller_froze_stay_frozen() -> None:
         assert 0 < gc.get_freeze_count() <= frozen and fresh  # not unfrozen either
     finally:
         gc.unfreeze()
+
+
+def test_a_job_inside_another_leaves_the_collector_as_the_outer_one_set_it() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        frozen, threshold = gc.get_freeze_count(), gc.get_threshold()
+        gc.set_threshold(60_000, 20, 20)  # what the outer job holds, whatever it is
+        with fewer_collections():
+            assert gc.get_threshold() == (60_000, 20, 20)
+        assert gc.get_threshold() == (60_000, 20, 20) and gc.get_freeze_count() <= frozen
+        gc.set_threshold(*threshold)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)
