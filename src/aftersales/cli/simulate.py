@@ -134,7 +134,7 @@ def fresh_sqlite(settings: Settings) -> None:
     if not url.startswith("sqlite:///"):
         return
     path = Path(url.removeprefix("sqlite:///"))
-    for suffix in ("", "-wal", "-shm", ".writer-lock"):
+    for suffix in ("", "-wal", "-shm", ".writer-lock", ".writing"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
