@@ -112,7 +112,8 @@ def bench_run(args: argparse.Namespace) -> None:
         settings = Settings(env="test", data_dir=Path(folder), database_url=f"sqlite:///{file}")
         others, wall = _cpu_of_others(), time.perf_counter()
         # As `aftersales simulate` runs: in memory, written to the file month by month.
-        db = SimulationDatabase(settings, day_start(start), on_disk=args.on_disk)
+        orders = params.orders_per_day * params.days
+        db = SimulationDatabase(settings, day_start(start), on_disk=args.on_disk, orders=orders)
         result = run_simulation(db.ctx, params, db.after_each_day(_progress(args.days)))
         writing = time.perf_counter()
         db.write()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from aftersales.cli.sim_database import SimulationDatabase
+from aftersales.cli import sim_database
+from aftersales.cli.sim_database import BYTES_PER_ORDER, SimulationDatabase, fits_in_memory
 from aftersales.config import Settings
 from aftersales.errors import ValidationFailed
 from aftersales.services.simulate import DayReport, run_simulation
@@ -99,3 +100,18 @@ def test_a_month_is_written_only_once_the_last_writing_is_old_enough(tmp_path: P
     finally:
         db.close()
     assert _run_row(file) == ("complete", 33, 1)
+
+
+def test_a_run_too_big_for_the_memory_free_writes_to_its_file_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sim_database, "_free_memory", lambda: 3 * BYTES_PER_ORDER * 1000)
+    file = tmp_path / "sim.db"
+    db = SimulationDatabase(_settings(tmp_path, file), day_start(START), orders=2000)
+    try:
+        assert db.too_big and db.file is None
+        run_simulation(db.ctx, _params(2), db.after_each_day(lambda report: None))
+        assert _run_row(file) == ("complete", 2, 0)  # in the file before anything is written
+    finally:
+        db.close()
+    assert fits_in_memory(1500) and not fits_in_memory(1501)

@@ -6,8 +6,9 @@ and wrote about 43 GB for a 1.5 GB file. In memory a commit writes nothing. The 
 written to its file, whole, at the end, when the run stops early (Ctrl-C), and along the way at
 a month's end (after its cycle) once the last writing is five minutes old: the file always holds
 a run complete for the days it reports, marked partial until it is done. It costs memory the
-size of the database (about 1.5 GB for a million orders); ``--on-disk`` writes to the file as
-the run goes instead. PostgreSQL runs in place. (docs/decisions/0032-simulation-in-memory.md)
+size of the database (about 1.5 GB for a million orders): a run that would not fit in half the
+memory free, or one given ``--on-disk``, writes to the file as it goes instead. PostgreSQL runs
+in place. (docs/decisions/0032-simulation-in-memory.md)
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from aftersales.services.context import Context
 from aftersales.services.simulate import DATABASE_IN_USE, DayReport
 from aftersales.store.db import IN_MEMORY, sqlite_file
 
-__all__ = ["WRITE_EVERY", "SimulationDatabase"]
+__all__ = ["BYTES_PER_ORDER", "WRITE_EVERY", "SimulationDatabase", "fits_in_memory"]
 
 # Each writing copies the whole database (seconds at a million orders, most of them the disk's),
 # so a long run is written at most every five minutes along the way, not at every month's end.
 WRITE_EVERY = 300.0
+# A simulated order's share of the database, cases and all: 1.5 GB for a million orders.
+BYTES_PER_ORDER = 1_600
 
 
 class SimulationDatabase:
@@ -42,10 +45,14 @@ class SimulationDatabase:
         start: datetime,
         *,
         on_disk: bool = False,
+        orders: int = 0,
         every: float = WRITE_EVERY,
     ) -> None:
-        file = sqlite_file(settings.db_url)
-        self.file = None if on_disk else file
+        """``orders``: about how many the run will record; a run whose database would not fit
+        in half the memory free now runs on disk."""
+        file = None if on_disk else sqlite_file(settings.db_url)
+        self.too_big = file is not None and not fits_in_memory(orders)
+        self.file = None if self.too_big else file
         if self.file is not None:
             _refuse_if_in_use(settings, self.file)
             settings = settings.model_copy(update={"database_url": IN_MEMORY})
@@ -77,6 +84,20 @@ class SimulationDatabase:
 
     def close(self) -> None:
         self.ctx.close()
+
+
+def fits_in_memory(orders: int) -> bool:
+    """Whether a database of ``orders`` fits in half the memory free now (where the system
+    says; elsewhere it is assumed to)."""
+    free = _free_memory()
+    return free is None or orders * BYTES_PER_ORDER <= free / 2
+
+
+def _free_memory() -> int | None:
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # not on this system
+        return None
 
 
 def _refuse_if_in_use(settings: Settings, file: Path) -> None:

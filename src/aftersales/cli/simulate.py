@@ -149,7 +149,10 @@ def run_and_report(
     from aftersales.simulation import SimulationParams, day_start
 
     assert isinstance(params, SimulationParams)
-    db = SimulationDatabase(settings, day_start(params.start), on_disk=on_disk)
+    orders = params.orders_per_day * params.days
+    db = SimulationDatabase(settings, day_start(params.start), on_disk=on_disk, orders=orders)
+    if db.too_big:
+        err.print("the run would not fit in memory: it writes to its file as it goes")
     try:
         with day_progress(params.days, show=bar and not as_json) as on_day:
             result = run_simulation(db.ctx, params, db.after_each_day(on_day))
