@@ -14,6 +14,7 @@ from aftersales.config import Settings
 from aftersales.errors import ValidationFailed
 from aftersales.services.simulate import DayReport, run_simulation
 from aftersales.simulation import SimulationParams, day_start
+from aftersales.store.simulation_runs import SimulationRunRepository
 
 START = date(2026, 8, 1)
 
@@ -115,3 +116,21 @@ def test_a_run_too_big_for_the_memory_free_writes_to_its_file_as_it_goes(
     finally:
         db.close()
     assert fits_in_memory(1500) and not fits_in_memory(1501)
+
+
+def test_a_file_that_cannot_be_written_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: object, path: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(SimulationRunRepository, "write_to", full)
+    file = tmp_path / "sim.db"
+    db = SimulationDatabase(_settings(tmp_path, file), day_start(START))
+    try:
+        message = r"could not write the simulation to .*sim\.db: .*No space left"
+        with pytest.raises(ValidationFailed, match=message):
+            db.write()
+    finally:
+        db.close()
+    assert not file.exists()

@@ -14,6 +14,7 @@ in place. (docs/decisions/0032-simulation-in-memory.md)
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -78,8 +79,11 @@ class SimulationDatabase:
         """The run as it stands, to its file."""
         if self.file is None:
             return
-        with self.ctx.uow(read_only=True) as uow:
-            uow.simulation_runs.write_to(self.file)
+        try:
+            with self.ctx.uow(read_only=True) as uow:
+                uow.simulation_runs.write_to(self.file)
+        except (OSError, sqlite3.Error) as exc:  # a full disk, say: one line, no traceback
+            raise ValidationFailed(f"could not write the simulation to {self.file}: {exc}") from exc
         self._written = time.monotonic()
 
     def close(self) -> None:
