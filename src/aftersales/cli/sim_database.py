@@ -7,7 +7,7 @@ written to its file, whole, at the end, when the run stops early (Ctrl-C), and a
 a month's end (after its cycle) once the last writing is five minutes old: the file always holds
 a run complete for the days it reports, marked partial until it is done. It costs memory the
 size of the database (about 1.5 GB for a million orders): a run that would not fit in half the
-memory free, or one given ``--on-disk``, writes to the file as it goes instead. PostgreSQL runs
+memory available, or one given ``--on-disk``, writes to the file as it goes instead. PostgreSQL runs
 in place. (docs/decisions/0032-simulation-in-memory.md)
 """
 
@@ -50,7 +50,7 @@ class SimulationDatabase:
         every: float = WRITE_EVERY,
     ) -> None:
         """``orders``: about how many the run will record; a run whose database would not fit
-        in half the memory free now runs on disk."""
+        in half the memory available now runs on disk."""
         file = None if on_disk else sqlite_file(settings.db_url)
         self.too_big = file is not None and not fits_in_memory(orders)
         self.file = None if self.too_big else file
@@ -91,13 +91,21 @@ class SimulationDatabase:
 
 
 def fits_in_memory(orders: int) -> bool:
-    """Whether a database of ``orders`` fits in half the memory free now (where the system
-    says; elsewhere it is assumed to)."""
+    """Whether a database of ``orders`` fits in half the memory available now (where the
+    system says; elsewhere it is assumed to)."""
     free = _free_memory()
     return free is None or orders * BYTES_PER_ORDER <= free / 2
 
 
 def _free_memory() -> int | None:
+    """Linux's estimate of the memory available without swapping (the page cache it would give
+    up counts); the free pages elsewhere, or None."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):  # not on this system
