@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
 
 from aftersales.config import Settings
 from aftersales.domain.clock import Clock, SystemClock
@@ -40,6 +41,7 @@ def bootstrap(
     """Everything the use cases need; ``migrate`` brings the database schema up to date first."""
     settings = settings or Settings()
     engine = make_engine(settings.db_url)
+    _check_opens(engine)
     if migrate:
         upgrade(engine)
 
@@ -73,6 +75,20 @@ def bootstrap(
     )
 
 
+def _check_opens(engine: Engine) -> None:
+    """A database that cannot be opened (a wrong URL, a server that does not answer, a file
+    that is not a database) is refused here, in one line, rather than at the first query with
+    a traceback."""
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "no answer"
+        raise ValidationFailed(f"cannot open the database {where}: {reason}") from exc
+
+
 def ledger_keys(
     settings: Settings, *, create: bool, engine: Engine | None = None
 ) -> LedgerKeys | None:
@@ -88,6 +104,8 @@ def ledger_keys(
         own = engine is None
         engine = make_engine(settings.db_url) if engine is None else engine
         try:
+            if own:
+                _check_opens(engine)
             _check_log_signer(engine, keys, key_file)
         finally:
             if own:
