@@ -85,7 +85,8 @@ def _check_opens(engine: Engine) -> None:
     except DBAPIError as exc:
         engine.dispose()
         where = engine.url.render_as_string(hide_password=True)
-        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "no answer"
+        said = str(exc.orig).strip().splitlines()
+        reason = said[0] if said else "no answer"
         raise ValidationFailed(f"cannot open the database {where}: {reason}") from exc
 
 

@@ -130,10 +130,11 @@ def _write_report(path: Path, runs: list[tuple[str, Any]]) -> None:
 
 def fresh_sqlite(settings: Settings) -> None:
     """Delete the settings' SQLite database (and its side files), so a run starts empty."""
-    url = settings.db_url
-    if not url.startswith("sqlite:///"):
+    from aftersales.store.db import sqlite_file
+
+    path = sqlite_file(settings.db_url)
+    if path is None:
         return
-    path = Path(url.removeprefix("sqlite:///"))
     for suffix in ("", "-wal", "-shm", ".writer-lock", ".writing"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
