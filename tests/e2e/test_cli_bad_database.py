@@ -51,3 +51,27 @@ def test_a_server_that_does_not_answer_is_one_line_without_the_password(tmp_path
         result.output
     )
     assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("db", "message"),
+    [
+        ("not a url", "the database URL cannot be read; give one such as sqlite:///"),
+        (
+            "mysql://ops:s3cret@127.0.0.1/shop",
+            "the platform runs on SQLite or PostgreSQL, not 'mysql'",
+        ),
+        ("sqlite:////proc/none/aftersales.db", "cannot make the database's folder /proc/none"),
+    ],
+)
+@pytest.mark.parametrize("command", [["simulate", "--days", "2"], ["sla", "sweep"]])
+def test_a_url_the_platform_cannot_use_is_one_clear_line(
+    tmp_path: Path, db: str, message: str, command: list[str]
+) -> None:
+    result = CliRunner().invoke(
+        app, [*command, "--db", db], env={"AFTERSALES_DATA_DIR": str(tmp_path)}
+    )
+
+    assert result.exit_code == 1, result.output
+    assert message in " ".join(result.output.split())
+    assert "s3cret" not in result.output and "Traceback" not in result.output

@@ -26,7 +26,7 @@ from aftersales.domain.clock import ManualClock
 from aftersales.errors import ValidationFailed
 from aftersales.services.context import Context
 from aftersales.services.simulate import DATABASE_IN_USE, DayReport
-from aftersales.store.db import IN_MEMORY, sqlite_file
+from aftersales.store.db import IN_MEMORY, make_folder, sqlite_file
 
 __all__ = ["BYTES_PER_ORDER", "WRITE_EVERY", "SimulationDatabase", "fits_in_memory"]
 
@@ -114,7 +114,7 @@ def _free_memory() -> int | None:
 
 def _refuse_if_in_use(settings: Settings, file: Path) -> None:
     if not file.exists() or file.stat().st_size == 0:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(file)
         if not os.access(file.parent, os.W_OK):  # found now, not at the first writing
             raise ValidationFailed(f"cannot write the simulation's database in {file.parent}")
         return

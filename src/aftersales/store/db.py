@@ -16,10 +16,21 @@ except ImportError:  # pragma: no cover - Windows: one server process per SQLite
 
 import msgspec
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["IN_MEMORY", "READ_ONLY", "WriterLock", "make_engine", "sqlite_file", "writer_lock"]
+from aftersales.errors import ValidationFailed
+
+__all__ = [
+    "IN_MEMORY",
+    "READ_ONLY",
+    "WriterLock",
+    "make_engine",
+    "make_folder",
+    "sqlite_file",
+    "writer_lock",
+]
 
 IN_MEMORY = "sqlite:///:memory:"  # a database that lives as long as its engine
 
@@ -94,7 +105,7 @@ _WRITER_LOCKS: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDi
 
 def make_engine(url: str) -> Engine:
     """An engine for the URL, tuned for the database it points to."""
-    parsed = make_url(url)
+    parsed = _parsed(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **_JSON_CODEC)
@@ -102,10 +113,37 @@ def make_engine(url: str) -> Engine:
 
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite database URL; None for another database or one in memory."""
-    parsed = make_url(url)
+    parsed = _parsed(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
+
+
+def make_folder(file: Path) -> None:
+    """The folder of a SQLite file, made if missing; a one-line refusal if it cannot be."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValidationFailed(
+            f"cannot make the database's folder {file.parent}: {exc.strerror}"
+        ) from exc
+
+
+def _parsed(url: str) -> URL:
+    """The URL of a database the platform runs on, or a one-line refusal (the text itself is not
+    repeated: it may hold a password)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValidationFailed(
+            "the database URL cannot be read; give one such as sqlite:///var/aftersales.db or"
+            " postgresql+psycopg://user@host:5432/aftersales"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValidationFailed(
+            f"the platform runs on SQLite or PostgreSQL, not {parsed.get_backend_name()!r}"
+        )
+    return parsed
 
 
 def _json_text(value: object) -> str:
@@ -139,7 +177,7 @@ _JSON_CODEC: dict[str, Any] = {
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     lock_file = None
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        make_folder(Path(database))
         lock_file = Path(f"{database}.writer-lock")
     # An in-memory database lives as long as its connection: one, shared by every thread (the
     # default gives each thread its own, empty database).
