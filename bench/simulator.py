@@ -16,8 +16,9 @@ What it does:
    simulator uses the bulk path; it exists because the first is too slow for a million orders.
 2. **A simulation** for a fresh SQLite file (``services.simulate.run_simulation``, the use
    case behind ``aftersales simulate``), run as the command runs it: in memory, written to the
-   file at each month's end and at the end (``cli.sim_database``; ``--on-disk`` writes to the
-   file as it goes, as ``simulate --on-disk`` does). Prints the wall time, orders/s, cases/s
+   file at the end and at a month's end once the last writing is five minutes old
+   (``cli.sim_database``; ``--on-disk`` writes to the file as it goes, as ``simulate --on-disk``
+   does), and prints how long the final writing took. Prints the wall time, orders/s, cases/s
    (cases opened and carried through their lives), case moves/s, and the CPU the machine's
    other processes used meanwhile (the machine is shared: read the figures as lower bounds when
    it is high).
