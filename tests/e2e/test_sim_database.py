@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, event
 
 from aftersales.cli import sim_database
-from aftersales.cli.sim_database import BYTES_PER_ORDER, SimulationDatabase, fits_in_memory
+from aftersales.cli.sim_database import (
+    BYTES_PER_ORDER,
+    Interrupted,
+    SimulationDatabase,
+    fits_in_memory,
+    run_in_database,
+)
 from aftersales.config import Settings
 from aftersales.errors import ValidationFailed
 from aftersales.services.simulate import DayReport, run_simulation
@@ -134,3 +143,44 @@ def test_a_file_that_cannot_be_written_is_one_clear_error(
     finally:
         db.close()
     assert not file.exists()
+
+
+def test_ctrl_c_inside_a_database_call_stops_the_run_at_the_day_end_and_keeps_it(
+    tmp_path: Path,
+) -> None:
+    """Most of a run is spent in database calls, so that is where Ctrl-C usually lands. Raised
+    there, it made SQLAlchemy drop the in-memory database's connection, and the file was
+    written over with an empty database."""
+    statements = 0
+
+    def press_ctrl_c_once(*args: object) -> None:
+        nonlocal statements
+        statements += 1
+        if statements == 3000:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    file = tmp_path / "sim.db"
+    event.listen(Engine, "before_cursor_execute", press_ctrl_c_once)
+    try:
+        with pytest.raises(Interrupted, match="is recorded as partial"):
+            run_in_database(_settings(tmp_path, file), _params(60), lambda r: None, say=print)
+    finally:
+        event.remove(Engine, "before_cursor_execute", press_ctrl_c_once)
+    status, days, _ = _run_row(file)
+    assert status == "partial" and 0 < days < 60 and _orders(file) > 0
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
+def test_a_database_that_lost_its_tables_is_never_written_over_the_file(tmp_path: Path) -> None:
+    file = tmp_path / "sim.db"
+    db = SimulationDatabase(_settings(tmp_path, file), day_start(START))
+    try:
+        run_simulation(db.ctx, _params(2))
+        db.write()
+        with db.ctx.uow(read_only=True) as uow:
+            uow._conn.invalidate()  # what SQLAlchemy does when Ctrl-C lands in a call
+        with pytest.raises(ValidationFailed, match="database was lost"):
+            db.write()
+    finally:
+        db.close()
+    assert _run_row(file) == ("complete", 2, 0)

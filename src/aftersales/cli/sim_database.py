@@ -14,21 +14,38 @@ in place. (docs/decisions/0032-simulation-in-memory.md)
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from types import FrameType
 
 from aftersales.bootstrap import bootstrap
 from aftersales.config import Settings
 from aftersales.domain.clock import ManualClock
 from aftersales.errors import ValidationFailed
 from aftersales.services.context import Context
-from aftersales.services.simulate import DATABASE_IN_USE, DayReport
+from aftersales.services.simulate import (
+    DATABASE_IN_USE,
+    DayReport,
+    SimulationResult,
+    run_simulation,
+)
+from aftersales.simulation import SimulationParams, day_start
 from aftersales.store.db import IN_MEMORY, make_folder, sqlite_file
 
-__all__ = ["BYTES_PER_ORDER", "WRITE_EVERY", "SimulationDatabase", "fits_in_memory"]
+__all__ = [
+    "BYTES_PER_ORDER",
+    "WRITE_EVERY",
+    "Interrupted",
+    "SimulationDatabase",
+    "fits_in_memory",
+    "run_in_database",
+]
 
 # Each writing copies the whole database (seconds at a million orders, most of them the disk's),
 # so a long run is written at most every five minutes along the way, not at every month's end.
@@ -61,10 +78,12 @@ class SimulationDatabase:
         self._every = every
         self._months = 0
         self._written = time.monotonic()
+        self.stop_asked = False
 
     def after_each_day(self, on_day: Callable[[DayReport], None]) -> Callable[[DayReport], None]:
         """``on_day``, and the file written at a month's end (its cycle run) when the last
-        writing is ``every`` seconds old."""
+        writing is ``every`` seconds old; then the run stops if Ctrl-C asked it to
+        (``stopping_at_day_end``)."""
 
         def both(report: DayReport) -> None:
             if report.cycles > self._months:
@@ -72,15 +91,48 @@ class SimulationDatabase:
                 if time.monotonic() - self._written >= self._every:
                     self.write()
             on_day(report)
+            if self.stop_asked:
+                raise KeyboardInterrupt
 
         return both
 
+    @contextmanager
+    def stopping_at_day_end(self) -> Iterator[None]:
+        """Ctrl-C, while inside, asks the run to stop at the end of the simulated day.
+
+        Raised where the signal lands, the interruption would often land in a database call,
+        and SQLAlchemy then drops the connection, whose state it cannot know: an in-memory
+        database goes with it, the whole run. At the end of a day everything the run did is
+        stored. A day takes about a second at a million orders a year. Only the main thread
+        can take signals; a Ctrl-C a shell told this process to ignore stays ignored."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.getsignal(signal.SIGINT)
+        if previous == signal.SIG_IGN:
+            yield
+            return
+
+        def ask(signum: int, frame: FrameType | None) -> None:
+            self.stop_asked = True
+
+        signal.signal(signal.SIGINT, ask)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
     def write(self) -> None:
-        """The run as it stands, to its file."""
+        """The run as it stands, to its file; never a database that lost it over the file."""
         if self.file is None:
             return
         try:
             with self.ctx.uow(read_only=True) as uow:
+                if not uow.simulation_runs.has_its_tables():
+                    raise ValidationFailed(
+                        f"the simulation's database was lost; {self.file} keeps what was last"
+                        " written to it"
+                    )
                 uow.simulation_runs.write_to(self.file)
         except (OSError, sqlite3.Error) as exc:  # a full disk, say: one line, no traceback
             raise ValidationFailed(f"could not write the simulation to {self.file}: {exc}") from exc
@@ -88,6 +140,54 @@ class SimulationDatabase:
 
     def close(self) -> None:
         self.ctx.close()
+
+
+class Interrupted(Exception):
+    """The run was stopped (Ctrl-C); its database holds it as far as it got, marked partial."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def run_in_database(
+    settings: Settings,
+    params: SimulationParams,
+    on_day: Callable[[DayReport], None],
+    *,
+    on_disk: bool = False,
+    say: Callable[[str], None],
+) -> SimulationResult:
+    """The simulation for the settings' database (a SQLite file's in memory, written to the
+    file as it goes); on Ctrl-C the run is written as far as it got and ``Interrupted`` says
+    how far that is."""
+    orders = params.orders_per_day * params.days
+    db = SimulationDatabase(settings, day_start(params.start), on_disk=on_disk, orders=orders)
+    if db.too_big:
+        say("the run would not fit in memory: it writes to its file as it goes")
+    try:
+        with db.stopping_at_day_end():  # and no Ctrl-C cuts a writing short
+            try:
+                result = run_simulation(db.ctx, params, db.after_each_day(on_day))
+                db.write()
+            except KeyboardInterrupt:
+                db.write()  # as far as it got, marked partial
+                raise Interrupted(_how_far(db.ctx)) from None
+    finally:
+        db.close()
+    return result
+
+
+def _how_far(ctx: Context) -> str:
+    with ctx.uow(read_only=True) as uow:
+        run = uow.simulation_runs.latest()
+    if run is None:
+        return "interrupted before anything was stored"
+    return (
+        f"interrupted: run {run.id} is recorded as partial, {run.days_completed} of"
+        f" {run.days_planned} days and {run.cycles_completed} of {run.cycles_planned} cycles"
+        f" complete (simulated time reached {run.sim_reached:%Y-%m-%d %H:%M} UTC)"
+    )
 
 
 def fits_in_memory(orders: int) -> bool:

@@ -101,23 +101,57 @@ def _compare(
     bar: bool,
     on_disk: bool,
 ) -> None:
+    from aftersales.cli.side_by_side import VariantRun, side_by_side_possible
     from aftersales.cli.simulate_compare import for_variant, load_variant
+    from aftersales.simulation import SimulationParams
 
+    assert isinstance(params, SimulationParams)
     variants = [load_variant(f) for f in files]
     # Both checked before anything runs: a mistake in the second must not cost the first run.
-    settings_of = [
-        v.apply(simulation_settings(None, f"simulation/compare-{i}"))
+    runs = [
+        VariantRun(
+            f"变体 variant {i}: {v.name}",
+            v.apply(simulation_settings(None, f"simulation/compare-{i}")),
+            for_variant(params, v),
+        )
         for i, v in enumerate(variants, start=1)
     ]
+    for run in runs:
+        fresh_sqlite(run.settings)
+    if side_by_side_possible(params.orders_per_day * params.days):
+        summaries = _side_by_side(runs, as_json=as_json, bar=bar, on_disk=on_disk)
+    else:
+        summaries = []
+        for run in runs:
+            err.print(run.label, highlight=False)
+            result = run_and_report(
+                run.settings, run.params, as_json=as_json, bar=bar, on_disk=on_disk
+            )
+            summaries.append(result.summary)
     base = simulation_settings(None, "simulation")
-    results = []
-    for i, (variant, settings) in enumerate(zip(variants, settings_of, strict=True), start=1):
-        fresh_sqlite(settings)
-        err.print(f"variant {i}: {variant.name}", highlight=False)
-        variant_params = for_variant(params, variant)
-        result = run_and_report(settings, variant_params, as_json=as_json, bar=bar, on_disk=on_disk)
-        results.append((variant.name, result.summary))
-    _write_report(report or base.data_dir / "compare.html", results)
+    named = [(v.name, summary) for v, summary in zip(variants, summaries, strict=True)]
+    _write_report(report or base.data_dir / "compare.html", named)
+
+
+def _side_by_side(
+    runs: list[Any], *, as_json: bool, bar: bool, on_disk: bool
+) -> list[dict[str, Any]]:
+    """The variants at once, one process each (``cli.side_by_side``); summaries in order."""
+    from aftersales.cli.side_by_side import run_side_by_side
+    from aftersales.cli.sim_database import Interrupted
+
+    err.print("the two variants run side by side, one process each", highlight=False)
+    try:
+        finished = run_side_by_side(
+            runs, bar=bar and not as_json, on_disk=on_disk, say=lambda text: err.print(text)
+        )
+    except Interrupted as stop:
+        err.print(stop.message, highlight=False)
+        raise typer.Exit(130) from None
+    for run, done in zip(runs, finished, strict=True):
+        err.print(run.label, highlight=False)
+        show_result(done.run_id, done.status, done.summary, as_json=as_json)
+    return [done.summary for done in finished]
 
 
 def _write_report(path: Path, runs: list[tuple[str, Any]]) -> None:
@@ -142,51 +176,30 @@ def fresh_sqlite(settings: Settings) -> None:
 def run_and_report(
     settings: Settings, params: object, *, as_json: bool, bar: bool, on_disk: bool = False
 ) -> SimulationResult:
-    """Run the simulation for the settings' database (a SQLite file's in memory, written to
-    the file as it goes: ``cli.sim_database``) and print its summary."""
-    from aftersales.cli.sim_database import SimulationDatabase
-    from aftersales.cli.simulate_report import day_progress, print_summary
-    from aftersales.services.simulate import run_simulation
-    from aftersales.simulation import SimulationParams, day_start
+    """Run the simulation for the settings' database (``cli.sim_database``) and print its
+    summary; Ctrl-C says how far it got and exits 130."""
+    from aftersales.cli.sim_database import Interrupted, run_in_database
+    from aftersales.cli.simulate_report import day_progress
+    from aftersales.simulation import SimulationParams
 
     assert isinstance(params, SimulationParams)
-    orders = params.orders_per_day * params.days
-    db = SimulationDatabase(settings, day_start(params.start), on_disk=on_disk, orders=orders)
-    if db.too_big:
-        err.print("the run would not fit in memory: it writes to its file as it goes")
     try:
         with day_progress(params.days, show=bar and not as_json) as on_day:
-            result = run_simulation(db.ctx, params, db.after_each_day(on_day))
-        db.write()
-    except KeyboardInterrupt:
-        db.write()  # as far as it got, marked partial
-        _interrupted(db.ctx)
+            result = run_in_database(settings, params, on_day, on_disk=on_disk, say=err.print)
+    except Interrupted as stop:
+        err.print(stop.message, highlight=False)
         raise typer.Exit(130) from None
-    finally:
-        db.close()
-    if as_json:
-        print(json.dumps({"run": result.run_id, **result.summary}, ensure_ascii=False, indent=2))
-    else:
-        print_summary(result.summary, result.run_id, result.status)
+    show_result(result.run_id, result.status, result.summary, as_json=as_json)
     return result
 
 
-def _interrupted(ctx: object) -> None:
-    """Say how far the run got: the database keeps it, marked partial."""
-    from aftersales.services.context import Context
+def show_result(run_id: str, status: str, summary: dict[str, Any], *, as_json: bool) -> None:
+    from aftersales.cli.simulate_report import print_summary
 
-    assert isinstance(ctx, Context)
-    with ctx.uow(read_only=True) as uow:
-        run = uow.simulation_runs.latest()
-    if run is None:
-        err.print("interrupted before anything was stored")
-        return
-    err.print(
-        f"interrupted: run {run.id} is recorded as partial, {run.days_completed} of"
-        f" {run.days_planned} days and {run.cycles_completed} of {run.cycles_planned} cycles"
-        f" complete (simulated time reached {run.sim_reached:%Y-%m-%d %H:%M} UTC)",
-        highlight=False,
-    )
+    if as_json:
+        print(json.dumps({"run": run_id, **summary}, ensure_ascii=False, indent=2))
+    else:
+        print_summary(summary, run_id, status)
 
 
 def _day(text: str | None) -> date | None:

@@ -6,7 +6,7 @@ names) reads the same in both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,17 +24,26 @@ from rich.table import Table
 from aftersales.cli.common import err, out
 from aftersales.services.simulate import DayReport
 
-__all__ = ["day_progress", "print_summary"]
+__all__ = ["day_progress", "print_summary", "runs_progress"]
 
 
 @contextmanager
-def day_progress(days: int, *, show: bool) -> Iterator[Any]:
+def day_progress(days: int, *, show: bool) -> Iterator[Callable[[DayReport], None]]:
     """A progress bar over the simulated days; yields the callback the driver calls daily."""
+    with runs_progress(days, ["模拟 simulating"], show=show) as advance:
+        yield lambda report: advance(0, report)
+
+
+@contextmanager
+def runs_progress(
+    days: int, labels: Sequence[str], *, show: bool
+) -> Iterator[Callable[[int, DayReport], None]]:
+    """A progress bar per run (runs side by side); yields ``advance(run's index, its day)``."""
     if not show:
-        yield lambda report: None
+        yield lambda which, report: None
         return
     columns = (
-        TextColumn("模拟 simulating"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[status]}"),
@@ -42,14 +51,14 @@ def day_progress(days: int, *, show: bool) -> Iterator[Any]:
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=False) as bar:
-        task = bar.add_task("days", total=days, status="")
+        tasks = [bar.add_task(label, total=days, status="") for label in labels]
 
-        def advance(report: DayReport) -> None:
+        def advance(which: int, report: DayReport) -> None:
             status = (
                 f"{report.day}  订单 orders {report.orders:,}  售后 cases {report.cases:,}"
                 f"  周期 cycles {report.cycles}"
             )
-            bar.update(task, completed=report.index + 1, status=status)
+            bar.update(tasks[which], completed=report.index + 1, status=status)
 
         yield advance
 

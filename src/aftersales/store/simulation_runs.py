@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, distinct, func, insert, select, update
+from sqlalchemy import Connection, distinct, func, insert, inspect, select, update
 
 from aftersales.store.tables import (
     alerts,
@@ -92,6 +92,11 @@ class SimulationRunRepository:
         """Whether the database already holds marketplace data (a simulation needs none)."""
         found = self._conn.execute(select(orders.c.id).limit(1)).first()
         return found is not None or self.count() > 0
+
+    def has_its_tables(self) -> bool:
+        """Whether this database still has the platform's tables: an in-memory database whose
+        connection was dropped comes back empty."""
+        return inspect(self._conn).has_table(simulation_runs.name)
 
     def count(self) -> int:
         return int(
