@@ -79,7 +79,8 @@ def run_side_by_side(
     days = max(v.params.days for v in variants)
     interrupted = False
     try:
-        with runs_progress(days, [v.label for v in variants], show=bar) as advance:
+        bars = [f"变体 variant {i}" for i in range(1, len(variants) + 1)]  # the names are long
+        with runs_progress(days, bars, show=bar) as advance:
             _collect(workers, messages, outcomes, advance, say)
     except KeyboardInterrupt:
         interrupted = True

@@ -16,6 +16,7 @@ from aftersales.config import Settings
 from aftersales.errors import ValidationFailed
 
 if TYPE_CHECKING:
+    from aftersales.cli.side_by_side import VariantRun
     from aftersales.services.simulate import SimulationResult
 
 __all__ = ["fresh_sqlite", "run_and_report", "simulate", "simulation_settings"]
@@ -134,7 +135,7 @@ def _compare(
 
 
 def _side_by_side(
-    runs: list[Any], *, as_json: bool, bar: bool, on_disk: bool
+    runs: list[VariantRun], *, as_json: bool, bar: bool, on_disk: bool
 ) -> list[dict[str, Any]]:
     """The variants at once, one process each (``cli.side_by_side``); summaries in order."""
     from aftersales.cli.side_by_side import run_side_by_side
@@ -142,15 +143,13 @@ def _side_by_side(
 
     err.print("the two variants run side by side, one process each", highlight=False)
     try:
-        finished = run_side_by_side(
-            runs, bar=bar and not as_json, on_disk=on_disk, say=lambda text: err.print(text)
-        )
+        finished = run_side_by_side(runs, bar=bar and not as_json, on_disk=on_disk, say=err.print)
     except Interrupted as stop:
         err.print(stop.message, highlight=False)
         raise typer.Exit(130) from None
     for run, done in zip(runs, finished, strict=True):
         err.print(run.label, highlight=False)
-        show_result(done.run_id, done.status, done.summary, as_json=as_json)
+        _show_result(done.run_id, done.status, done.summary, as_json=as_json)
     return [done.summary for done in finished]
 
 
@@ -189,11 +188,11 @@ def run_and_report(
     except Interrupted as stop:
         err.print(stop.message, highlight=False)
         raise typer.Exit(130) from None
-    show_result(result.run_id, result.status, result.summary, as_json=as_json)
+    _show_result(result.run_id, result.status, result.summary, as_json=as_json)
     return result
 
 
-def show_result(run_id: str, status: str, summary: dict[str, Any], *, as_json: bool) -> None:
+def _show_result(run_id: str, status: str, summary: dict[str, Any], *, as_json: bool) -> None:
     from aftersales.cli.simulate_report import print_summary
 
     if as_json:
