@@ -104,7 +104,7 @@ def test_a_process_that_dies_without_an_outcome_is_reported_not_waited_for() -> 
     assert outcomes == {0: ("crashed", "its process ended (exit code -9)")}
     variant = VariantRun("today", Settings(env="test"), _params(1))
     with pytest.raises(RuntimeError, match="today failed: its process ended"):
-        side_by_side._results([variant], outcomes, interrupted=False)
+        side_by_side._results([variant], outcomes)
 
 
 def test_without_a_second_core_the_variants_run_one_after_the_other(
@@ -153,17 +153,18 @@ def _partial_days(var: Path, index: int) -> tuple[str, int]:
     return str(row[0]), int(row[1])
 
 
-@pytest.mark.parametrize("to_the_group", [True, False], ids=["terminal", "parent-only"])
-def test_ctrl_c_stops_both_variants_each_file_marked_partial(
-    tmp_path: Path, to_the_group: bool
-) -> None:
+@pytest.mark.parametrize("how", ["terminal", "parent-only", "terminal-twice"])
+def test_ctrl_c_stops_both_variants_each_file_marked_partial(tmp_path: Path, how: str) -> None:
     """A terminal's Ctrl-C reaches every process of the group; ``kill -INT`` of the parent
-    alone is passed on by it."""
+    alone is passed on by it; a second Ctrl-C while they finish changes nothing."""
     running = _compare_running(tmp_path / "var")
-    if to_the_group:
-        os.killpg(running.pid, signal.SIGINT)
-    else:
+    if how == "parent-only":
         running.send_signal(signal.SIGINT)
+    else:
+        os.killpg(running.pid, signal.SIGINT)
+    if how == "terminal-twice":
+        time.sleep(0.3)
+        os.killpg(running.pid, signal.SIGINT)
     output, _ = running.communicate(timeout=180)
 
     assert running.returncode == 130, output

@@ -19,10 +19,13 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
+from types import FrameType
 from typing import Any
 
 from aftersales.cli.sim_database import Interrupted, fits_in_memory, run_in_database
@@ -65,8 +68,9 @@ def run_side_by_side(
 ) -> list[Finished]:
     """Every variant's run, each in a process of its own, in the variants' order.
 
-    Raises ``Interrupted`` when Ctrl-C stopped them, and a variant's own error (named after it)
-    when one failed; the others are waited for either way, so no run is left half written."""
+    After Ctrl-C, says how far each got and raises ``Interrupted``. When one failed, raises its
+    error, named after it. The others are waited for either way, so no run is left half
+    written."""
     spawn = multiprocessing.get_context("spawn")
     messages = spawn.Queue()
     workers = [
@@ -77,19 +81,17 @@ def run_side_by_side(
         worker.start()
     outcomes: dict[int, tuple[Any, ...]] = {}
     days = max(v.params.days for v in variants)
-    interrupted = False
-    try:
-        bars = [f"变体 variant {i}" for i in range(1, len(variants) + 1)]  # the names are long
-        with runs_progress(days, bars, show=bar) as advance:
-            _collect(workers, messages, outcomes, advance, say)
-    except KeyboardInterrupt:
-        interrupted = True
-        _interrupt(workers, outcomes)
-        _collect(workers, messages, outcomes, lambda which, report: None, say)
-    finally:
-        for worker in workers:
-            worker.join()
-    return _results(variants, outcomes, interrupted)
+    bars = [f"变体 variant {i}" for i in range(1, len(variants) + 1)]  # the names are long
+    with _passing_ctrl_c_on(workers, outcomes) as ctrl_c:
+        try:
+            with runs_progress(days, bars, show=bar) as advance:
+                _collect(workers, messages, outcomes, advance, say)
+        finally:
+            for worker in workers:
+                worker.join()
+        # Said while a late Ctrl-C is still passed on, so that it cannot cut the lines off.
+        _say_if_stopped(variants, outcomes, ctrl_c.pressed, say)
+    return _results(variants, outcomes)
 
 
 def _collect(
@@ -138,21 +140,58 @@ def _read(
         outcomes[which] = (kind, *rest)
 
 
-def _interrupt(workers: Sequence[BaseProcess], outcomes: dict[int, tuple[Any, ...]]) -> None:
-    """Pass Ctrl-C on to the runs still going. A terminal sends it to them too: a run asked
-    twice stops once, at the end of its day (``SimulationDatabase.stopping_at_day_end``)."""
-    for i, worker in enumerate(workers):
-        if i not in outcomes and worker.pid is not None and worker.is_alive():
-            os.kill(worker.pid, signal.SIGINT)
+class _CtrlC:
+    pressed = False
+
+
+@contextmanager
+def _passing_ctrl_c_on(
+    workers: Sequence[BaseProcess], outcomes: dict[int, tuple[Any, ...]]
+) -> Iterator[_CtrlC]:
+    """Ctrl-C, while inside, is remembered and passed on to the runs still going, which stop
+    at the end of their day (``SimulationDatabase.stopping_at_day_end``) and report; it never
+    interrupts the parent, which waits for them. A terminal sends it to them too, and a run
+    asked twice stops once."""
+    ctrl_c = _CtrlC()
+    if threading.current_thread() is not threading.main_thread():
+        yield ctrl_c
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:  # a shell's background job: Ctrl-C is not for it
+        yield ctrl_c
+        return
+
+    def pass_on(signum: int, frame: FrameType | None) -> None:
+        ctrl_c.pressed = True
+        for i, worker in enumerate(workers):
+            if i not in outcomes and worker.pid is not None and worker.is_alive():
+                os.kill(worker.pid, signal.SIGINT)
+
+    signal.signal(signal.SIGINT, pass_on)
+    try:
+        yield ctrl_c
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _say_if_stopped(
+    variants: Sequence[VariantRun],
+    outcomes: dict[int, tuple[Any, ...]],
+    pressed: bool,
+    say: Callable[[str], None],
+) -> None:
+    """After Ctrl-C, how far each variant got, said; then ``Interrupted``."""
+    if not pressed and all(o[0] != "stopped" for o in outcomes.values()):
+        return
+    lines = "\n".join(f"{v.label}: {_stopped(outcomes[i])}" for i, v in enumerate(variants))
+    say(lines)
+    raise Interrupted(lines)
 
 
 def _results(
-    variants: Sequence[VariantRun], outcomes: dict[int, tuple[Any, ...]], interrupted: bool
+    variants: Sequence[VariantRun], outcomes: dict[int, tuple[Any, ...]]
 ) -> list[Finished]:
     labelled = [(v.label, outcomes[i]) for i, v in enumerate(variants)]
-    if interrupted or any(o[0] == "stopped" for _, o in labelled):
-        lines = [f"{label}: {_stopped(outcome)}" for label, outcome in labelled]
-        raise Interrupted("\n".join(lines))
     for label, (kind, *rest) in labelled:
         if kind == "failed":
             code, detail = rest

@@ -143,14 +143,17 @@ def _side_by_side(
 
     err.print("the two variants run side by side, one process each", highlight=False)
     try:
-        finished = run_side_by_side(runs, bar=bar and not as_json, on_disk=on_disk, say=err.print)
-    except Interrupted as stop:
-        err.print(stop.message, highlight=False)
+        finished = run_side_by_side(runs, bar=bar and not as_json, on_disk=on_disk, say=_say)
+    except Interrupted:  # how far each got is said
         raise typer.Exit(130) from None
     for run, done in zip(runs, finished, strict=True):
         err.print(run.label, highlight=False)
         _show_result(done.run_id, done.status, done.summary, as_json=as_json)
     return [done.summary for done in finished]
+
+
+def _say(text: str) -> None:
+    err.print(text, highlight=False)
 
 
 def _write_report(path: Path, runs: list[tuple[str, Any]]) -> None:
