@@ -153,13 +153,17 @@ def _partial_days(var: Path, index: int) -> tuple[str, int]:
     return str(row[0]), int(row[1])
 
 
-@pytest.mark.parametrize("how", ["terminal", "parent-only", "terminal-twice"])
-def test_ctrl_c_stops_both_variants_each_file_marked_partial(tmp_path: Path, how: str) -> None:
-    """A terminal's Ctrl-C reaches every process of the group; ``kill -INT`` of the parent
-    alone is passed on by it; a second Ctrl-C while they finish changes nothing."""
+@pytest.mark.parametrize("how", ["terminal", "parent-only", "terminal-twice", "sigterm"])
+def test_a_stop_signal_stops_both_variants_each_file_marked_partial(
+    tmp_path: Path, how: str
+) -> None:
+    """A terminal's Ctrl-C reaches every process of the group; ``kill -INT`` or ``kill`` of the
+    parent alone is passed on by it; a second Ctrl-C while they finish changes nothing."""
     running = _compare_running(tmp_path / "var")
     if how == "parent-only":
         running.send_signal(signal.SIGINT)
+    elif how == "sigterm":
+        running.send_signal(signal.SIGTERM)
     else:
         os.killpg(running.pid, signal.SIGINT)
     if how == "terminal-twice":
@@ -167,7 +171,7 @@ def test_ctrl_c_stops_both_variants_each_file_marked_partial(tmp_path: Path, how
         os.killpg(running.pid, signal.SIGINT)
     output, _ = running.communicate(timeout=180)
 
-    assert running.returncode == 130, output
+    assert running.returncode == (143 if how == "sigterm" else 130), output
     assert output.count("is recorded as partial") == 2, output
     for index in (1, 2):
         status, days = _partial_days(tmp_path / "var", index)

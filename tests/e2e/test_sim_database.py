@@ -145,30 +145,33 @@ def test_a_file_that_cannot_be_written_is_one_clear_error(
     assert not file.exists()
 
 
-def test_ctrl_c_inside_a_database_call_stops_the_run_at_the_day_end_and_keeps_it(
-    tmp_path: Path,
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stop_signal_inside_a_database_call_stops_the_run_at_the_day_end_and_keeps_it(
+    tmp_path: Path, signum: int
 ) -> None:
     """Most of a run is spent in database calls, so that is where Ctrl-C usually lands. Raised
     there, it made SQLAlchemy drop the in-memory database's connection, and the file was
-    written over with an empty database."""
+    written over with an empty database; SIGTERM ended the run before anything was written."""
     statements = 0
 
-    def press_ctrl_c_once(*args: object) -> None:
+    def signal_once(*args: object) -> None:
         nonlocal statements
         statements += 1
         if statements == 3000:
-            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signum)
 
     file = tmp_path / "sim.db"
-    event.listen(Engine, "before_cursor_execute", press_ctrl_c_once)
+    event.listen(Engine, "before_cursor_execute", signal_once)
     try:
-        with pytest.raises(Interrupted, match="is recorded as partial"):
+        with pytest.raises(Interrupted, match="is recorded as partial") as stopped:
             run_in_database(_settings(tmp_path, file), _params(60), lambda r: None, say=print)
     finally:
-        event.remove(Engine, "before_cursor_execute", press_ctrl_c_once)
+        event.remove(Engine, "before_cursor_execute", signal_once)
+    assert stopped.value.signum == signum
     status, days, _ = _run_row(file)
     assert status == "partial" and 0 < days < 60 and _orders(file) > 0
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
 
 
 def test_a_database_that_lost_its_tables_is_never_written_over_the_file(tmp_path: Path) -> None:

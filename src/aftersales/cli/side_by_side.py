@@ -19,17 +19,16 @@ import multiprocessing
 import os
 import queue
 import signal
-import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
-from types import FrameType
 from typing import Any
 
 from aftersales.cli.sim_database import Interrupted, fits_in_memory, run_in_database
 from aftersales.cli.simulate_report import runs_progress
+from aftersales.cli.stop_signals import on_stop_signals
 from aftersales.config import Settings
 from aftersales.errors import AftersalesError, ErrorCode
 from aftersales.services.simulate import DayReport
@@ -38,6 +37,7 @@ from aftersales.simulation import SimulationParams
 __all__ = ["Finished", "VariantRun", "run_side_by_side", "side_by_side_possible"]
 
 _POLL = 0.5  # seconds between looks at whether a silent process is still alive
+_NOTHING_STORED = "interrupted before anything was stored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +68,9 @@ def run_side_by_side(
 ) -> list[Finished]:
     """Every variant's run, each in a process of its own, in the variants' order.
 
-    After Ctrl-C, says how far each got and raises ``Interrupted``. When one failed, raises its
-    error, named after it. The others are waited for either way, so no run is left half
-    written."""
+    After Ctrl-C or SIGTERM, says how far each got and raises ``Interrupted``. When one
+    failed, raises its error, named after it. The others are waited for either way, so no run
+    is left half written."""
     spawn = multiprocessing.get_context("spawn")
     messages = spawn.Queue()
     workers = [
@@ -82,7 +82,7 @@ def run_side_by_side(
     outcomes: dict[int, tuple[Any, ...]] = {}
     days = max(v.params.days for v in variants)
     bars = [f"变体 variant {i}" for i in range(1, len(variants) + 1)]  # the names are long
-    with _passing_ctrl_c_on(workers, outcomes) as ctrl_c:
+    with _passing_stops_on(workers, outcomes) as stop:
         try:
             with runs_progress(days, bars, show=bar) as advance:
                 _collect(workers, messages, outcomes, advance, say)
@@ -90,7 +90,7 @@ def run_side_by_side(
             for worker in workers:
                 worker.join()
         # Said while a late Ctrl-C is still passed on, so that it cannot cut the lines off.
-        _say_if_stopped(variants, outcomes, ctrl_c.pressed, say)
+        _say_if_stopped(variants, outcomes, stop.signum, say)
     return _results(variants, outcomes)
 
 
@@ -140,52 +140,43 @@ def _read(
         outcomes[which] = (kind, *rest)
 
 
-class _CtrlC:
-    pressed = False
+class _Stop:
+    signum = 0  # the signal that asked the runs to stop, if one did
 
 
 @contextmanager
-def _passing_ctrl_c_on(
+def _passing_stops_on(
     workers: Sequence[BaseProcess], outcomes: dict[int, tuple[Any, ...]]
-) -> Iterator[_CtrlC]:
-    """Ctrl-C, while inside, is remembered and passed on to the runs still going, which stop
-    at the end of their day (``SimulationDatabase.stopping_at_day_end``) and report; it never
-    interrupts the parent, which waits for them. A terminal sends it to them too, and a run
-    asked twice stops once."""
-    ctrl_c = _CtrlC()
-    if threading.current_thread() is not threading.main_thread():
-        yield ctrl_c
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous == signal.SIG_IGN:  # a shell's background job: Ctrl-C is not for it
-        yield ctrl_c
-        return
+) -> Iterator[_Stop]:
+    """Ctrl-C or SIGTERM, while inside, is remembered and passed on to the runs still going,
+    which stop at the end of their day (``SimulationDatabase.stopping_at_day_end``) and
+    report; it never interrupts the parent, which waits for them. A terminal sends Ctrl-C to
+    them too, and a run asked twice stops once."""
+    stop = _Stop()
 
-    def pass_on(signum: int, frame: FrameType | None) -> None:
-        ctrl_c.pressed = True
+    def pass_on(signum: int) -> None:
+        stop.signum = stop.signum or signum
         for i, worker in enumerate(workers):
             if i not in outcomes and worker.pid is not None and worker.is_alive():
-                os.kill(worker.pid, signal.SIGINT)
+                os.kill(worker.pid, signum)
 
-    signal.signal(signal.SIGINT, pass_on)
-    try:
-        yield ctrl_c
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    with on_stop_signals(pass_on):
+        yield stop
 
 
 def _say_if_stopped(
     variants: Sequence[VariantRun],
     outcomes: dict[int, tuple[Any, ...]],
-    pressed: bool,
+    signum: int,
     say: Callable[[str], None],
 ) -> None:
-    """After Ctrl-C, how far each variant got, said; then ``Interrupted``."""
-    if not pressed and all(o[0] != "stopped" for o in outcomes.values()):
+    """After a stop signal, how far each variant got, said; then ``Interrupted``."""
+    stopped = [o[2] for o in outcomes.values() if o[0] == "stopped"]
+    if not signum and not stopped:
         return
     lines = "\n".join(f"{v.label}: {_stopped(outcomes[i])}" for i, v in enumerate(variants))
     say(lines)
-    raise Interrupted(lines)
+    raise Interrupted(lines, signum or stopped[0])
 
 
 def _results(
@@ -207,7 +198,7 @@ def _stopped(outcome: tuple[Any, ...]) -> str:
         return str(rest[0])
     if kind == "done":
         return f"finished before the interruption: run {rest[0].run_id}"
-    return "interrupted before anything was stored"
+    return _NOTHING_STORED
 
 
 def _work(
@@ -233,9 +224,9 @@ def _work(
             say=lambda text: messages.put(("say", which, text)),
         )
     except Interrupted as stop:
-        messages.put(("stopped", which, stop.message))
+        messages.put(("stopped", which, stop.message, stop.signum))
     except KeyboardInterrupt:  # before the run had a database
-        messages.put(("stopped", which, "interrupted before anything was stored"))
+        messages.put(("stopped", which, _NOTHING_STORED, signal.SIGINT))
     except AftersalesError as exc:
         messages.put(("failed", which, exc.code.value, exc.detail))
     except Exception:  # a fault, not a user's mistake: its traceback goes to the parent

@@ -16,15 +16,14 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from types import FrameType
 
 from aftersales.bootstrap import bootstrap
+from aftersales.cli.stop_signals import on_stop_signals
 from aftersales.config import Settings
 from aftersales.domain.clock import ManualClock
 from aftersales.errors import ValidationFailed
@@ -78,7 +77,7 @@ class SimulationDatabase:
         self._every = every
         self._months = 0
         self._written = time.monotonic()
-        self.stop_asked = False
+        self.stop_asked = 0  # the signal that asked the run to stop, if one did
 
     def after_each_day(self, on_day: Callable[[DayReport], None]) -> Callable[[DayReport], None]:
         """``on_day``, and the file written at a month's end (its cycle run) when the last
@@ -98,29 +97,19 @@ class SimulationDatabase:
 
     @contextmanager
     def stopping_at_day_end(self) -> Iterator[None]:
-        """Ctrl-C, while inside, asks the run to stop at the end of the simulated day.
+        """Ctrl-C or SIGTERM, while inside, asks the run to stop at the end of the simulated day.
 
         Raised where the signal lands, the interruption would often land in a database call,
         and SQLAlchemy then drops the connection, whose state it cannot know: an in-memory
-        database goes with it, the whole run. At the end of a day everything the run did is
-        stored. A day takes about a second at a million orders a year. Only the main thread
-        can take signals; a Ctrl-C a shell told this process to ignore stays ignored."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = signal.getsignal(signal.SIGINT)
-        if previous == signal.SIG_IGN:
-            yield
-            return
+        database goes with it, the whole run; an unhandled SIGTERM ends the process before
+        anything is written. At the end of a day everything the run did is stored. A day takes
+        about a second at a million orders a year. (``cli.stop_signals``)"""
 
-        def ask(signum: int, frame: FrameType | None) -> None:
-            self.stop_asked = True
+        def ask(signum: int) -> None:
+            self.stop_asked = self.stop_asked or signum
 
-        signal.signal(signal.SIGINT, ask)
-        try:
+        with on_stop_signals(ask):
             yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
 
     def write(self) -> None:
         """The run as it stands, to its file; never a database that lost it over the file."""
@@ -143,11 +132,13 @@ class SimulationDatabase:
 
 
 class Interrupted(Exception):
-    """The run was stopped (Ctrl-C); its database holds it as far as it got, marked partial."""
+    """The run was stopped (Ctrl-C, SIGTERM); its database holds it as far as it got, marked
+    partial."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, signum: int = signal.SIGINT) -> None:
         super().__init__(message)
         self.message = message
+        self.signum = signum
 
 
 def run_in_database(
@@ -159,8 +150,8 @@ def run_in_database(
     say: Callable[[str], None],
 ) -> SimulationResult:
     """The simulation for the settings' database (a SQLite file's in memory, written to the
-    file as it goes); on Ctrl-C the run is written as far as it got and ``Interrupted`` says
-    how far that is."""
+    file as it goes); on Ctrl-C or SIGTERM the run is written as far as it got and
+    ``Interrupted`` says how far that is."""
     orders = params.orders_per_day * params.days
     db = SimulationDatabase(settings, day_start(params.start), on_disk=on_disk, orders=orders)
     if db.too_big:
@@ -172,7 +163,7 @@ def run_in_database(
                 db.write()
             except KeyboardInterrupt:
                 db.write()  # as far as it got, marked partial
-                raise Interrupted(_how_far(db.ctx)) from None
+                raise Interrupted(_how_far(db.ctx), db.stop_asked or signal.SIGINT) from None
     finally:
         db.close()
     return result

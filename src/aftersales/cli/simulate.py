@@ -140,12 +140,13 @@ def _side_by_side(
     """The variants at once, one process each (``cli.side_by_side``); summaries in order."""
     from aftersales.cli.side_by_side import run_side_by_side
     from aftersales.cli.sim_database import Interrupted
+    from aftersales.cli.stop_signals import exit_code
 
     err.print("the two variants run side by side, one process each", highlight=False)
     try:
         finished = run_side_by_side(runs, bar=bar and not as_json, on_disk=on_disk, say=_say)
-    except Interrupted:  # how far each got is said
-        raise typer.Exit(130) from None
+    except Interrupted as stop:  # how far each got is said
+        raise typer.Exit(exit_code(stop.signum)) from None
     for run, done in zip(runs, finished, strict=True):
         err.print(run.label, highlight=False)
         _show_result(done.run_id, done.status, done.summary, as_json=as_json)
@@ -179,9 +180,10 @@ def run_and_report(
     settings: Settings, params: object, *, as_json: bool, bar: bool, on_disk: bool = False
 ) -> SimulationResult:
     """Run the simulation for the settings' database (``cli.sim_database``) and print its
-    summary; Ctrl-C says how far it got and exits 130."""
+    summary; Ctrl-C (or SIGTERM) says how far it got and exits 130 (143)."""
     from aftersales.cli.sim_database import Interrupted, run_in_database
     from aftersales.cli.simulate_report import day_progress
+    from aftersales.cli.stop_signals import exit_code
     from aftersales.simulation import SimulationParams
 
     assert isinstance(params, SimulationParams)
@@ -190,7 +192,7 @@ def run_and_report(
             result = run_in_database(settings, params, on_day, on_disk=on_disk, say=err.print)
     except Interrupted as stop:
         err.print(stop.message, highlight=False)
-        raise typer.Exit(130) from None
+        raise typer.Exit(exit_code(stop.signum)) from None
     _show_result(result.run_id, result.status, result.summary, as_json=as_json)
     return result
 
