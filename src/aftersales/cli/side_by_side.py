@@ -9,8 +9,8 @@ together in half the memory available (``sim_database.fits_in_memory``).
 The processes are spawned, not forked: a fork would copy a parent that holds threads and open
 connections, and spawning works the same on every system. Each sends its days (for the parent's
 progress bars), its remarks and its outcome through a queue; the parent prints the summaries in
-the variants' order. Ctrl-C stops both: each writes its database as far as it got, marked
-partial, as a single run does.
+the variants' order. Ctrl-C (or SIGTERM) stops both: each writes its database as far as it
+got, marked partial, as a single run does.
 """
 
 from __future__ import annotations
@@ -171,12 +171,12 @@ def _say_if_stopped(
     say: Callable[[str], None],
 ) -> None:
     """After a stop signal, how far each variant got, said; then ``Interrupted``."""
-    stopped = [o[2] for o in outcomes.values() if o[0] == "stopped"]
-    if not signum and not stopped:
+    stopped_by = [o[2] for o in outcomes.values() if o[0] == "stopped"]  # (kind, text, signal)
+    if not signum and not stopped_by:
         return
     lines = "\n".join(f"{v.label}: {_stopped(outcomes[i])}" for i, v in enumerate(variants))
     say(lines)
-    raise Interrupted(lines, signum or stopped[0])
+    raise Interrupted(lines, signum or stopped_by[0])
 
 
 def _results(
