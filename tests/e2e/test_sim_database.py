@@ -161,6 +161,7 @@ def test_a_stop_signal_inside_a_database_call_stops_the_run_at_the_day_end_and_k
             os.kill(os.getpid(), signum)
 
     file = tmp_path / "sim.db"
+    before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
     event.listen(Engine, "before_cursor_execute", signal_once)
     try:
         with pytest.raises(Interrupted, match="is recorded as partial") as stopped:
@@ -170,8 +171,7 @@ def test_a_stop_signal_inside_a_database_call_stops_the_run_at_the_day_end_and_k
     assert stopped.value.signum == signum
     status, days, _ = _run_row(file)
     assert status == "partial" and 0 < days < 60 and _orders(file) > 0
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
-    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
 
 
 def test_a_database_that_lost_its_tables_is_never_written_over_the_file(tmp_path: Path) -> None:
