@@ -143,16 +143,24 @@ def test_two_configurations_run_on_the_same_seed(run: object, tmp_path: Path) ->
         ("settings:\n  exposure_throttle: 7\n", "exposure_throttle: Input should be less than 1"),
         ("simulation:\n  weekly_checks: maybe\n", "simulation.weekly_checks is true or false"),
         ("- a list\n", "a configuration is a mapping"),
+        (
+            "name: one: two\n",
+            "is not YAML: mapping values are not allowed here (line 1, column 10)",
+        ),
+        (b"\xd0\xcf\x11 not text", "cannot read"),
     ],
 )
 def test_a_bad_configuration_is_refused_before_anything_runs(
-    run: object, tmp_path: Path, content: str | None, message: str
+    run: object, tmp_path: Path, content: str | bytes | None, message: str
 ) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text("name: fine\n", encoding="utf-8")
-    if content is not None:
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    elif content is not None:
         bad.write_text(content, encoding="utf-8")
     code, output = run("simulate", "--compare", str(good), str(bad), "--days", "2")  # type: ignore[operator]
     assert code == 1
     assert message in " ".join(output.split())
+    assert "Traceback" not in output and "^" not in output  # one line, no parser's caret
     assert not (tmp_path / "var" / "simulation" / "compare-1").exists()

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from aftersales.config import Settings
 from aftersales.errors import ValidationFailed
+from aftersales.yaml_problem import yaml_problem
 
 __all__ = ["Variant", "load_variant"]
 
@@ -62,8 +63,10 @@ def load_variant(path: Path) -> Variant:
         raise ValidationFailed(f"no configuration file at {path}")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(f"cannot read {path} as a UTF-8 text file: {exc}") from None
     except yaml.YAMLError as exc:
-        raise ValidationFailed(f"{path} is not YAML: {exc}") from None
+        raise ValidationFailed(f"{path} is not YAML: {yaml_problem(exc)}") from None
     problems = _problems(data)
     if problems:
         found = [f"{path}: {p}" for p in problems]

@@ -26,6 +26,7 @@ from aftersales.triage.knowledge_entry import (
     entry_document,
     parse_entry,
 )
+from aftersales.yaml_problem import yaml_problem
 
 __all__ = [
     "LANGUAGES",
@@ -147,17 +148,8 @@ def _document(text: str, source: str) -> Mapping[str, Any]:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{source}: not valid YAML: {_yaml_problem(exc)}") from exc
+        raise KnowledgeError(f"{source}: not valid YAML: {yaml_problem(exc)}") from exc
     return _mapping(doc, source)
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """The parser's complaint on one line (its own message spans several, with a caret)."""
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None)
-    if mark is None or problem is None:
-        return " ".join(str(exc).split())
-    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
 
 
 def _entries(doc: Mapping[str, Any], source: str) -> tuple[Entry, ...]:
