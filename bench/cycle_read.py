@@ -37,7 +37,7 @@ from aftersales.store.db import make_engine
 def _by_rows(conn: Connection, window: Window) -> dict[str, pa.Table]:
     """The same statements through ``Connection.execute``: every row a SQLAlchemy ``Row``."""
     tables = {}
-    for read in cycle_reads(conn.dialect.name, window):
+    for read in cycle_reads(window):
         schema = SCHEMAS[read.name]
         rows = conn.execute(read.statement).all()
         if not rows:
@@ -50,7 +50,7 @@ def _by_rows(conn: Connection, window: Window) -> dict[str, pa.Table]:
 
 def _by_store(conn: Connection, window: Window) -> dict[str, pa.Table]:
     tables: dict[str, pa.Table] = read_inputs(conn, window).tables()
-    return {read.name: tables[read.name] for read in cycle_reads(conn.dialect.name, window)}
+    return {read.name: tables[read.name] for read in cycle_reads(window)}
 
 
 def _sorted(table: pa.Table) -> pa.Table:

@@ -126,7 +126,7 @@ def test_the_cycle_reads_no_large_table_whole_on_sqlite(
         with engine.connect() as conn:
             has_lines(conn, WINDOW)
             read_inputs(conn, WINDOW)  # the merchants through SQLAlchemy, the rest on the driver
-            reads = cycle_reads(conn.dialect.name, WINDOW)
+            reads = cycle_reads(WINDOW)
             statements += [(_sql(r.statement, conn), ()) for r in reads]
         with engine.connect() as conn:
             plans = [

@@ -140,6 +140,50 @@ def test_arrow_reads_give_the_rows_execute_does_across_chunks(
     assert [tuple(r.values()) for r in table.to_pylist()] == rows and len(rows) == 5
 
 
+_NAMES = ("a, b", 'say "hi"', "two\nlines", "", "李 Ann\r\n", "\\N", "t")
+
+
+def test_arrow_reads_keep_every_text_as_stored_and_tell_empty_text_from_null(
+    db_url: str,
+) -> None:
+    # PostgreSQL's rows come as CSV: quoting, line breaks and NULL against "" must survive it.
+    engine = make_engine(db_url)
+    schema = pa.schema([("id", pa.string()), ("name", pa.string()), ("merchant_id", pa.string())])
+    stmt = select(agents.c.id, agents.c.name, agents.c.merchant_id).order_by(agents.c.id)
+    with engine.begin() as conn:
+        _INSERT.run_many(conn, [_agent(f"a{i}", name=name) for i, name in enumerate(_NAMES)])
+        table = arrow_reads.read_arrow(conn, stmt, schema, {})
+        rows = [tuple(r) for r in conn.execute(stmt)]
+    engine.dispose()
+
+    assert [tuple(r.values()) for r in table.to_pylist()] == rows
+    assert [r[1] for r in rows] == list(_NAMES) and all(r[2] is None for r in rows)
+
+
+def test_arrow_reads_parse_times_whatever_the_sessions_date_style(db_url: str) -> None:
+    engine = make_engine(db_url)
+    schema = pa.schema([("id", pa.string()), ("created_at", pa.timestamp("us"))])
+    stmt = select(agents.c.id, agents.c.created_at)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET datestyle TO 'SQL, DMY'")  # 01/03/2026 09:30:15.123456
+        _INSERT.run_many(conn, [_agent("a1")])
+        table = arrow_reads.read_arrow(conn, stmt, schema, {})
+    engine.dispose()
+
+    assert table.column("created_at").to_pylist() == [_AT.replace(tzinfo=None)]
+
+
+def test_an_arrow_read_of_no_rows_is_an_empty_table_of_the_schema(db_url: str) -> None:
+    engine = make_engine(db_url)
+    stmt = select(agents.c.id, agents.c.capacity, agents.c.online)
+    with engine.connect() as conn:
+        table = arrow_reads.read_arrow(conn, stmt, _ROWS, {})
+    engine.dispose()
+
+    assert table.num_rows == 0 and table.schema.equals(_ROWS)
+
+
 def test_an_arrow_read_fails_as_execute_does(db_url: str) -> None:
     missing = Table("no_such_table", MetaData(), Column("id", String), Column("capacity", Integer))
     stmt = select(missing.c.id, missing.c.capacity, literal(True))

@@ -3,15 +3,15 @@
 DuckDB's readers for SQLite and PostgreSQL are extensions it downloads on first use, and this
 platform runs where nothing is downloaded at run time (docs/decisions/0015). So the store
 selects the few columns the cycle needs with SQLAlchemy Core, on either database alike, and
-reads the results into Arrow on the driver's cursor (``arrow_reads``, decision 0029); the
-engine reads those tables in place. The JSON fields the cycle needs (deadlines in the case's
-snapshot, a verdict or a score in an event) are extracted here, by the database.
+reads the results into Arrow (``arrow_reads``, decision 0029: SQLite's rows on the driver's
+cursor, PostgreSQL's as the CSV of ``COPY``); the engine reads those tables in place. The JSON
+fields the cycle needs (deadlines in the case's snapshot, a verdict or a score in an event) are
+extracted here, by the database.
 
-Millions of rows pass through here, so no value becomes a Python datetime: PostgreSQL turns
-each timestamp column into whole microseconds since the epoch, Arrow parses SQLite's text of
-the stored times and the ISO 8601 times of the JSON fields, and all become epoch seconds a
-column at a time (decision 0024). The seconds are the ones ``datetime.timestamp()`` gives:
-microseconds / 10⁶, correctly rounded.
+Millions of rows pass through here, so no value becomes a Python datetime: Arrow parses the
+databases' text of the stored times and the ISO 8601 times of the JSON fields, and all become
+epoch seconds a column at a time (decision 0024). The seconds are the ones
+``datetime.timestamp()`` gives: microseconds / 10⁶, correctly rounded.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import BigInteger, ColumnElement, Connection, Select, cast, extract, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from aftersales.analytics import SCHEMAS, CycleInputs, Window
 from aftersales.domain.catalog import CLOCK_TOLERANCE
@@ -57,17 +57,10 @@ _KINDS = (
 )
 
 
-def _time(dialect: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
-    """A timestamp column (naive UTC) as ``_epoch`` reads it."""
-    if dialect == "postgresql":  # whole microseconds since the epoch
-        return cast(extract("epoch", column) * 1_000_000, BigInteger)
-    # SQLite holds SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff', which Arrow parses
-    # exactly and faster than SQLite's own date functions.
-    return column
-
-
 def _epoch(values: pa.Array) -> pa.Array:
-    """Epoch seconds from whole microseconds, or from SQLite's text of a naive UTC time."""
+    """Epoch seconds of naive UTC times: parsed by Arrow from PostgreSQL's CSV, or SQLite's text
+    'YYYY-MM-DD HH:MM:SS.ffffff', which Arrow parses exactly and faster than SQLite's own date
+    functions (and than PostgreSQL's ``extract``, a third of the time of reading the lines)."""
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         values = values.cast(pa.timestamp("us"))
     return pc.divide(values.cast(pa.int64()).cast(pa.float64()), 1e6)
@@ -81,36 +74,49 @@ def _from_iso(values: pa.Array) -> pa.Array:
 @dataclass(frozen=True, slots=True)
 class CycleRead:
     """One input table of the cycle: the statement that selects it and how its columns convert
-    (the others are cast to the schema's types; SQLite's JSON answers 1 and 0 for booleans)."""
+    (the others are cast to the schema's types; SQLite's JSON answers 1 and 0 for booleans).
+    ``read_as`` is the schema of what the statement selects, where it is not the table's."""
 
     name: str
     statement: Select[Any]
     convert: Mapping[str, Convert]
+    read_as: pa.Schema | None = None
+
+    @property
+    def schema(self) -> pa.Schema:
+        return self.read_as or SCHEMAS[self.name]
+
+
+# The cases as read: their order's placing time comes from the window's lines (``_on_lines``).
+_OPENED_CASES = SCHEMAS["cases"].remove(SCHEMAS["cases"].get_field_index("placed_at"))
 
 
 def _in_window(window: Window) -> Sequence[Any]:
     return (orders.c.placed_at >= window.start, orders.c.placed_at < window.end)
 
 
-def _cases_of_window(window: Window) -> Sequence[Any]:
-    """Cases on the window's orders, opened before its end.
+def _opened_for(window: Window) -> Sequence[Any]:
+    """Cases opened when a case on the window's orders can have opened.
 
     No order is recorded with a placing time beyond the clocks' tolerance of its push, nor a
-    case opened on an order before its push (``domain.catalog.check_placed``), so these cases
-    all opened in the window or just before it: the databases find them by the index on the
-    opening time, a few percent of the window's lines, instead of through every line."""
+    case opened on an order before its push (``domain.catalog.check_placed``), so the cases on
+    the window's orders all opened in the window or just before it. The databases find these by
+    the index on the opening time; the few on older orders are dropped once the window's lines
+    are read (``_on_lines``), instead of joining every case to its order here: on PostgreSQL
+    that join hashed every order line, most of the time of reading the cases and their events
+    (docs/benchmarks.md)."""
     since = window.start - CLOCK_TOLERANCE
-    return (*_in_window(window), cases.c.opened_at >= since, cases.c.opened_at < window.end)
+    return (cases.c.opened_at >= since, cases.c.opened_at < window.end)
 
 
-def _lines(dialect: str, window: Window) -> CycleRead:
+def _lines(window: Window) -> CycleRead:
     stmt = (
         select(
             order_lines.c.id,
             orders.c.merchant_id,
             orders.c.consumer_id,
             products.c.category,
-            _time(dialect, orders.c.placed_at),
+            orders.c.placed_at,
         )
         .join(orders, orders.c.id == order_lines.c.order_id)
         .join(products, products.c.id == order_lines.c.product_id)
@@ -119,39 +125,36 @@ def _lines(dialect: str, window: Window) -> CycleRead:
     return CycleRead("lines", stmt, {"placed_at": _epoch})
 
 
-def _cases(dialect: str, window: Window) -> CycleRead:
+def _cases(window: Window) -> CycleRead:
     snapshot = cases.c.snapshot
-    stmt = (
-        select(
-            cases.c.id,
-            cases.c.order_line_id,
-            cases.c.merchant_id,
-            cases.c.consumer_id,
-            cases.c.category,
-            _time(dialect, orders.c.placed_at),
-            cases.c.type,
-            _time(dialect, cases.c.opened_at),
-            cases.c.counts_against_merchant,
-            snapshot["first_response_due"].as_string(),
-            snapshot["proposal_due"].as_string(),
-            snapshot["resolved_at"].as_string(),
-        )
-        .join(order_lines, order_lines.c.id == cases.c.order_line_id)
-        .join(orders, orders.c.id == order_lines.c.order_id)
-        .where(*_cases_of_window(window))
-    )
+    stmt = select(
+        cases.c.id,
+        cases.c.order_line_id,
+        cases.c.merchant_id,
+        cases.c.consumer_id,
+        cases.c.category,
+        cases.c.type,
+        cases.c.opened_at,
+        cases.c.counts_against_merchant,
+        snapshot["first_response_due"].as_string(),
+        snapshot["proposal_due"].as_string(),
+        snapshot["resolved_at"].as_string(),
+    ).where(*_opened_for(window))
     iso = ("first_response_due", "proposal_due", "resolved_at")
-    times = ("placed_at", "opened_at")
-    return CycleRead("cases", stmt, dict.fromkeys(times, _epoch) | dict.fromkeys(iso, _from_iso))
+    return CycleRead(
+        "cases", stmt, {"opened_at": _epoch} | dict.fromkeys(iso, _from_iso), _OPENED_CASES
+    )
 
 
-def _events(dialect: str, window: Window) -> CycleRead:
+def _events(window: Window) -> CycleRead:
+    """The events of the cases of ``_opened_for``, picked by these cases' ids rather than joined
+    to them (as a join, SQLite, which keeps no statistics here, read every event ever stored)."""
     data = case_events.c.data
     stmt = select(
         case_events.c.case_id,
         case_events.c.seq,
         case_events.c.kind,
-        _time(dialect, case_events.c.at),
+        case_events.c.at,
         case_events.c.actor_role,
         case_events.c.actor_id,
         data["first_response"].as_boolean(),
@@ -159,33 +162,19 @@ def _events(dialect: str, window: Window) -> CycleRead:
         data["verdict"].as_string(),
         data["score"].as_integer(),
     ).where(
-        case_events.c.case_id.in_(_cases_in(window)),
+        case_events.c.case_id.in_(select(cases.c.id).where(*_opened_for(window))),
         case_events.c.at < window.end,
         case_events.c.kind.in_(_KINDS),
     )
     return CycleRead("events", stmt, {"at": _epoch})
 
 
-def _cases_in(window: Window) -> Select[Any]:
-    """The ids of the cases of the window (``_cases_of_window``).
-
-    The events are picked by these ids rather than joined to them: as a join, SQLite (which
-    keeps no statistics here) read every event ever stored and looked each one's order up; so
-    it finds the window's cases by their opening time and their events by the events' key."""
-    return (
-        select(cases.c.id)
-        .join(order_lines, order_lines.c.id == cases.c.order_line_id)
-        .join(orders, orders.c.id == order_lines.c.order_id)
-        .where(*_cases_of_window(window))
-    )
-
-
-def _small_tables(dialect: str) -> list[CycleRead]:
+def _small_tables() -> list[CycleRead]:
     confirmed = recalls.c.state == "confirmed"
     safety = select(safety_reports.c.case_id).join(
         recalls, recalls.c.id == safety_reports.c.recall_id
     )
-    recall_rows = select(recalls.c.merchant_id, _time(dialect, recall_events.c.at)).join(
+    recall_rows = select(recalls.c.merchant_id, recall_events.c.at).join(
         recalls, recalls.c.id == recall_events.c.recall_id
     )
     appeals = select(scoring_appeals.c.case_id, scoring_appeals.c.decision_reason).where(
@@ -202,13 +191,13 @@ def _small_tables(dialect: str) -> list[CycleRead]:
     ]
 
 
-def cycle_reads(dialect: str, window: Window) -> list[CycleRead]:
+def cycle_reads(window: Window) -> list[CycleRead]:
     """The statements of the tables read from the operational data (all but ``merchants``)."""
     return [
-        _lines(dialect, window),
-        _cases(dialect, window),
-        _events(dialect, window),
-        *_small_tables(dialect),
+        _lines(window),
+        _cases(window),
+        _events(window),
+        *_small_tables(),
     ]
 
 
@@ -236,13 +225,38 @@ def _top(categories: Counter[str] | None) -> str | None:
     return min(categories, key=lambda c: (-categories[c], c))
 
 
+def _as_sent(schema: pa.Schema, convert: Mapping[str, Convert]) -> pa.Schema:
+    """The types of the columns as PostgreSQL sends them, before they are converted."""
+
+    def sent(field: pa.Field) -> pa.DataType:
+        if field.name not in convert:
+            return field.type
+        # The texts of the JSON fields, or the stored times, which Arrow parses.
+        return pa.string() if convert[field.name] is _from_iso else pa.timestamp("us")
+
+    return pa.schema([(f.name, sent(f)) for f in schema])
+
+
+def _on_lines(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The cases on the window's lines, with their order's placing time, and their events: the
+    cases read are all those opened when one of them could have (``_opened_for``)."""
+    lines, opened, events = tables["lines"], tables["cases"], tables["events"]
+    at = pc.index_in(opened.column("line_id"), value_set=lines.column("line_id"))
+    on_lines = pc.is_valid(at)
+    placed = pc.take(lines.column("placed_at"), pc.drop_null(at))
+    found = opened.filter(on_lines).append_column("placed_at", placed)
+    found = found.select(SCHEMAS["cases"].names)
+    kept = pc.is_in(events.column("case_id"), value_set=found.column("case_id"))
+    return tables | {"cases": found, "events": events.filter(kept)}
+
+
 def read_inputs(conn: Connection, window: Window) -> CycleInputs:
     """Everything the cycle of ``window`` reads, from the operational tables."""
-    tables = {
-        read.name: read_arrow(conn, read.statement, SCHEMAS[read.name], read.convert)
-        for read in cycle_reads(conn.dialect.name, window)
-    }
-    return CycleInputs(merchants=_merchants(conn), **tables)
+    tables = {}
+    for read in cycle_reads(window):
+        sent = _as_sent(read.schema, read.convert)
+        tables[read.name] = read_arrow(conn, read.statement, read.schema, read.convert, sent)
+    return CycleInputs(merchants=_merchants(conn), **_on_lines(tables))
 
 
 def has_lines(conn: Connection, window: Window) -> bool:
