@@ -9,7 +9,8 @@ holds a marketplace, for instance one the simulator made::
 
 It reads the 90-day window that ends at ``--end`` two ways, alternately, ``--repeat`` times
 each: the store's reader (``store/cycle_source.read_inputs``: the statements on the driver's
-cursor, decision 0029) and the same statements through ``Connection.execute``, SQLAlchemy's rows
+cursor on SQLite, as the CSV of ``COPY`` on PostgreSQL; decisions 0029 and 0034) and the same
+statements through ``Connection.execute``, SQLAlchemy's rows
 turned into Arrow columns (how the store read before, with today's SQL). It prints both medians
 with their CPU time, the ratio, and whether both gave the same tables.
 """
@@ -28,9 +29,9 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import Connection, Engine
 
-from aftersales.analytics import SCHEMAS, Window
+from aftersales.analytics import Window
 from aftersales.store.arrow_reads import to_table
-from aftersales.store.cycle_source import cycle_reads, read_inputs
+from aftersales.store.cycle_source import cycle_reads, on_lines, read_inputs
 from aftersales.store.db import make_engine
 
 
@@ -38,14 +39,14 @@ def _by_rows(conn: Connection, window: Window) -> dict[str, pa.Table]:
     """The same statements through ``Connection.execute``: every row a SQLAlchemy ``Row``."""
     tables = {}
     for read in cycle_reads(window):
-        schema = SCHEMAS[read.name]
+        schema = read.schema
         rows = conn.execute(read.statement).all()
         if not rows:
             tables[read.name] = schema.empty_table()
             continue
         columns = [pa.array(column) for column in zip(*rows, strict=True)]
         tables[read.name] = to_table(columns, schema, read.convert)
-    return tables
+    return on_lines(tables)
 
 
 def _by_store(conn: Connection, window: Window) -> dict[str, pa.Table]:

@@ -41,7 +41,7 @@ from aftersales.store.tables import (
     scoring_appeals,
 )
 
-__all__ = ["CycleRead", "cycle_reads", "has_lines", "read_inputs"]
+__all__ = ["CycleRead", "cycle_reads", "has_lines", "on_lines", "read_inputs"]
 
 # The event kinds the metrics are read from; the others (evidence, closing…) are not fetched.
 _KINDS = (
@@ -87,7 +87,7 @@ class CycleRead:
         return self.read_as or SCHEMAS[self.name]
 
 
-# The cases as read: their order's placing time comes from the window's lines (``_on_lines``).
+# The cases as read: their order's placing time comes from the window's lines (``on_lines``).
 _OPENED_CASES = SCHEMAS["cases"].remove(SCHEMAS["cases"].get_field_index("placed_at"))
 
 
@@ -102,7 +102,7 @@ def _opened_for(window: Window) -> Sequence[Any]:
     case opened on an order before its push (``domain.catalog.check_placed``), so the cases on
     the window's orders all opened in the window or just before it. The databases find these by
     the index on the opening time; the few on older orders are dropped once the window's lines
-    are read (``_on_lines``), instead of joining every case to its order here: on PostgreSQL
+    are read (``on_lines``), instead of joining every case to its order here: on PostgreSQL
     that join hashed every order line, most of the time of reading the cases and their events
     (docs/benchmarks.md)."""
     since = window.start - CLOCK_TOLERANCE
@@ -237,7 +237,7 @@ def _as_sent(schema: pa.Schema, convert: Mapping[str, Convert]) -> pa.Schema:
     return pa.schema([(f.name, sent(f)) for f in schema])
 
 
-def _on_lines(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+def on_lines(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """The cases on the window's lines, with their order's placing time, and their events: the
     cases read are all those opened when one of them could have (``_opened_for``)."""
     lines, opened, events = tables["lines"], tables["cases"], tables["events"]
@@ -256,7 +256,7 @@ def read_inputs(conn: Connection, window: Window) -> CycleInputs:
     for read in cycle_reads(window):
         sent = _as_sent(read.schema, read.convert)
         tables[read.name] = read_arrow(conn, read.statement, read.schema, read.convert, sent)
-    return CycleInputs(merchants=_merchants(conn), **_on_lines(tables))
+    return CycleInputs(merchants=_merchants(conn), **on_lines(tables))
 
 
 def has_lines(conn: Connection, window: Window) -> bool:
