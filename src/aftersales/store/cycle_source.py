@@ -86,6 +86,17 @@ class CycleRead:
     def schema(self) -> pa.Schema:
         return self.read_as or SCHEMAS[self.name]
 
+    @property
+    def sent(self) -> pa.Schema:
+        """The types of the columns as PostgreSQL sends them, before they are converted: the
+        texts of the JSON fields, and the stored times, which Arrow parses."""
+        return pa.schema([(f.name, self._sent_type(f)) for f in self.schema])
+
+    def _sent_type(self, field: pa.Field) -> pa.DataType:
+        if field.name not in self.convert:
+            return field.type
+        return pa.string() if self.convert[field.name] is _from_iso else pa.timestamp("us")
+
 
 # The cases as read: their order's placing time comes from the window's lines (``on_lines``).
 _OPENED_CASES = SCHEMAS["cases"].remove(SCHEMAS["cases"].get_field_index("placed_at"))
@@ -225,26 +236,13 @@ def _top(categories: Counter[str] | None) -> str | None:
     return min(categories, key=lambda c: (-categories[c], c))
 
 
-def _as_sent(schema: pa.Schema, convert: Mapping[str, Convert]) -> pa.Schema:
-    """The types of the columns as PostgreSQL sends them, before they are converted."""
-
-    def sent(field: pa.Field) -> pa.DataType:
-        if field.name not in convert:
-            return field.type
-        # The texts of the JSON fields, or the stored times, which Arrow parses.
-        return pa.string() if convert[field.name] is _from_iso else pa.timestamp("us")
-
-    return pa.schema([(f.name, sent(f)) for f in schema])
-
-
 def on_lines(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
     """The cases on the window's lines, with their order's placing time, and their events: the
     cases read are all those opened when one of them could have (``_opened_for``)."""
     lines, opened, events = tables["lines"], tables["cases"], tables["events"]
     at = pc.index_in(opened.column("line_id"), value_set=lines.column("line_id"))
-    on_lines = pc.is_valid(at)
     placed = pc.take(lines.column("placed_at"), pc.drop_null(at))
-    found = opened.filter(on_lines).append_column("placed_at", placed)
+    found = opened.filter(pc.is_valid(at)).append_column("placed_at", placed)
     found = found.select(SCHEMAS["cases"].names)
     kept = pc.is_in(events.column("case_id"), value_set=found.column("case_id"))
     return tables | {"cases": found, "events": events.filter(kept)}
@@ -252,10 +250,10 @@ def on_lines(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
 
 def read_inputs(conn: Connection, window: Window) -> CycleInputs:
     """Everything the cycle of ``window`` reads, from the operational tables."""
-    tables = {}
-    for read in cycle_reads(window):
-        sent = _as_sent(read.schema, read.convert)
-        tables[read.name] = read_arrow(conn, read.statement, read.schema, read.convert, sent)
+    tables = {
+        read.name: read_arrow(conn, read.statement, read.schema, read.convert, read.sent)
+        for read in cycle_reads(window)
+    }
     return CycleInputs(merchants=_merchants(conn), **on_lines(tables))
 
 
