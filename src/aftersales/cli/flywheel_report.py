@@ -37,18 +37,18 @@ _PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>飞轮报告 Flywheel report</title>
 <style>
-body { font: 15px/1.5 system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2rem;
-       color: #1f2328; max-width: 1280px; }
+body { font: 15px/1.5 system-ui, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei",
+       sans-serif; margin: 2rem; color: #1f2328; max-width: 1280px; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 .runs { display: grid; grid-template-columns: repeat({{ runs|length }}, 1fr); gap: 1.5rem; }
 table { border-collapse: collapse; margin: .5rem 0; } td, th { padding: .2rem .6rem;
         border-bottom: 1px solid #d0d7de; text-align: right; } th:first-child,
         td:first-child { text-align: left; }
 svg.chart { width: 100%; height: auto; } svg.chart .grid { stroke: #d0d7de; }
-svg.chart .tick { font-size: 12px; fill: #57606a; } svg.chart .line { fill: none;
-        stroke-width: 2.5; } svg.chart .s0 { fill: #1a7f37; stroke: #1a7f37; }
-svg.chart .s1 { fill: #bf8700; stroke: #bf8700; } svg.chart .s2 { fill: #cf222e;
-        stroke: #cf222e; }
+svg.chart .tick { font-size: 12px; fill: #57606a; } svg.chart .s0 { fill: #1a7f37;
+        stroke: #1a7f37; } svg.chart .s1 { fill: #bf8700; stroke: #bf8700; }
+svg.chart .s2 { fill: #cf222e; stroke: #cf222e; }
+svg.chart polyline.line { fill: none; stroke-width: 2.5; }
 ul.legend { list-style: none; padding: 0; display: flex; gap: 1.2rem; }
 ul.legend li::before { content: ""; display: inline-block; width: .8rem; height: .8rem;
         margin-right: .3rem; vertical-align: middle; }
