@@ -28,6 +28,7 @@ __all__ = [
     "WriterLock",
     "make_engine",
     "make_folder",
+    "reading_options",
     "sqlite_file",
     "writer_lock",
 ]
@@ -36,6 +37,11 @@ IN_MEMORY = "sqlite:///:memory:"  # a database that lives as long as its engine
 
 # Execution option: the transaction only reads, so SQLite need not take the write lock for it.
 READ_ONLY = "aftersales_read_only"
+# What a reading unit of work asks of PostgreSQL: one snapshot for all its statements, as SQLite's
+# deferred transaction gives. In READ COMMITTED each statement sees what was committed when it
+# began, so a read of several tables (a cycle's lines, cases, events and appeals; a page and its
+# count) could mix two states of the database. A read-only transaction never fails to serialize.
+_PG_READING = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 _CHECKPOINT_PAGES = 10_000  # SQLite's WAL checkpoint threshold, see _sqlite_on_connect
 
 # SQLite admits one writer at a time. Writers queue on a lock of ours before BEGIN IMMEDIATE
@@ -192,6 +198,11 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     event.listen(engine, "begin", _sqlite_on_begin)
     _WRITER_LOCKS[engine] = WriterLock(lock_file)
     return engine
+
+
+def reading_options(engine: Engine) -> dict[str, object]:
+    """The execution options of a transaction that only reads, on this engine's database."""
+    return {READ_ONLY: True, **(_PG_READING if engine.dialect.name == "postgresql" else {})}
 
 
 def writer_lock(engine: Engine) -> WriterLock | None:

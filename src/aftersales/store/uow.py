@@ -15,7 +15,7 @@ from aftersales.store.cases import CaseRepository
 from aftersales.store.catalog import CatalogRepository
 from aftersales.store.complaints import ComplaintRepository
 from aftersales.store.content import ContentRepository
-from aftersales.store.db import READ_ONLY, writer_lock
+from aftersales.store.db import reading_options, writer_lock
 from aftersales.store.evidence import EvidenceRepository
 from aftersales.store.exposure import ExposureRepository
 from aftersales.store.knowledge import KnowledgeRepository
@@ -74,7 +74,7 @@ class UnitOfWork:
         try:
             conn = self._engine.connect()
             if self._read_only:
-                conn = conn.execution_options(**{READ_ONLY: True})
+                conn = conn.execution_options(**reading_options(self._engine))
             conn.begin()
         except BaseException:
             if self._lock is not None:
