@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from aftersales.bootstrap import bootstrap
 from aftersales.cli import app
+from aftersales.config import Settings
+from aftersales.errors import AftersalesError
 
 
 @pytest.fixture
@@ -164,3 +167,22 @@ def test_a_bad_configuration_is_refused_before_anything_runs(
     assert message in " ".join(output.split())
     assert "Traceback" not in output and "^" not in output  # one line, no parser's caret
     assert not (tmp_path / "var" / "simulation" / "compare-1").exists()
+
+
+def test_a_simulated_database_keeps_to_its_own_key_and_says_how_to_serve_it(
+    run: object, tmp_path: Path
+) -> None:
+    """The run signs its evidence log's checkpoint, so the database is served only with the
+    data directory that holds its key (another would sign on with a second key and salt)."""
+    code, output = run(  # type: ignore[operator]
+        "simulate", "--days", "3", "--start", "2026-11-20", "--merchants", "4",
+        "--consumers", "40", "--orders-per-day", "40", "--no-progress",
+    )  # fmt: skip
+    assert code == 0, output
+    own = tmp_path / "var" / "simulation"
+    url = f"sqlite:///{own / 'aftersales.db'}"
+    assert f"serve it: AFTERSALES_DATA_DIR={own} aftersales serve --db {url}" in output
+    elsewhere = Settings(env="test", data_dir=tmp_path / "elsewhere", database_url=url)
+    with pytest.raises(AftersalesError, match=r"there is no key at .*\(AFTERSALES_DATA_DIR"):
+        bootstrap(elsewhere, migrate=False)
+    bootstrap(Settings(env="test", data_dir=own, database_url=url), migrate=False).close()

@@ -14,7 +14,12 @@ import typer
 from rich.table import Table
 
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out
-from aftersales.cli.simulate import fresh_sqlite, run_and_report, simulation_settings
+from aftersales.cli.simulate import (
+    fresh_sqlite,
+    run_and_report,
+    serve_command,
+    simulation_settings,
+)
 from aftersales.config import Settings
 
 __all__ = ["DEMO", "demo"]
@@ -47,11 +52,7 @@ def demo(
         highlight=False,
     )
     # The evidence log's key and the uploaded files live in the demo's data directory.
-    out.print(
-        f"serve it again later: AFTERSALES_DATA_DIR={settings.data_dir} aftersales serve"
-        f" --port {port} --db {settings.db_url}",
-        highlight=False,
-    )
+    out.print(f"serve it again later: {serve_command(settings, port)}", highlight=False)
     if serve:
         _serve(settings, host, port)
 

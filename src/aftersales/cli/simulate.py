@@ -19,7 +19,13 @@ if TYPE_CHECKING:
     from aftersales.cli.side_by_side import VariantRun
     from aftersales.services.simulate import SimulationResult
 
-__all__ = ["fresh_sqlite", "run_and_report", "simulate", "simulation_settings"]
+__all__ = [
+    "fresh_sqlite",
+    "run_and_report",
+    "serve_command",
+    "simulate",
+    "simulation_settings",
+]
 
 
 def simulation_settings(db: str | None, folder: str) -> Settings:
@@ -91,6 +97,17 @@ def simulate(
     result = run_and_report(settings, params, as_json=as_json, bar=progress, on_disk=on_disk)
     if report is not None:
         _write_report(report, [(f"seed {seed}", result.summary)])
+    _say(f"serve it: {serve_command(settings)}")
+
+
+def serve_command(settings: Settings, port: int | None = None) -> str:
+    """The command that serves a simulated database: with the data directory that holds its
+    evidence log's key, since any other is refused (``bootstrap.ledger_keys``)."""
+    from sqlalchemy import make_url
+
+    url = make_url(settings.db_url).render_as_string(hide_password=True)
+    at = "" if port is None else f" --port {port}"
+    return f"AFTERSALES_DATA_DIR={settings.data_dir} aftersales serve{at} --db {url}"
 
 
 def _compare(

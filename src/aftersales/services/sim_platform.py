@@ -1,8 +1,9 @@
 """The platform's own jobs during a simulation, as ``serve`` and its operators would run them:
 the SLA sweep every hour, operators deciding recall reviews and reviewing alerts every day, the
 early-warning run every Monday, the exposure service's refresh every day (and its ranking, which
-decides what buyers see), and the scoring calendar (``cycles.run_due``: each month's assessment
-cycle and each week's check once it has closed).
+decides what buyers see), the scoring calendar (``cycles.run_due``: each month's assessment
+cycle and each week's check once it has closed) and a signed checkpoint of the evidence log at
+the end of every day.
 
 Operators decide recall reviews on what a real investigation finds: a batch that really carries
 a hazard is recalled (refund or replacement), a false alarm is dismissed and its hold lifted.
@@ -17,7 +18,7 @@ from datetime import date, timedelta
 from aftersales.domain.actors import SYSTEM
 from aftersales.recall import RecallState, Remedy
 from aftersales.scoring.calendar import last_closed_period
-from aftersales.services import alerts, cycles, recalls
+from aftersales.services import alerts, cycles, ledger, recalls
 from aftersales.services.context import Context
 from aftersales.services.sim_cases import OPERATOR
 from aftersales.services.sla import sweep
@@ -69,6 +70,9 @@ class PlatformJobs:
         following = day + timedelta(days=1)
         if following.day == 1 or (self._weekly and following.weekday() == 0):
             self._assess()
+        # The evidence log's checkpoint, which serve signs on a timer: it also binds the database
+        # to its key, so that nothing later signs its log with another one (bootstrap refuses).
+        ledger.checkpoint(self._ctx)
 
     def _assess(self) -> None:
         for run in cycles.run_due(self._ctx) if self._weekly else self._month():
