@@ -135,8 +135,9 @@ def _check_log_signer(engine: Engine, keys: LedgerKeys | None, key_file: Path) -
             f"the key at {key_file} did not sign" if keys else f"there is no key at {key_file} for"
         )
         raise ValidationFailed(
-            f"{found} this database's evidence log ({exc}). Serve it with the data directory it "
-            "was built with (AFTERSALES_DATA_DIR, e.g. var/demo for the demo) or point "
+            f"{found} this database's evidence log ({exc}). Open it with the data directory it "
+            "was built with (AFTERSALES_DATA_DIR: var/demo for the demo, var/simulation for "
+            "aftersales simulate) or point "
             "AFTERSALES_LEDGER_KEY_FILE and AFTERSALES_LEDGER_SALT_FILE at its key and salt: "
             "a second key would break the log's audit"
         ) from None

@@ -89,6 +89,9 @@ def test_the_demo_builds_a_history_and_a_login_per_role(
     code, output = run("demo", "--no-serve")  # type: ignore[operator]
     assert code == 0, output
     assert "ready in" in output and "demo-operator" in output
+    said = " ".join(output.split())  # as printed, folded to the terminal's width
+    for command in ("load test it:", "serve it again later:"):  # with the database's own key
+        assert f"{command} AFTERSALES_DATA_DIR=" in said
     folder = tmp_path / "var" / "demo"
     logins = json.loads((folder / "logins.json").read_text(encoding="utf-8"))
     assert [x["role"] for x in logins] == [

@@ -46,12 +46,13 @@ def demo(
     logins = _logins(settings)
     _show(logins, settings)
     out.print(f"ready in {time.perf_counter() - started:.0f} s", highlight=False)
+    # Both open the database: both name the data directory that holds its log's key and its
+    # uploaded files (any other is refused).
     out.print(
-        f"load test it: aftersales simulate --target http://{host}:{port}"
-        f" --db {settings.db_url} --rate 200 --seconds 30",
+        f"load test it: AFTERSALES_DATA_DIR={settings.data_dir} aftersales simulate"
+        f" --target http://{host}:{port} --db {settings.db_url} --rate 200 --seconds 30",
         highlight=False,
     )
-    # The evidence log's key and the uploaded files live in the demo's data directory.
     out.print(f"serve it again later: {serve_command(settings, port)}", highlight=False)
     if serve:
         _serve(settings, host, port)
