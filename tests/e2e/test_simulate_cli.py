@@ -98,6 +98,8 @@ def test_the_demo_builds_a_history_and_a_login_per_role(
         "consumer", "merchant_agent", "operator", "auditor", "integration",
     ]  # fmt: skip
     assert (folder / "logins.json").stat().st_mode & 0o077 == 0
+    for login in logins:  # whole, to be copied from the terminal: never folded into a cell
+        assert login["token"] in output
     url = f"sqlite:///{folder / 'aftersales.db'}"
     ctx = bootstrap(Settings(env="test", data_dir=folder, database_url=url), migrate=False)
     try:

@@ -91,12 +91,16 @@ def _logins(settings: Settings) -> list[dict[str, str | None]]:
 
 
 def _show(logins: list[dict[str, str | None]], settings: Settings) -> None:
-    table = Table(title="演示账号 demo logins (console: /console, API: Authorization: Bearer …)")
-    for column in ("role", "subject", "user", "password", "token"):
+    table = Table(title="演示账号 demo logins (console: /console)")
+    for column in ("role", "subject", "user", "password"):
         table.add_column(column, overflow="fold")
     for login in logins:
-        table.add_row(*(login[c] or "-" for c in ("role", "subject", "user", "password", "token")))
+        table.add_row(*(login[c] or "-" for c in ("role", "subject", "user", "password")))
     out.print(table)
+    # A token is one line of its own, never folded into a table cell: it is copied whole.
+    out.print("API tokens (Authorization: Bearer …):", highlight=False)
+    for login in logins:
+        out.print(f"  {login['role']:<15} {login['token']}", highlight=False, soft_wrap=True)
     saved = settings.data_dir / "logins.json"
     saved.write_text(json.dumps(logins, ensure_ascii=False, indent=2), encoding="utf-8")
     saved.chmod(0o600)
