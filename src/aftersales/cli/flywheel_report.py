@@ -26,8 +26,8 @@ _RANK = {"restricted": 0, "watch": 1, "standard": 2, "good": 3, "excellent": 4}
 FIGURES: tuple[tuple[str, str, str, bool], ...] = (
     ("exposure_share", "曝光份额", "share of exposure", True),
     ("orders_share", "订单份额", "share of orders", True),
-    ("escalation_rate", "平台介入率", "cases the platform stepped into", True),
-    ("dispute_rate", "仲裁率", "cases arbitrated (disputes)", True),
+    ("escalation_rate", "平台介入率", "cases taken to the platform (disputes)", True),
+    ("dispute_rate", "仲裁率", "disputes arbitrated", True),
     ("csat", "满意度", "satisfied buyers (4-5 stars)", True),
     ("tier_rank", "等级均值", "mean tier (0 restricted … 4 excellent)", False),
 )

@@ -10,8 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, distinct, func, insert, inspect, select, update
+from sqlalchemy import Connection, distinct, func, insert, inspect, or_, select, update
 
+from aftersales.domain.actors import POLICY
 from aftersales.store.tables import (
     alerts,
     case_events,
@@ -51,9 +52,9 @@ class MerchantFigures:
 
     orders: int = 0
     cases: int = 0
-    escalated: int = 0  # cases the platform stepped into
-    lost: int = 0  # arbitrations decided for the buyer
-    arbitrated: int = 0
+    escalated: int = 0  # disputes: cases someone took to the platform (not the policy's routing)
+    lost: int = 0  # disputes arbitrated for the buyer
+    arbitrated: int = 0  # disputes arbitrated
     stars: int = 0  # sum of service ratings
     ratings: int = 0
     satisfied: int = 0  # ratings of 4 or 5 stars
@@ -229,10 +230,11 @@ class SimulationFigures:
             "cases",
         )
         picked = _picked(opened)
-        for kind in ("escalated", "arbitrated"):
-            add(_cases_with(kind).where(*picked), kind)
+        disputed = case_events.c.case_id.in_(_disputes())
+        add(_cases_with("escalated").where(disputed, *picked), "escalated")
+        add(_cases_with("arbitrated").where(disputed, *picked), "arbitrated")
         verdict = case_events.c.data["verdict"].as_string()
-        add(_cases_with("arbitrated").where(verdict == "consumer", *picked), "lost")
+        add(_cases_with("arbitrated").where(verdict == "consumer", disputed, *picked), "lost")
         stars = case_events.c.data["score"].as_integer()
         rated = _events("rated").where(*picked)
         add(rated.with_only_columns(cases.c.merchant_id, func.sum(stars)), "stars")
@@ -268,6 +270,16 @@ def _events(kind: str) -> Any:
         .where(case_events.c.kind == kind)
         .group_by(cases.c.merchant_id)
     )
+
+
+def _disputes() -> Any:
+    """The cases someone took to the platform: the policy routes hazards there at opening, and
+    that is not a dispute (as in the scorecard, ``analytics.query``)."""
+    e = case_events.c
+    by_someone = or_(
+        e.actor_role != POLICY.role.value, func.coalesce(e.actor_id, "") != POLICY.subject
+    )
+    return select(e.case_id).where(e.kind == "escalated", by_someone)
 
 
 def _cases_with(kind: str) -> Any:
