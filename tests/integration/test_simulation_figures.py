@@ -21,7 +21,7 @@ def test_only_cases_someone_took_to_the_platform_count_as_escalated(
     assert hazard.escalated_at is not None  # routed to the platform by the policy at opening
     refund = uc.open_case(ctx, c2, uc.OpenCase("l4", CaseType.RETURN_REFUND, "屏幕有坏点"))
     clock.advance(timedelta(hours=5))  # the merchant let its time to respond run out
-    uc.escalate(ctx, c2, refund.id, "商家一直推脱，申请平台介入。")
+    uc.escalate(ctx, c2, refund.id, "The merchant keeps stalling.")
     with ctx.uow(read_only=True) as uow:
         m1 = uow.simulation_runs.figures().merchants()["m1"]
     assert (m1.cases, m1.escalated, m1.arbitrated) == (2, 1, 0)
