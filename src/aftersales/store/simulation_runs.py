@@ -275,7 +275,7 @@ def _events(kind: str) -> Any:
 def _disputes() -> Any:
     """The cases someone took to the platform: the policy routes hazards there at opening, and
     that is not a dispute (as in the scorecard, ``analytics.query``)."""
-    e = case_events.c
+    e = case_events.alias("escalations").c  # apart from the events the outer query reads
     by_someone = or_(
         e.actor_role != POLICY.role.value, func.coalesce(e.actor_id, "") != POLICY.subject
     )
