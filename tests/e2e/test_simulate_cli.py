@@ -113,6 +113,25 @@ def test_the_demo_builds_a_history_and_a_login_per_role(
         ctx.close()
 
 
+def test_the_demos_printed_commands_hide_a_database_password(
+    run: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aftersales.cli import demo
+
+    # Only what it prints is under test: the history, logins and server are left out.
+    monkeypatch.setattr(demo, "run_and_report", lambda *args, **kwargs: None)
+    monkeypatch.setattr(demo, "_logins", lambda settings: [])
+    monkeypatch.setattr(demo, "_show", lambda logins, settings: None)
+    url = "postgresql+psycopg://ops:s3cret@db.example:5432/market"
+    code, output = run("demo", "--no-serve", "--db", url)  # type: ignore[operator]
+    assert code == 0, output
+    said = " ".join(output.split())
+    assert "s3cret" not in said
+    for command in ("load test it:", "serve it again later:"):
+        assert command in said
+    assert said.count("postgresql+psycopg://ops:***@db.example:5432/market") == 2
+
+
 def test_the_flywheel_report_is_one_self_contained_page(run: object, tmp_path: Path) -> None:
     report = tmp_path / "out.html"
     code, output = run(  # type: ignore[operator]

@@ -18,6 +18,7 @@ from aftersales.cli.simulate import (
     fresh_sqlite,
     run_and_report,
     serve_command,
+    shown_url,
     simulation_settings,
 )
 from aftersales.config import Settings
@@ -50,7 +51,7 @@ def demo(
     # uploaded files (any other is refused).
     out.print(
         f"load test it: AFTERSALES_DATA_DIR={settings.data_dir} aftersales simulate"
-        f" --target http://{host}:{port} --db {settings.db_url} --rate 200 --seconds 30",
+        f" --target http://{host}:{port} --db {shown_url(settings)} --rate 200 --seconds 30",
         highlight=False,
     )
     out.print(f"serve it again later: {serve_command(settings, port)}", highlight=False)

@@ -103,11 +103,16 @@ def simulate(
 def serve_command(settings: Settings, port: int | None = None) -> str:
     """The command that serves a simulated database: with the data directory that holds its
     evidence log's key, since any other is refused (``bootstrap.ledger_keys``)."""
+    at = "" if port is None else f" --port {port}"
+    url = shown_url(settings)
+    return f"AFTERSALES_DATA_DIR={settings.data_dir} aftersales serve{at} --db {url}"
+
+
+def shown_url(settings: Settings) -> str:
+    """The database URL as a printed command may show it: with any password hidden."""
     from sqlalchemy import make_url
 
-    url = make_url(settings.db_url).render_as_string(hide_password=True)
-    at = "" if port is None else f" --port {port}"
-    return f"AFTERSALES_DATA_DIR={settings.data_dir} aftersales serve{at} --db {url}"
+    return make_url(settings.db_url).render_as_string(hide_password=True)
 
 
 def _compare(
