@@ -57,7 +57,8 @@ def test_an_operator_runs_revises_shows_and_exports_a_cycle(cli: CycleCli, tmp_p
     assert "give a reason to compute revision 2" in refused.output
     assert second.stdout.startswith("cycle 2026-10 revision 2:"), second.output
     assert "revision 2" in shown.stdout and "recount after a data fix" in shown.stdout
-    assert card.exit_code == 0 and "得分" in card.stdout and "m1 · 2026-10 r2" in card.stdout
+    assert "tiers (r2): standard 2" in shown.stdout
+    assert card.exit_code == 0 and "m1 · 2026-10 第 2 版 · 标准 · 得分" in card.stdout
     assert json.loads(as_json.stdout)["merchant_id"] == "m2"
     assert "2 scorecards of 2026-10 revision 2" in exported.output
     rows = list(csv.DictReader(io.StringIO(csv_file.read_text(encoding="utf-8"))))
@@ -76,3 +77,19 @@ def test_bad_periods_fail_on_one_line(cli: CycleCli) -> None:
     assert "no orders were placed" in answers["2025-01"].output
     missing = cli("show", "--period", "2026-09")
     assert missing.exit_code == 1 and "[not_found] period 2026-09 has no" in missing.output
+
+
+def test_an_operator_lists_one_tiers_merchants(cli: CycleCli) -> None:
+    cli("run", "--period", "2026-10")
+    standard = cli("show", "--period", "2026-10", "--tier", "standard")
+    in_chinese = cli("show", "--period", "2026-10", "--tier", "standard", "--lang", "zh")
+    empty = cli("show", "--period", "2026-10", "--tier", "restricted")
+    unknown = cli("show", "--period", "2026-10", "--tier", "gold")
+
+    assert standard.exit_code == 0, standard.output
+    listed = [line.split()[0] for line in standard.stdout.splitlines()[3:]]
+    assert listed == ["m1", "m2"]
+    assert "merchant" in standard.stdout and "percentile" in standard.stdout
+    assert "等级 (r1): 标准 2" in in_chinese.stdout and "同行百分位" in in_chinese.stdout
+    assert empty.exit_code == 0 and "no merchant is in tier restricted" in empty.stdout
+    assert unknown.exit_code == 1 and "unknown tier 'gold' (known: excellent" in unknown.output

@@ -7,16 +7,21 @@ calls the same use cases as the scheduler inside ``serve``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
 from aftersales.domain.actors import Actor, Role
+from aftersales.errors import ValidationFailed
+from aftersales.scoring.texts import TIER_NAMES
+from aftersales.scoring.tiers import Tier
 from aftersales.services.context import Context
+from aftersales.store.scoring import StoredCard
 
 app = typer.Typer(
     help="Merchant scoring: assessment cycles and weekly checks.", no_args_is_help=True
@@ -83,18 +88,25 @@ def weekly_command(
     )
 
 
+LangOption = Annotated[str, typer.Option("--lang", help="en or zh")]
+
+
 @app.command("show")
 @errors_on_one_line
 def show_command(
     period: PeriodOption,
     merchant: Annotated[str | None, typer.Option("--merchant", help="One merchant's card.")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="en or zh")] = "en",
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="List one tier's merchants (restricted, watch…).")
+    ] = None,
+    lang: LangOption = "en",
     json_out: Annotated[bool, typer.Option("--json", help="The scorecard as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """A period's cycle (its revisions and tiers), or one merchant's scorecard."""
+    """A period's cycle (its revisions and tiers), one tier's merchants, or one scorecard."""
     from aftersales.services import scorecards
 
+    zh = _chinese(lang)
     ctx = _context(db)
     auditor = Actor(Role.AUDITOR)
     if merchant is not None:
@@ -103,9 +115,13 @@ def show_command(
             print(json.dumps(card.card, ensure_ascii=False, indent=2))
             return
         score = "-" if card.score is None else f"{card.score:.1f}"
-        out.print(f"{merchant} · {cycle.period} r{cycle.revision} · {card.tier} · score {score}")
-        out.print(card.card["explanation"]["zh" if lang == "zh" else "en"], highlight=False)
+        name = _tier_name(card.tier, zh)
+        n = cycle.revision
+        head = f"第 {n} 版 · {name} · 得分" if zh else f"r{n} · {name} · score"
+        out.print(f"{merchant} · {cycle.period} {head} {score}", highlight=False)
+        out.print(card.card["explanation"]["zh" if zh else "en"], highlight=False)
         return
+    wanted = None if tier is None else _tier(tier)
     found = scorecards.summary(ctx, period)
     for c in found.revisions:
         why = f" — {c.reason}" if c.reason else ""
@@ -115,6 +131,56 @@ def show_command(
             f" {c.window_start:%Y-%m-%d}..{c.window_end:%Y-%m-%d}{why}",
             highlight=False,
         )
+    counts = scorecards.tier_counts(ctx, auditor, period)
+    shown = ", ".join(f"{_tier_name(t, zh)} {counts[t]}" for t in Tier if t in counts)
+    latest = found.revisions[-1].revision
+    out.print(f"{'等级' if zh else 'tiers'} (r{latest}): {shown or '-'}", highlight=False)
+    if wanted is None:
+        hint = "列出某一等级的商家" if zh else "list a tier's merchants"
+        out.print(f"{hint}: --tier restricted", highlight=False)
+        return
+    cards = scorecards.every_card_in_tier(ctx, auditor, period, wanted)
+    if not cards:
+        name = _tier_name(wanted, zh)
+        out.print(f"没有商家处于{name}等级" if zh else f"no merchant is in tier {name}")
+        return
+    out.print(_tier_table(cards, zh))
+
+
+def _chinese(lang: str) -> bool:
+    if lang not in ("en", "zh"):
+        raise ValidationFailed(f"--lang must be en or zh, not {lang!r}")
+    return lang == "zh"
+
+
+def _tier(value: str) -> Tier:
+    try:
+        return Tier(value)
+    except ValueError:
+        known = ", ".join(t.value for t in Tier)
+        raise ValidationFailed(f"unknown tier {value!r} (known: {known})") from None
+
+
+def _tier_name(value: str, zh: bool) -> str:
+    text = TIER_NAMES[Tier(value)]
+    return text.zh if zh else text.en
+
+
+def _tier_table(cards: Iterable[StoredCard], zh: bool) -> Table:
+    heads = ("商家", "类目", "得分", "同行百分位", "变化", "订单") if zh else (
+        "merchant", "category", "score", "percentile", "change", "orders"
+    )  # fmt: skip
+    table = Table(*heads, box=None)
+    for card in cards:
+        table.add_row(
+            card.merchant_id,
+            card.category,
+            "-" if card.score is None else f"{card.score:.1f}",
+            "-" if card.percentile is None else f"{card.percentile:.0f}",
+            str(card.card["change"]),
+            f"{card.card['orders']:,.0f}",
+        )
+    return table
 
 
 @app.command("export")

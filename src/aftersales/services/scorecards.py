@@ -23,6 +23,7 @@ from aftersales.store.uow import UnitOfWork
 
 __all__ = [
     "CycleSummary",
+    "every_card_in_tier",
     "export_table",
     "get_scorecard",
     "list_scorecards",
@@ -84,12 +85,19 @@ def scorecard_trend(
     return [(cycle, cards.get(cycle.id)) for cycle in reversed(found)]
 
 
+_PAGE = 1000
+
+
+def _operators_only(actor: Actor) -> None:
+    if actor.role not in (Role.OPERATOR, Role.AUDITOR):
+        raise PermissionDenied("the list of scorecards is for operators and auditors")
+
+
 def list_scorecards(
     ctx: Context, actor: Actor, period: str | None, query: CardQuery
 ) -> tuple[StoredCycle, list[StoredCard]]:
     """A page of a period's scorecards, by merchant id, filtered by tier and category."""
-    if actor.role not in (Role.OPERATOR, Role.AUDITOR):
-        raise PermissionDenied("the list of scorecards is for operators and auditors")
+    _operators_only(actor)
     with ctx.uow(read_only=True) as uow:
         cycle = _cycle(uow, period)
         return cycle, uow.scoring.cards(cycle.id, query)
@@ -97,11 +105,26 @@ def list_scorecards(
 
 def tier_counts(ctx: Context, actor: Actor, period: str | None) -> dict[str, int]:
     """How many merchants the period's cycle put in each tier."""
-    if actor.role not in (Role.OPERATOR, Role.AUDITOR):
-        raise PermissionDenied("the list of scorecards is for operators and auditors")
+    _operators_only(actor)
     with ctx.uow(read_only=True) as uow:
         cycle = _cycle(uow, period)
         return dict(Counter(tier for tier, _ in uow.overview.scores(cycle.id)))
+
+
+def every_card_in_tier(
+    ctx: Context, actor: Actor, period: str | None, tier: str
+) -> list[StoredCard]:
+    """Every scorecard of one tier in the period's latest cycle, by merchant id."""
+    _operators_only(actor)
+    cards: list[StoredCard] = []
+    with ctx.uow(read_only=True) as uow:  # every page from the same revision
+        cycle = _cycle(uow, period)
+        while True:
+            after = cards[-1].merchant_id if cards else None
+            page = uow.scoring.cards(cycle.id, CardQuery(tier=tier, after=after, limit=_PAGE))
+            cards.extend(page)
+            if len(page) < _PAGE:
+                return cards
 
 
 def summary(ctx: Context, period: str | None) -> CycleSummary:
