@@ -24,7 +24,7 @@ from aftersales.policy import PackInvalid, default_pack_dir, load_pack
 from aftersales.services import policy
 from aftersales.services.backtest import backtest
 from aftersales.services.context import Context
-from tests.support import Market, assert_problem
+from tests.support import Market, assert_problem, order_body
 
 OPERATOR = Actor(Role.OPERATOR, "ops")
 HOUR = timedelta(hours=1)
@@ -220,3 +220,39 @@ def test_policy_cli_activates_and_backtests(
     with ctx.uow(read_only=True) as uow:
         latest = uow.policy.latest()
     assert latest is not None and latest.version == "2026.6"
+
+
+def test_the_policy_grants_at_once_only_the_remedy_the_consumer_asked_for(
+    client: TestClient, market: Market, clock: ManualClock
+) -> None:
+    """A minor flaw on a cheap item earns a quick compensation, paid at once when the consumer
+    named no remedy. A consumer who asked for a return or a refund is never settled with the
+    compensation instead: the return within the statutory week cannot be refused."""
+    now = clock.now()
+    lines = [
+        {"id": f"l9{k}", "product_id": "p2", "unit_price": "39.00", "quantity": 1} for k in range(3)
+    ]
+    placed, delivered = (now - timedelta(days=d) for d in (3, 1))
+    body = order_body(
+        merchant_id="m2", consumer_id="c2", store_id="s3", region="CN-SH", lines=lines,
+        placed_at=placed.isoformat(), delivered_at=delivered.isoformat(),
+    )  # fmt: skip
+    pushed = client.post("/api/v1/orders", json=body, headers=market.auth("integration"))
+    assert pushed.status_code == 201, pushed.text
+    flaw = "毛衣上有个小线头，不影响穿"  # noqa: RUF001 (a minor flaw on a ¥39 sweater)
+    asked = {
+        kind: open_case(client, market, "c2", order_line_id=line, type=kind, description=flaw)
+        for kind, line in (("complaint", "l90"), ("return_refund", "l91"), ("refund_only", "l92"))
+    }
+
+    def offered(case: dict[str, Any]) -> list[str]:
+        return [r["type"] for r in case["assessment"]["decision"]["resolutions"]]
+
+    assert all(offered(case)[0] == "quick_compensation" for case in asked.values())
+    assert asked["complaint"]["state"] == "resolved"
+    assert asked["complaint"]["resolution"]["type"] == "quick_compensation"
+    returning = asked["return_refund"]
+    assert returning["state"] == "awaiting_merchant" and returning["resolution"] is None
+    assert "return_refund" in offered(returning)  # the compensation stays one choice of two
+    refund = asked["refund_only"]
+    assert refund["state"] == "resolved" and refund["resolution"]["type"] == "refund_only"

@@ -30,10 +30,21 @@ HISTORY_WINDOW = timedelta(days=90)
 # automated on a guess. An emergency never waits there; it goes where the policy sends it.
 HUMAN_TRIAGE_QUEUE = "human_triage"
 
-# Auto actions that grant the first ranked remedy at once, and the remedy each accepts.
+# Auto actions that grant a ranked remedy at once, and the remedies each may grant.
 _GRANTS = {
     "auto_approve_refund": {ResolutionType.REFUND_ONLY, ResolutionType.RETURN_REFUND},
     "auto_approve_compensation": {ResolutionType.QUICK_COMPENSATION},
+}
+
+# The remedy a consumer asked for by the case's type. The policy may grant that at once, never
+# another in its place: a consumer who asked to return an item within the statutory window is
+# not settled with a small compensation, which stays on offer for them to choose. A complaint
+# names no remedy, so whatever the policy ranks first answers it.
+_ASKED = {
+    CaseType.RETURN_REFUND: ResolutionType.RETURN_REFUND,
+    CaseType.REFUND_ONLY: ResolutionType.REFUND_ONLY,
+    CaseType.EXCHANGE: ResolutionType.EXCHANGE,
+    CaseType.REPAIR: ResolutionType.REPAIR,
 }
 
 
@@ -70,13 +81,18 @@ class Assessment:
         )
 
     def grant(self) -> tuple[ResolutionType, int] | None:
-        """The remedy the policy grants without waiting for the merchant, if any.
+        """The remedy the policy grants without waiting for the merchant, if any: the first
+        ranked of those that answer what the consumer asked for (``_ASKED``).
 
         None for an emergency (the platform decides with the full picture) and when triage
         is unsure (nothing is paid out on a guess at what the complaint is about)."""
-        if self.decision.emergency or self.triage.needs_human or not self.decision.resolutions:
+        if self.decision.emergency or self.triage.needs_human:
             return None
-        first = self.decision.resolutions[0]
+        asked = _ASKED.get(CaseType(self.facts.case_type))
+        answers = [r for r in self.decision.resolutions if asked in (None, r.type)]
+        if not answers:
+            return None
+        first = answers[0]
         remedy = ResolutionType(first.type)
         for action, remedies in _GRANTS.items():
             if action in self.decision.auto_actions and remedy in remedies:
