@@ -88,6 +88,16 @@ def test_a_failure_in_the_emergency_plan_fails_the_case_opening_and_nothing_is_s
     assert case_id in recall.case_ids and recall.holds and recall.trigger is Trigger.EMERGENCY
 
 
+def test_the_hazard_every_holder_reads_names_neither_the_reporter_nor_their_words(
+    ctx: Context, heaters: Market
+) -> None:
+    case_id = report_hazard(ctx, "c3", "hl3")
+    [recall] = recalls(ctx)
+    assert recall.hazard.startswith("emergency safety report on batch ")
+    assert "electrical hazard" in recall.hazard
+    assert case_id not in recall.hazard and "外壳带电" not in recall.hazard
+
+
 def test_an_emergency_holds_at_once_and_without_a_batch_holds_the_whole_product(
     ctx: Context, heaters: Market
 ) -> None:

@@ -29,7 +29,6 @@ from aftersales.store.uow import UnitOfWork
 __all__ = ["EMERGENCY_PLAN", "check_stop_sale", "is_safety_report", "on_case_opened"]
 
 EMERGENCY_PLAN = Actor(Role.SYSTEM, "emergency_plan")
-_HAZARD_QUOTE = 300  # characters of the consumer's words quoted in the hazard description
 
 
 def is_safety_report(case: Case) -> bool:
@@ -136,8 +135,17 @@ def _join_open_recall(
 
 
 def _hazard(case: Case, batch_id: str | None, reports: int, *, emergency: bool) -> str:
+    """The recall's hazard as every holder of a unit may read it: what triage made of the
+    reports, never a reporter's own words or case (staff find those under the recall's cases)."""
     subject = f"batch {batch_id}" if batch_id else "the product (no batch known)"
-    quote = case.description.strip()[:_HAZARD_QUOTE]
+    found = _reported(case)
     if emergency:
-        return f"emergency on {subject}, case {case.id}: {quote}"
-    return f"{reports} safety reports on {subject} within the window; latest: {quote}"
+        return f"emergency safety report on {subject}: {found}"
+    return f"{reports} safety reports on {subject} within the window; latest: {found}"
+
+
+def _reported(case: Case) -> str:
+    triage = (case.assessment or {}).get("triage") or {}
+    issue = str(triage.get("issue_type") or "safety hazard").replace("_", " ")
+    families = ", ".join(str(f) for f in triage.get("hazards") or ())
+    return f"{issue} ({families})" if families else issue
