@@ -742,3 +742,21 @@ def test_health_check_needs_no_token() -> None:
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def test_the_case_history_shows_the_merchant_the_assessment_as_the_case_does(
+    client: TestClient, market: Market, ctx: Context
+) -> None:
+    """The opening's facts hold the consumer's cases and refund-only requests at every shop in
+    the last 90 days: the platform's to weigh, not the merchant's to read."""
+    case_id = proposed(ctx)["case_id"]
+    url = f"/api/v1/cases/{case_id}/events"
+    seen = {
+        who: client.get(url, headers=market.auth(who)).json()[0]["data"]["assessment"]
+        for who in ("m1", "c1", "auditor")
+    }
+    shown = client.get(f"/api/v1/cases/{case_id}", headers=market.auth("m1")).json()["assessment"]
+
+    assert seen["m1"] == seen["c1"] == shown
+    assert "facts" not in seen["m1"] and "cases_90d" not in str(seen["m1"])
+    assert "consumer" in seen["auditor"]["facts"]  # the platform's own readers see it all

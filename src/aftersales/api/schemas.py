@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from aftersales.domain.actors import Role
+from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseEvent
 from aftersales.domain.cases_types import (
     CaseState,
@@ -426,13 +426,18 @@ class EventPublic(BaseModel):
     data: dict[str, Any]
 
     @classmethod
-    def of(cls, e: CaseEvent) -> EventPublic:
+    def of(cls, e: CaseEvent, viewer: Actor) -> EventPublic:
+        data = dict(e.data)
+        if "assessment" in data and viewer.role not in (Role.OPERATOR, Role.AUDITOR):
+            # As the case shows it: the facts behind it hold the consumer's case history.
+            shown = AssessmentPublic.of(data["assessment"])
+            data["assessment"] = None if shown is None else shown.model_dump(mode="json")
         return cls(
             seq=e.seq,
             kind=e.kind,
             at=e.at,
             actor=ActorPublic(role=e.actor.role, id=e.actor.subject),
-            data=dict(e.data),
+            data=data,
         )
 
 

@@ -132,7 +132,7 @@ def get_case(case_id: CaseId, ctx: CtxDep, actor: Reader) -> Response:
 @router.get("/{case_id}/events", response_model=list[EventPublic])
 def case_events(case_id: CaseId, ctx: CtxDep, actor: Reader) -> list[EventPublic]:
     """The append-only history of the case: who did what, when."""
-    return [EventPublic.of(e) for e in uc.case_events(ctx, actor, case_id)]
+    return [EventPublic.of(e, actor) for e in uc.case_events(ctx, actor, case_id)]
 
 
 @router.post("/{case_id}/messages", status_code=201, response_model=CasePublic)
