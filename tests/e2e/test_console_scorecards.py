@@ -67,6 +67,22 @@ def test_operators_list_a_periods_scorecards_by_tier_and_category(scored: Contex
     assert "商家服务评分" in chinese and "待处理的归责申诉" in chinese
 
 
+def test_the_list_names_the_peer_group_each_card_was_placed_in(scored: Context) -> None:
+    """The group the percentile is taken in, with its volume band: not the merchant's own
+    category, which a small marketplace pools into the whole market's group."""
+    _, cards = scorecards.list_scorecards(scored, OPERATOR, None, CardQuery())
+    listed = client_for(scored, "op", **EN).get(PATH).text
+    for card in cards:
+        group = card.card["peer_group"]
+        row = re.search(rf'href="{PATH}/{card.merchant_id}["?].*?</tr>', listed, re.S)
+        assert row is not None
+        words = _text(row.group(0))
+        if group["category"] == "*":
+            assert "all categories" in words
+        if group["band"] != "*":
+            assert f"{group['band']} orders" in words
+
+
 def test_a_merchants_card_opens_as_the_merchant_sees_it(scored: Context) -> None:
     cycle, card = scorecards.get_scorecard(scored, OPERATOR, "m1")
     for who in ("op", "audit"):

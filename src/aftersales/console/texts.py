@@ -309,6 +309,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "merchant.percentile_in": ("percentile among peers in {category}", "同类（{category}）百分位"),
     "merchant.span": ("{first} to {last}", "{first} 至 {last}"),
     "merchant.all_categories": ("all categories", "全部类目"),
+    "merchant.peer_band": ("{category}, {band} orders", "{category}，{band} 单"),
     "merchant.orders": ("orders in the window", "考核窗口内订单"),
     "merchant.explanation": ("What the cycle found", "本期评估说明"),
     "merchant.indicated": ("This cycle points to", "本期评估指向"),

@@ -81,6 +81,12 @@ def category_name(tr: Translator, path: str) -> str:
     return path if known is None else (known.zh if tr.lang == "zh" else known.en)
 
 
+def peer_group_name(tr: Translator, category: str, band: str) -> str:
+    """A scorecard's peer group: the category compared within, and the volume band."""
+    name = category_name(tr, category)
+    return name if band == "*" else tr.t("merchant.peer_band", category=name, band=band)
+
+
 def span(tr: Translator, start: datetime, end: datetime) -> str:
     """The days from ``start`` up to ``end``, which is the first moment after the span."""
     return tr.t("merchant.span", first=tr.day(start), last=tr.day(end - timedelta(microseconds=1)))

@@ -21,9 +21,9 @@ from aftersales.console.forms import fields, parse
 from aftersales.console.i18n import Translator
 from aftersales.console.pages.merchant_common import (
     Merchant,
-    category_name,
     merchant_of,
     named,
+    peer_group_name,
     said,
     span,
     submit,
@@ -160,7 +160,7 @@ def card_view(tr: Translator, cycle: StoredCycle, card: StoredCard) -> dict[str,
     return {
         "public": public,
         "tier": named(tr, TIER_NAMES, Tier, public.tier),
-        "peers": category_name(tr, public.peer_group.category),
+        "peers": peer_group_name(tr, public.peer_group.category, public.peer_group.band),
         "window": span(tr, cycle.window_start, cycle.window_end),
         "indicated": named(tr, TIER_NAMES, Tier, public.indicated),
         "pending": named(tr, TIER_NAMES, Tier, public.pending) if public.pending else "",

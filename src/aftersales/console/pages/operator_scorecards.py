@@ -17,7 +17,8 @@ from fastapi.responses import Response
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.api.scoring_schemas import AppealDecision
 from aftersales.console.forms import fields, parse
-from aftersales.console.pages.merchant_common import category_name, named, submit
+from aftersales.console.i18n import Translator
+from aftersales.console.pages.merchant_common import named, peer_group_name, submit
 from aftersales.console.pages.merchant_scorecard import card_view, trend_chart, trend_row
 from aftersales.console.pages.operator_common import Operator, Reader, form_of
 from aftersales.console.render import page
@@ -177,10 +178,15 @@ def _row(viewer: Viewer, card: StoredCard) -> CardRow:
         pending=named(tr, TIER_NAMES, Tier, pending) if isinstance(pending, str) else "",
         score=card.score,
         percentile=card.percentile,
-        peers=category_name(tr, card.category),
+        peers=_peers(tr, card.card.get("peer_group") or {}),
         orders=float(card.card.get("orders", 0.0)),
         why=_why(viewer, card),
     )
+
+
+def _peers(tr: Translator, group: dict[str, str]) -> str:
+    """The group the card's percentile is taken in (the stored card's, not its category)."""
+    return peer_group_name(tr, group.get("category", "*"), group.get("band", "*"))
 
 
 def _why(viewer: Viewer, card: StoredCard) -> list[str]:
