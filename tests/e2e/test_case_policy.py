@@ -256,3 +256,28 @@ def test_the_policy_grants_at_once_only_the_remedy_the_consumer_asked_for(
     assert "return_refund" in offered(returning)  # the compensation stays one choice of two
     refund = asked["refund_only"]
     assert refund["state"] == "resolved" and refund["resolution"]["type"] == "refund_only"
+
+
+def test_the_work_queue_lists_only_cases_still_in_motion(
+    client: TestClient, market: Market, clock: ManualClock
+) -> None:
+    """A resolved case keeps a deadline (its automatic closing) but is no one's work."""
+    body = {"order_line_id": "l1", "type": "refund_only", "description": "屏幕有坏点"}
+    case = open_case(client, market, "c1", **body)
+    auth = market.auth("m1")
+    refund = {"resolution": "refund_only", "amount": "100.00"}  # done once agreed
+    proposed = client.post(f"/api/v1/cases/{case['id']}/proposals", json=refund, headers=auth)
+    assert proposed.status_code == 200, proposed.text
+    accepted = client.post(f"/api/v1/cases/{case['id']}/accept", headers=market.auth("c1"))
+    assert accepted.status_code == 200, accepted.text
+    other = open_case(client, market, "c2", order_line_id="l2", type="exchange", description="起球")
+
+    def queue(who: str, **params: str) -> list[str]:
+        found = client.get(
+            "/api/v1/cases", params={"sort": "deadline", **params}, headers=market.auth(who)
+        )
+        assert found.status_code == 200, found.text
+        return [c["id"] for c in found.json()["items"]]
+
+    assert queue("operator") == [other["id"]] and queue("m1") == []
+    assert queue("operator", state="resolved") == [case["id"]]  # asked for by name

@@ -719,7 +719,7 @@ class CaseMachine(RuleBasedStateMachine):
             i
             for i, r in self._rows().items()
             if who in ("operator", "auditor") or who in (r.consumer_id, r.merchant_id)
-            if sort == "newest" or r.next_due_at is not None
+            if sort == "newest" or (r.next_due_at is not None and r.is_active)
         }
         assert len(seen) == len(set(seen)), "a case was listed twice"
         assert set(seen) == expected

@@ -154,6 +154,8 @@ class CaseRepository:
         stmt = select(cases.c.snapshot, cases.c.assessment).where(*_scope(actor))
         if query.states:
             stmt = stmt.where(cases.c.state.in_(query.states))
+        elif query.sort == "deadline":  # the work queue: cases still in motion
+            stmt = stmt.where(cases.c.is_active)
         if query.types:
             stmt = stmt.where(cases.c.type.in_(query.types))
         if query.order_line_id:

@@ -107,8 +107,11 @@ def list_cases(
 ) -> CasesPublic:
     """Cases you may see: your own as consumer or merchant; all for operators and auditors.
 
-    ``sort=deadline`` gives the work queue: active cases by their next SLA deadline; ``queue``
-    narrows it to the queues the policy routed cases to (e.g. ``product_safety``)."""
+    ``sort=deadline`` gives the work queue: active cases (of the states given, by default every
+    active one) by their next SLA deadline. A case without a running clock is not in it: an
+    escalated case waits for the platform's verdict (list those with ``state=escalated``), and a
+    resolved one only for its automatic closing. ``queue`` narrows it to the queues the policy
+    routed cases to (e.g. ``product_safety``)."""
     query = CaseQuery(
         states=tuple(state or ()),
         types=tuple(type or ()),
