@@ -55,6 +55,7 @@ def test_an_operator_confirms_a_review_and_reports_it_from_the_command_line(
         "review_opened",
         "hold_placed",
         "confirmed",
+        "task_done",  # the review, done by the decision
         "campaign_launched",
         "task_done",
     ]

@@ -202,10 +202,11 @@ def test_the_recall_replays_from_its_events(ctx: Context, heaters: Market) -> No
         "review_opened",
         "hold_placed",
         "confirmed",
+        "task_done",  # the review, done by the decision
         "campaign_launched",
     ]
     actors = [(e.actor.role.value, e.actor.subject) for e in events]
-    assert actors == [("system", "emergency_plan")] * 2 + [("operator", "op1")] * 2
+    assert actors == [("system", "emergency_plan")] * 2 + [("operator", "op1")] * 3
     assert isinstance(events[0].at, datetime)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from aftersales.recall.record import RecallRecord
-from aftersales.recall.terms import RecallTerms
+from aftersales.recall.terms import REVIEW_TASK, RecallTerms
 from aftersales.recall.values import Hold, RecallEvent, RecallState, Remedy, Scope, Trigger
 
 __all__ = ["MIN_REMEDIES", "Recall"]
@@ -110,6 +110,7 @@ class Recall(RecallRecord):
             remedies=sorted(set(remedies), key=list(Remedy).index),
             tasks=tasks,
         )
+        self._review_done(by, at)
         self._hold(_holds(self.product_id, held, scope.regions), by, at)
 
     def dismiss(self, by: Actor, reason: str, at: datetime) -> None:
@@ -119,7 +120,13 @@ class Recall(RecallRecord):
         if not reason.strip():
             raise ValidationFailed("a dismissal needs a reason; it is kept with the recall")
         self._emit("dismissed", by, at, reason=reason.strip())
+        self._review_done(by, at)
         self._hold((), by, at)
+
+    def _review_done(self, by: Actor, at: datetime) -> None:
+        """The platform's review task is the decision: done when it is made."""
+        if any(t.id == REVIEW_TASK and t.done_at is None for t in self.tasks):
+            self._emit("task_done", by, at, task_id=REVIEW_TASK, note=f"decided: {self.state}")
 
     def launch_campaign(
         self, by: Actor, at: datetime, *, units: int, pieces: int, consumers: int

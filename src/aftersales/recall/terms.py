@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from aftersales.recall.values import Party, PartyTask
 from aftersales.recall.workdays import add_working_days
 
-__all__ = ["ClusterRule", "RecallTerms", "TaskTemplate"]
+__all__ = ["REVIEW_TASK", "ClusterRule", "RecallTerms", "TaskTemplate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,9 @@ _CONFIRMED_TASKS: tuple[TaskTemplate, ...] = (
 )
 
 
+REVIEW_TASK = "platform.assess"  # done by the decision itself, confirmed or dismissed
+
+
 @dataclass(frozen=True, slots=True)
 class RecallTerms:
     """Everything an operator may tune about the emergency plan."""
@@ -72,7 +75,7 @@ class RecallTerms:
 
     def safety_review_task(self, opened_at: datetime) -> PartyTask:
         due = opened_at + timedelta(hours=self.safety_review_hours)
-        return PartyTask("platform.assess", Party.PLATFORM, "assess the hazard and decide", due)
+        return PartyTask(REVIEW_TASK, Party.PLATFORM, "assess the hazard and decide", due)
 
     def tasks_on_confirm(self, confirmed_at: datetime) -> list[PartyTask]:
         return [t.task(confirmed_at) for t in self.confirmed_tasks]

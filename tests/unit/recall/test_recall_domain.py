@@ -130,10 +130,13 @@ def test_confirming_keeps_what_the_scope_covers_and_gives_every_party_a_deadline
     assert recall.holds == (Hold("ph", "hb1", ("CN-GD",)),)
     assert [e.kind for e in recall.take_events()] == [
         "confirmed",
+        "task_done",  # the platform's review: the decision is its outcome
         "hold_lifted",
         "hold_lifted",
         "hold_placed",
     ]
+    done = {t.id: t.done_at for t in recall.tasks}
+    assert done["platform.assess"] == AT and done["regulator.report"] is None
     due = {t.id: t.due for t in recall.tasks}
     assert due["regulator.report"] == cst_midnight(2026, 11, 11)  # 2 working days after Friday
     assert due["merchant.withdraw"] == cst_midnight(2026, 11, 10)
@@ -173,6 +176,7 @@ def test_a_dismissal_needs_a_reason_and_lifts_every_hold() -> None:
 
     assert (recall.state, recall.holds) == (RecallState.DISMISSED, ())
     assert recall.dismissal_reason == "the lab found no fault"
+    assert [(t.id, t.done_at) for t in recall.tasks] == [("platform.assess", AT)]
     with pytest.raises(AftersalesError) as again:
         recall.confirm(OPERATOR, scope=Scope(), remedies=list(Remedy), terms=TERMS, at=AT)
     assert again.value.code is ErrorCode.INVALID_TRANSITION
