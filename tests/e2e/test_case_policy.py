@@ -281,3 +281,21 @@ def test_the_work_queue_lists_only_cases_still_in_motion(
 
     assert queue("operator") == [other["id"]] and queue("m1") == []
     assert queue("operator", state="resolved") == [case["id"]]  # asked for by name
+
+
+def test_a_promised_delivery_still_ahead_is_no_delivery(
+    client: TestClient, market: Market, clock: ManualClock
+) -> None:
+    """The statutory week runs from the day after the goods arrive, not from a promise."""
+    now = clock.now()
+    promised = (now + timedelta(days=300)).isoformat()
+    body = order_body(placed_at=(now - timedelta(days=1)).isoformat(), delivered_at=promised)
+    pushed = client.post("/api/v1/orders", json=body, headers=market.auth("integration"))
+    assert pushed.status_code == 201, pushed.text
+    case = open_case(
+        client, market, "c1", order_line_id="l9", type="return_refund", description="不想要了"
+    )
+    with_facts = client.get(f"/api/v1/cases/{case['id']}/events", headers=market.auth("auditor"))
+    facts = with_facts.json()[0]["data"]["assessment"]["facts"]
+    assert facts["days_since_delivery"] is None
+    assert "statutory.no_reason_return" not in case["assessment"]["decision"]["rules"]

@@ -150,7 +150,8 @@ def _facts_json(
     history: tuple[int, int],
     now: datetime,
 ) -> dict[str, Any]:
-    delivered = order.delivered_at
+    # A delivery time still ahead is the one promised: the goods have not arrived yet.
+    delivered = order.delivered_at if order.delivered_at and order.delivered_at <= now else None
     cases_90d, refund_only_90d = history
     return {
         "case_type": case_type.value,
