@@ -220,6 +220,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "act.arbitrate.remedy": ("Remedy", "处理方式"),
     "act.arbitrate.note": ("Reasons (shown to both parties)", "裁决理由（双方可见）"),
     "act.arbitrate.submit": ("Record the verdict", "提交裁决"),
+    # a refused action, named by the console (pages/case_actions.py); {field} is the field's label
+    "act.refused.required": ("{field}: please fill this in.", "{field}：此项必填。"),
+    "act.refused.too_long": (
+        "{field}: too long, at most {n} characters.",
+        "{field}：过长，最多 {n} 个字符。",
+    ),
+    "act.refused.choice": ("{field}: choose one of the options.", "{field}：请从选项中选择。"),
+    "act.refused.amount": (
+        "{field}: an amount in yuan with at most two decimals, such as 12.50.",
+        "{field}：请填写以元为单位、最多两位小数的金额，例如 12.50。",
+    ),
+    "act.refused.over_paid": (
+        "The amount is more than the consumer paid for this line ({paid}).",
+        "金额超过了消费者为该商品实付的金额（{paid}）。",
+    ),
+    "act.refused.reject_amount": (
+        "“{remedy}” carries no amount: set the amount to 0.",
+        "「{remedy}」不含金额，请将金额设为 0。",
+    ),
+    "act.refused.needs_amount": (
+        "“{remedy}” needs an amount greater than zero.",
+        "「{remedy}」需要填写大于零的金额。",
+    ),
+    "act.refused.merchant_verdict": (
+        "A verdict for the merchant carries the remedy “{remedy}”.",
+        "裁决支持商家时，处理方式须为「{remedy}」。",
+    ),
+    "act.refused.state": (
+        "This is not possible while the case is {state}; the page shows what you can do now.",
+        "售后单当前状态为「{state}」，无法执行此操作；页面显示了您现在可以进行的操作。",
+    ),
     "done.message": ("Message sent.", "消息已发送。"),
     "done.evidence": ("Evidence uploaded.", "凭证已上传。"),
     "done.propose": ("Proposal sent to the consumer.", "方案已发送给消费者。"),

@@ -1,16 +1,23 @@
 """The actions on a case page: each form becomes the API's input model and one use case call.
 
 Success answers with a redirect to the case page (so a reload sends nothing twice); a refusal
-shows the case page again with the reason, under the status the API would give it. A case the
-viewer may not see is the 404 page, as for reading it.
+shows the case page again, under the status the API would give it, with the form that was sent
+filled in as the reader left it and the reason in the reader's language where the console can
+name it (a field's problem, an amount over the price paid, a step the case's state does not
+allow), else the platform's own words. A case the viewer may not see is the 404 page, as for
+reading it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
@@ -23,9 +30,10 @@ from aftersales.api.schemas import (
     RatingCreate,
     ReasonCreate,
 )
-from aftersales.console.forms import fields, files, parse, problem
+from aftersales.console.forms import fields, files, problem
+from aftersales.console.i18n import Translator
 from aftersales.console.pages.cases import CaseId, case_page
-from aftersales.console.routing import ConsoleRoute, status_of
+from aftersales.console.routing import ConsoleRoute, status_of, words_for
 from aftersales.console.viewer import ViewerDep, checked_form, context_of
 from aftersales.domain.actors import Actor
 from aftersales.errors import AftersalesError, ValidationFailed
@@ -38,46 +46,67 @@ __all__ = ["router"]
 
 router = APIRouter(route_class=ConsoleRoute)
 
-Act = Callable[[Context, Actor, str, FormData], object]
+Sent = Mapping[str, str]
+Act = Callable[[Context, Actor, str, Sent], object]
 A = CaseAction
+M = TypeVar("M", bound=BaseModel)
+
+# Each form's fields, with the text that names each one in a refusal.
+_FIELDS: dict[CaseAction, dict[str, str]] = {
+    A.MESSAGE: {"body": "act.message.body"},
+    A.PROPOSE: {"resolution": "act.propose.remedy", "amount": "common.amount_yuan"},
+    A.REJECT: {"reason": "common.reason"},
+    A.ESCALATE: {"reason": "common.reason"},
+    A.CANCEL: {"reason": "common.reason"},
+    A.COMPLETE: {"note": "act.complete.note"},
+    A.RATE: {"score": "act.rate.score", "comment": "act.rate.comment"},
+    A.APPEAL: {"reason": "common.reason"},
+    A.ARBITRATE: {
+        "verdict": "act.arbitrate.verdict",
+        "liable_party": "act.arbitrate.liable",
+        "resolution": "act.arbitrate.remedy",
+        "amount": "common.amount_yuan",
+        "note": "act.arbitrate.note",
+    },
+}
+_CHOICES = frozenset({"resolution", "verdict", "liable_party", "score"})
+# What pydantic says of an amount that is not yuan with at most two decimals, or negative.
+_NOT_AN_AMOUNT = frozenset(
+    {"decimal_parsing", "decimal_type", "decimal_max_places", "finite_number", "greater_than_equal"}
+)
 
 
-def _message(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-    body = parse(MessageCreate, fields(form, "body"))
-    return uc.post_message(ctx, actor, case_id, body.body)
+def _message(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+    return uc.post_message(ctx, actor, case_id, _parse(MessageCreate, sent).body)
 
 
-def _propose(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-    values = fields(form, "resolution", "amount")
-    body = parse(ProposalCreate, values | {"amount": values.get("amount") or "0"})
+def _propose(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+    body = _parse(ProposalCreate, {**sent, "amount": sent.get("amount") or "0"})
     return uc.propose(ctx, actor, case_id, body.resolution, uc.to_fen(body.amount))
 
 
 def _reason(use: Callable[[Context, Actor, str, str], object]) -> Act:
-    def act(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-        return use(ctx, actor, case_id, parse(ReasonCreate, fields(form, "reason")).reason)
+    def act(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+        return use(ctx, actor, case_id, _parse(ReasonCreate, sent).reason)
 
     return act
 
 
-def _complete(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-    note = parse(CompleteCreate, fields(form, "note")).note
-    return uc.complete_service(ctx, actor, case_id, note)
+def _complete(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+    return uc.complete_service(ctx, actor, case_id, _parse(CompleteCreate, sent).note)
 
 
-def _rate(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-    values = fields(form, "score", "comment")
-    body = parse(RatingCreate, values | {"comment": values.get("comment") or None})
+def _rate(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+    body = _parse(RatingCreate, {**sent, "comment": sent.get("comment") or None})
     return uc.rate(ctx, actor, case_id, body.score, body.comment)
 
 
-def _appeal(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-    return uc.appeal(ctx, actor, case_id, parse(AppealCreate, fields(form, "reason")).reason)
+def _appeal(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+    return uc.appeal(ctx, actor, case_id, _parse(AppealCreate, sent).reason)
 
 
-def _arbitrate(ctx: Context, actor: Actor, case_id: str, form: FormData) -> object:
-    values = fields(form, "verdict", "liable_party", "resolution", "amount", "note")
-    body = parse(ArbitrationCreate, values | {"amount": values.get("amount") or "0"})
+def _arbitrate(ctx: Context, actor: Actor, case_id: str, sent: Sent) -> object:
+    body = _parse(ArbitrationCreate, {**sent, "amount": sent.get("amount") or "0"})
     cmd = uc.ArbitrationCommand(
         body.verdict, body.liable_party, body.resolution, uc.to_fen(body.amount), body.note
     )
@@ -105,18 +134,20 @@ async def act(request: Request, viewer: ViewerDep, case_id: CaseId, action: Case
     form = await checked_form(
         request, viewer.session.csrf_token, max_files=1 if action is A.EVIDENCE else 0
     )
+    sent = fields(form, *_FIELDS.get(action, {}))
     try:
         if action is A.EVIDENCE:
             name, data = await _one_file(ctx, form)
             await run_in_threadpool(ev.add_evidence, ctx, actor, case_id, name, data)
         else:
-            await run_in_threadpool(_ACTS[action], ctx, actor, case_id, form)
+            await run_in_threadpool(_ACTS[action], ctx, actor, case_id, sent)
     except AftersalesError as exc:
         if status_of(exc) == 404:
             raise
-        error, status = problem(viewer.tr, exc), status_of(exc)
+        error, status = _refusal(viewer.tr, action, exc), status_of(exc)
+        kept = {action.value: sent}  # the refused form as sent; every other one at its defaults
         return await run_in_threadpool(
-            lambda: case_page(request, viewer, case_id, status=status, error=error)
+            lambda: case_page(request, viewer, case_id, status=status, error=error, kept=kept)
         )
     return RedirectResponse(f"/console/cases/{case_id}?done={action.value}", status_code=303)
 
@@ -129,3 +160,98 @@ async def _one_file(ctx: Context, form: FormData) -> tuple[str, bytes]:
     if len(data) > ctx.evidence_max_bytes:
         raise ev.too_large(ctx.evidence_max_bytes)
     return chosen[0].filename or "evidence", data
+
+
+def _parse(model: type[M], values: Mapping[str, object]) -> M:
+    """The API's model of the form, as ``forms.parse`` reads it, with each field's problem kept
+    (``problems``: field, kind, limits) for the console to say in the reader's language."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as exc:
+        errors = exc.errors()
+        detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in errors)
+        problems = [(_field(e["loc"]), e["type"], (e.get("ctx") or {})) for e in errors]
+        raise ValidationFailed(detail, problems=problems) from None
+
+
+def _field(loc: tuple[int | str, ...]) -> str:
+    return str(loc[0]) if loc else ""
+
+
+# ---- a refusal in the reader's words --------------------------------------------------------
+
+
+def _refusal(tr: Translator, action: CaseAction, exc: AftersalesError) -> dict[str, str]:
+    """The words above the form: the console's own, in the reader's language, when it can name
+    the refusal; else the platform's (``forms.problem``), so that nothing the reader needs is
+    lost. The platform's own words are English: an English reader still gets them below."""
+    said = _said_of_fields(tr, _FIELDS.get(action, {}), exc) or _said_of_case(tr, exc.detail)
+    if not said:
+        return problem(tr, exc)
+    extra = exc.detail if tr.lang == "en" else ""
+    return {"title": tr.t(words_for(exc)[0]), "detail": said, "extra": extra}
+
+
+def _said_of_fields(tr: Translator, labels: Mapping[str, str], exc: AftersalesError) -> str:
+    """Each refused field's problem, or nothing if one of them is not one the console names."""
+    said: dict[str, str] = {}
+    for field, kind, limits in exc.extra.get("problems", ()):
+        said.setdefault(field, _field_problem(tr, labels.get(field), field, kind, limits))
+    return " ".join(said.values()) if said and all(said.values()) else ""
+
+
+def _field_problem(
+    tr: Translator, label: str | None, field: str, kind: str, limits: Mapping[str, Any]
+) -> str:
+    if label is None:
+        return ""
+    name = tr.t(label)
+    if field == "amount":
+        return tr.t("act.refused.amount", field=name) if kind in _NOT_AN_AMOUNT else ""
+    if field in _CHOICES:
+        return tr.t("act.refused.choice", field=name)
+    if kind == "string_too_long":
+        return tr.t("act.refused.too_long", field=name, n=limits.get("max_length", ""))
+    if kind in ("missing", "string_too_short"):
+        return tr.t("act.refused.required", field=name)
+    return ""
+
+
+Naming = Callable[[Translator, re.Match[str]], str]
+
+# The case's own refusals carry no code of their own, so the console knows them by the words
+# of ``domain/case.py``; tests/e2e/test_console_case_refusals.py holds each pattern to them.
+_CASE_REFUSALS: tuple[tuple[re.Pattern[str], Naming], ...] = (
+    (
+        re.compile(r"the amount exceeds what was paid for the line \((?P<paid>\d+\.\d\d)\)"),
+        lambda tr, m: tr.t("act.refused.over_paid", paid=tr.money(_fen(m["paid"]))),
+    ),
+    (
+        re.compile(r"a rejection carries no amount"),
+        lambda tr, _: tr.t("act.refused.reject_amount", remedy=tr.label("resolution", "reject")),
+    ),
+    (
+        re.compile(r"a (?P<remedy>\w+) needs an amount greater than zero"),
+        lambda tr, m: tr.t("act.refused.needs_amount", remedy=tr.label("resolution", m["remedy"])),
+    ),
+    (
+        re.compile(r"a verdict for the merchant carries the resolution 'reject'"),
+        lambda tr, _: tr.t("act.refused.merchant_verdict", remedy=tr.label("resolution", "reject")),
+    ),
+    (
+        re.compile(r"cannot .+ while the case is (?P<state>\w+)"),
+        lambda tr, m: tr.t("act.refused.state", state=tr.label("state", m["state"])),
+    ),
+)
+
+
+def _said_of_case(tr: Translator, detail: str) -> str:
+    for pattern, naming in _CASE_REFUSALS:
+        found = pattern.fullmatch(detail)
+        if found:
+            return naming(tr, found)
+    return ""
+
+
+def _fen(yuan: str) -> int:
+    return int(Decimal(yuan) * 100)

@@ -7,6 +7,7 @@ merchant's case, asked for by its address, is the same 404 page as a case that d
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated
 
@@ -87,8 +88,10 @@ def case_page(
     *,
     status: int = 200,
     error: dict[str, str] | None = None,
+    kept: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Response:
-    """The case page; after a refused action, the same page with the reason and its status."""
+    """The case page; after a refused action, the same page with the reason and its status,
+    and in ``kept`` the refused form's fields as sent (action -> field -> value)."""
     ctx, actor = context_of(request), viewer.actor
     found = get_case(ctx, actor, case_id)
     now = ctx.clock.now()
@@ -108,6 +111,7 @@ def case_page(
         c=found,
         remedies=OFFERED,
         error=error,
+        kept=kept or {},
         is_merchant=viewer.role is Role.MERCHANT_AGENT,
     )
 
