@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "TITLES",
     "AftersalesError",
     "AuthenticationFailed",
     "Conflict",
@@ -57,6 +58,28 @@ class ErrorCode(StrEnum):
     REVISION_MISMATCH = "revision_mismatch"
 
 
+# The titles of codes raised with ``code=`` on one of the classes below.
+TITLES: dict[ErrorCode, str] = {
+    ErrorCode.MALFORMED_REQUEST: "Malformed request",
+    ErrorCode.UNKNOWN_REFERENCE: "Unknown reference",
+    ErrorCode.CASE_ALREADY_OPEN: "A case is already open on this order line",
+    ErrorCode.OUTSIDE_AFTER_SALES_WINDOW: "Outside the after-sales window",
+    ErrorCode.ORDER_CONFLICT: "Conflicts with the order as first pushed",
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: "Idempotency key used for another request",
+    ErrorCode.IDEMPOTENCY_KEY_IN_USE: "The same request is still being processed",
+    ErrorCode.EVIDENCE_TOO_LARGE: "Evidence file too large",
+    ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED: "Evidence file type not accepted",
+    ErrorCode.PRODUCT_ON_HOLD: "Product on a stop-sale hold",
+    ErrorCode.RECALL_OVERLAPS: "Overlaps a recall already open",
+    ErrorCode.REMEDY_NOT_OFFERED: "Remedy not offered by this recall",
+    ErrorCode.AGENT_UNAVAILABLE: "Agent unavailable",
+    ErrorCode.POLICY_PACK_INVALID: "Invalid policy pack",
+    ErrorCode.LEDGER_NO_KEY: "No evidence-log key",
+    ErrorCode.LEDGER_KEY_EXISTS: "Evidence-log key already exists",
+    ErrorCode.PRECONDITION_REQUIRED: "Revision required (If-Match)",
+}
+
+
 class AftersalesError(Exception):
     """Base of every error a caller can cause; carries a stable code and a plain detail."""
 
@@ -68,6 +91,8 @@ class AftersalesError(Exception):
         self.detail = detail
         if code is not None:
             self.code = code
+            # A code given here is more precise than the class: its title says which refusal.
+            self.title = TITLES.get(code, self.title)
         self.extra: Mapping[str, Any] = extra
 
 
@@ -93,7 +118,7 @@ class ValidationFailed(AftersalesError):
 
 class InvalidTransition(AftersalesError):
     code = ErrorCode.INVALID_TRANSITION
-    title = "Not possible in the case's current state"
+    title = "Not possible in the current state"
 
 
 class Conflict(AftersalesError):

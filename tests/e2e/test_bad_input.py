@@ -345,6 +345,22 @@ def test_malformed_json_is_a_bad_request(
     assert answers == {name: "400 malformed_request" for name in SHAPED}
 
 
+def test_a_body_that_cannot_be_read_is_the_same_bad_request(
+    client: TestClient, market: Market
+) -> None:
+    """Bytes that are not UTF-8, or JSON nested deeper than the parser goes, answer as any
+    other malformed body does: one code, one title, and the address asked."""
+    case_id = open_case(client, market)
+    url = f"/api/v1/cases/{case_id}/messages"
+    bodies = {"not utf-8": b'{"body": "\xff"}', "too deep": b"[" * 5000 + b"]" * 5000}
+    json_type = {"Content-Type": "application/json"}
+    for name, raw in bodies.items():
+        response = client.post(url, content=raw, headers=market.auth("m1") | json_type)
+        assert outcome(response) == "400 malformed_request", name
+        answer = response.json()
+        assert (answer["title"], answer["instance"]) == ("Malformed request", url), name
+
+
 def test_unknown_fields_are_refused(client: TestClient, market: Market, attempt: Attempt) -> None:
     case_id = open_case(client, market)
     extra: dict[str, tuple[Callable[[dict[str, Any]], None], list[Any]]] = {

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.errors import TITLES, AftersalesError, ErrorCode
 
 __all__ = ["RefuseNul", "install_problem_handlers", "problem"]
 
@@ -88,20 +88,26 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
         for e in exc.errors()
     ]
-    if any(e["type"] == "json_invalid" for e in errors):
-        return problem(
-            400, ErrorCode.MALFORMED_REQUEST, "Malformed request", "the body is not valid JSON"
-        )
-    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
     path = request.url.path
+    if any(e["type"] == "json_invalid" for e in errors):
+        return _malformed(path, "the body is not valid JSON")
+    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
     return problem(
         422, ErrorCode.VALIDATION_FAILED, "Invalid input", detail, instance=path, errors=errors
     )
 
 
+def _malformed(path: str, detail: str) -> JSONResponse:
+    title = TITLES[ErrorCode.MALFORMED_REQUEST]
+    return problem(400, ErrorCode.MALFORMED_REQUEST, title, detail, instance=path)
+
+
 def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    path = request.url.path
+    if exc.status_code == 400:  # the framework could not read the body (bad UTF-8, too deep)
+        return _malformed(path, f"the body could not be read: {exc.detail}")
     code = "not_found" if exc.status_code == 404 else f"http_{exc.status_code}"
-    return problem(exc.status_code, code, str(exc.detail), str(exc.detail))
+    return problem(exc.status_code, code, str(exc.detail), str(exc.detail), instance=path)
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
