@@ -247,3 +247,23 @@ def test_the_tiers_in_force_are_read_from_the_stored_scorecards(
         "throttled",
         0.5,
     )
+
+
+def test_a_refusal_the_domain_words_in_both_languages_answers_in_the_one_asked_for(
+    client: TestClient, market: Market, ctx: Context
+) -> None:
+    store_monthly_cycle(ctx, "2026-10", {"m1": "good", "m2": "restricted"})
+    url = f"{API}/programme/enrolments"
+    asked = {
+        lang: client.post(
+            url, json={"mode": "store"}, headers=market.auth("m2") | {"Accept-Language": lang}
+        )
+        for lang in ("zh-CN,zh;q=0.9,en;q=0.5", "en-GB", "fr")
+    }
+
+    for answer in asked.values():
+        assert_problem(answer, 409, "programme_not_eligible")
+    chinese, english, other = (a.json() for a in asked.values())
+    assert chinese["details"] == english["details"]
+    assert chinese["detail"] == chinese["details"]["zh"] != english["detail"]
+    assert english["detail"] == english["details"]["en"] == other["detail"]  # English otherwise

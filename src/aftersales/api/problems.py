@@ -12,6 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aftersales.errors import TITLES, AftersalesError, ErrorCode
+from aftersales.languages import preferred
+from aftersales.scoring.texts import Text
 
 __all__ = ["RefuseNul", "install_problem_handlers", "problem"]
 
@@ -76,11 +78,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 
 def _domain_error(request: Request, exc: AftersalesError) -> JSONResponse:
-    extra = {k: v for k, v in exc.extra.items() if isinstance(v, str | int | list)}
+    extra: dict[str, Any] = {k: v for k, v in exc.extra.items() if isinstance(v, str | int | list)}
     status = STATUS.get(exc.code, 400)
-    return problem(
-        status, exc.code.value, exc.title, exc.detail, instance=request.url.path, **extra
-    )
+    detail = exc.detail
+    said = exc.extra.get("text")  # the refusal in both languages, where the domain has it
+    if isinstance(said, Text):
+        extra["details"] = {"en": said.en, "zh": said.zh}
+        if preferred(request.headers.get("accept-language"), "en") == "zh":
+            detail = said.zh
+    return problem(status, exc.code.value, exc.title, detail, instance=request.url.path, **extra)
 
 
 def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from aftersales.console.labels import LABELS
 from aftersales.console.texts import TEXTS
+from aftersales.languages import LANGS, Lang, preferred
 from aftersales.recall import CST
 
 __all__ = ["LANGS", "Lang", "Translator", "negotiate"]
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
 DEFAULT: Lang = "zh"  # a marketplace in China: Chinese unless the reader's browser asks otherwise
 
 
@@ -24,26 +23,7 @@ def negotiate(cookie: str | None, accept_language: str | None) -> Lang:
     """The language chosen before (the cookie), else the first of ours the browser prefers."""
     if cookie in LANGS:
         return "zh" if cookie == "zh" else "en"
-    best: tuple[float, Lang] | None = None
-    for part in (accept_language or "").split(",")[:20]:
-        lang, quality = _parse_range(part)
-        if lang is not None and (best is None or quality > best[0]):
-            best = (quality, lang)
-    return best[1] if best else DEFAULT
-
-
-def _parse_range(part: str) -> tuple[Lang | None, float]:
-    tag, _, params = part.strip().partition(";")
-    quality = 1.0
-    if params.strip().startswith("q="):
-        try:
-            quality = float(params.strip()[2:])
-        except ValueError:
-            quality = 0.0
-    primary = tag.strip().lower().split("-")[0]
-    if quality <= 0 or primary not in LANGS:
-        return None, quality
-    return ("zh" if primary == "zh" else "en"), quality
+    return preferred(accept_language, DEFAULT)
 
 
 @dataclass(frozen=True, slots=True)
