@@ -48,7 +48,8 @@ def _cycle(uow: UnitOfWork, period: str | None) -> StoredCycle:
         raise NotFound(
             "no assessment cycle has been run yet"
             if name is None
-            else f"period {name} has no assessment cycle yet"
+            else f"period {name} has no assessment cycle: cycles are computed for months that have"
+            " closed, with orders in their window"
         )
     return cycle
 
