@@ -89,7 +89,7 @@ class Assessment:
         if self.decision.emergency or self.triage.needs_human:
             return None
         asked = _ASKED.get(CaseType(self.facts.case_type))
-        answers = [r for r in self.decision.resolutions if asked in (None, r.type)]
+        answers = [r for r in self.decision.resolutions if asked is None or r.type == asked]
         if not answers:
             return None
         first = answers[0]
