@@ -108,7 +108,14 @@ def test_the_demo_builds_a_history_and_a_login_per_role(
             assert (actor.role.value, actor.subject) == (login["role"], login["subject"])
         with ctx.uow(read_only=True) as uow:
             run_row = uow.simulation_runs.latest()
+            staff = uow.agents.search()
         assert run_row is not None and run_row.status == "complete"
+        # The platform's desks and the demo merchant's own desk, on shift
+        merchant = next(x["subject"] for x in logins if x["role"] == "merchant_agent")
+        assert sorted(a.merchant_id or "platform" for a in staff) == [
+            merchant, merchant, "platform", "platform", "platform",
+        ]  # fmt: skip
+        assert all(a.online for a in staff) and "staff: 5 agents on shift took" in output
     finally:
         ctx.close()
 

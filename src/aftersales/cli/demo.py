@@ -73,10 +73,16 @@ def _params(seed: int) -> object:
 
 def _logins(settings: Settings) -> list[dict[str, str | None]]:
     from aftersales.bootstrap import bootstrap
+    from aftersales.domain.actors import Role
     from aftersales.services.sim_logins import demo_logins
+    from aftersales.services.sim_staff import demo_staff
 
     ctx = bootstrap(settings, migrate=False)
     try:
+        logins = demo_logins(ctx)
+        merchant = next((x.subject for x in logins if x.role is Role.MERCHANT_AGENT), None)
+        agents, taken = demo_staff(ctx, merchant)
+        out.print(f"staff: {agents} agents on shift took {taken} waiting cases", highlight=False)
         return [
             {
                 "role": login.role.value,
@@ -85,7 +91,7 @@ def _logins(settings: Settings) -> list[dict[str, str | None]]:
                 "password": login.password,
                 "token": login.token,
             }
-            for login in demo_logins(ctx)
+            for login in logins
         ]
     finally:
         ctx.close()
