@@ -151,11 +151,11 @@ PHRASES: dict[tuple[str, str], Phrases] = {
         ("came without the charging cable", "parts are missing", "box is missing pieces"),
     ),
     ("size_fit", "apparel"): (
-        ("尺码偏小，按尺码表买的穿不上", "太大了，袖子长出一截", "鞋子偏小半码挤脚"),
+        ("尺码偏小，按尺码表买的穿不上", "太大了，袖子长出一截", "偏小半码，穿着太紧"),
         (
             "runs small, I followed the size chart and can't get it on",
             "is far too big, sleeves way too long",
-            "runs half a size small and pinches",
+            "runs half a size small and is too tight",
         ),
     ),
     ("size_fit", "home"): (
