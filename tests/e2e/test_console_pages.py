@@ -299,6 +299,86 @@ def test_auditor_reads_cases_and_the_overview_without_any_form(users: Context) -
         assert auditor.get(path).status_code == 200
 
 
+@pytest.mark.parametrize("name", ["op", "audit"])
+def test_every_link_of_the_overview_opens_for_its_reader(users: Context, name: str) -> None:
+    opened_case(users)
+    reader = browser(users, name)
+    overview = reader.get("/console/overview").text
+    main = overview[overview.index('<main id="main"') :]
+    links = set(re.findall(r'href="(/console/[^"#]*)"', main))
+    assert links  # the tiles link somewhere
+    for link in links:
+        assert reader.get(link.replace("&amp;", "&")).status_code == 200, (name, link)
+
+
+def test_the_auditors_overview_sends_the_escalated_cases_to_the_case_list(
+    users: Context,
+) -> None:
+    overview = browser(users, "audit").get("/console/overview").text
+    assert 'href="/console/cases?state=escalated"' in overview
+    assert 'href="/console/arbitration"' not in overview
+    assert 'href="/console/arbitration"' in browser(users, "op").get("/console/overview").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "phone", "beijing"), [("en", "Phones", "Beijing"), ("zh", "手机", "北京")]
+)
+def test_the_case_summary_names_the_category_and_region(
+    users: Context, lang: str, phone: str, beijing: str
+) -> None:
+    case_id = opened_case(users)
+    client = browser(users, "op", **{"Accept-Language": lang})
+    page = client.get(f"/console/cases/{case_id}").text
+    summary = page[page.index('id="summary"') : page.index('id="decision"')]
+    assert f"p1 · {phone}</dd>" in summary and f"<dd>{beijing}</dd>" in summary
+    assert "digital/phone" not in summary and "CN-BJ" not in summary
+
+
+def test_the_case_list_takes_a_state_by_name_and_says_what_it_cannot_use(
+    users: Context,
+) -> None:
+    case_id = opened_case(users)
+    chinese = browser(users, "audit", **{"Accept-Language": "zh-CN"})
+    for typed in ("awaiting_merchant", "待商家处理", " Waiting for the merchant "):
+        found = chinese.get("/console/cases", params={"state": typed})
+        assert found.status_code == 200 and case_id in found.text, typed
+        assert '<option value="awaiting_merchant" selected>' in found.text, typed
+    assert case_id not in chinese.get("/console/cases?state=closed").text
+    bad = chinese.get("/console/cases?state=foo")
+    assert bad.status_code == 200 and case_id in bad.text  # the filter is left out
+    alert = re.search(r'<div class="alert" role="alert">(.*?)</div>', bad.text, re.S)
+    assert alert is not None and "状态：“foo”不在可选范围内" in alert.group(1)  # noqa: RUF001
+
+
+def test_the_overviews_figure_tables_scroll_inside_their_card(users: Context) -> None:
+    opened_case(users)
+    overview = browser(users, "op").get("/console/overview").text
+    tables = re.findall(r'<details class="figures">(.*?)</details>', overview, re.S)
+    assert len(tables) >= 4
+    for table in tables:
+        assert re.search(r'<div class="scroll"><table>.*</table></div>', table, re.S)
+
+
+def test_long_titles_and_words_break_instead_of_widening_a_phone_screen(users: Context) -> None:
+    page = browser(users, "op").get("/console/overview").text
+    found = re.search(r'href="(/console/static/console\.css\?v=[0-9a-f]+)"', page)
+    assert found is not None
+    css = browser(users).get(found.group(1)).text
+    rule = re.search(r"^([^{}\n]*)\{\s*overflow-wrap:\s*anywhere;\s*\}", css, re.M)
+    assert rule is not None
+    assert {"h1", ".explanation", "dd"} <= {s.strip() for s in rule.group(1).split(",")}
+
+
+def test_every_page_links_a_favicon_the_console_serves(users: Context) -> None:
+    for name, path in (("op", "/console/overview"), (None, "/console/signin")):
+        page = browser(users, name).get(path).text
+        icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+        assert icon is not None, path
+        served = browser(users).get(icon.group(1))
+        assert served.status_code == 200 and served.headers["content-type"] == "image/svg+xml"
+        assert served.text.startswith("<svg")
+
+
 def test_evidence_added_on_the_case_page_is_served_safely(users: Context) -> None:
     case_id = opened_case(users)
     merchant = browser(users, "acme")

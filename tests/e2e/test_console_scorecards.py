@@ -67,6 +67,44 @@ def test_operators_list_a_periods_scorecards_by_tier_and_category(scored: Contex
     assert "商家服务评分" in chinese and "待处理的归责申诉" in chinese
 
 
+def test_the_category_filter_is_a_choice_of_named_categories(scored: Context) -> None:
+    _, cards = scorecards.list_scorecards(scored, OPERATOR, None, CardQuery())
+    phones = {c.merchant_id for c in cards if c.category.startswith("digital/phone")}
+    assert phones
+    chinese = client_for(scored, "op", **ZH)
+    page = chinese.get(PATH).text
+    assert '<select id="category" name="category">' in page
+    assert '<option value="digital/phone">数码 · 手机</option>' in page
+    for typed in ("digital/phone", "手机", "Phone", "phones", " Phones "):
+        found = chinese.get(PATH, params={"category": typed})
+        assert found.status_code == 200, typed
+        assert '<option value="digital/phone" selected>' in found.text, typed
+        assert set(re.findall(rf'href="{PATH}/([^"?]+)"', found.text)) >= phones, typed
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_filter_values_that_do_not_fit_are_said_above_the_filter(
+    scored: Context, lang: str
+) -> None:
+    client = client_for(scored, "op", **(EN if lang == "en" else ZH))
+    said = {
+        ("period", "2026-13"): ("is not a period", "不是有效的考核期"),
+        ("period", "soon"): ("is not a period", "不是有效的考核期"),
+        ("period", "2025-01"): ("has no assessment cycle", "没有考核周期"),
+        ("category", "Digital Phones!"): ("is not a category we know", "不是已知类目"),
+        ("category", "家具城"): ("is not a category we know", "不是已知类目"),
+        ("tier", "platinum"): ("is not one of the choices", "不在可选范围内"),
+    }
+    for (name, value), words in said.items():
+        page = client.get(PATH, params={name: value})
+        assert page.status_code == 200, (name, value)
+        alert = re.search(r'<div class="alert" role="alert">(.*?)</div>', page.text, re.S)
+        assert alert is not None, (name, value)
+        assert words[lang == "zh"] in unescape(alert.group(1)), (name, value)
+        assert page.text.index('role="alert"') < page.text.index('<form method="get"')
+        assert f'href="{PATH}/m1' in page.text  # the latest cycle's cards, unfiltered
+
+
 def test_the_list_names_the_peer_group_each_card_was_placed_in(scored: Context) -> None:
     """The group the percentile is taken in, with its volume band: not the merchant's own
     category, which a small marketplace pools into the whole market's group."""
@@ -104,7 +142,8 @@ def test_a_merchants_card_opens_as_the_merchant_sees_it(scored: Context) -> None
 def test_before_any_cycle_the_list_says_so(users: Context) -> None:
     page = client_for(users, "op", **EN).get(PATH)
     assert page.status_code == 200 and "No assessment cycle has been run yet" in _text(page.text)
-    assert client_for(users, "op").get(f"{PATH}?period=2026-11").status_code == 404
+    month = client_for(users, "op", **EN).get(f"{PATH}?period=2026-11")
+    assert month.status_code == 200 and "Period 2026-11 has no assessment cycle" in month.text
 
 
 @pytest.mark.parametrize("who", ["li", "acme"])

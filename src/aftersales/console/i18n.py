@@ -11,6 +11,8 @@ from typing import Any
 
 from aftersales.console.labels import LABELS
 from aftersales.console.texts import TEXTS
+from aftersales.domain.actors import Actor, Role
+from aftersales.domain.categories import CATEGORIES
 from aftersales.languages import LANGS, Lang, preferred
 from aftersales.recall import CST
 
@@ -40,6 +42,22 @@ class Translator:
         en, zh = TEXTS[key]
         text = zh if self.lang == "zh" else en
         return text.format(**fields) if fields else text
+
+    def actor(self, actor: Actor) -> str:
+        """Who did something: the platform's automatic actors by what they are, a person by
+        their role and name."""
+        role = self.label("role", actor.role)
+        if actor.role is Role.SYSTEM:
+            known = (actor.subject or "") in LABELS["system_actor"]
+            return self.label("system_actor", actor.subject) if known else role
+        return f"{role} {actor.subject}" if actor.subject else role
+
+    def category(self, path: str) -> str:
+        """A category's name; ``*`` is the whole marketplace; an unknown path as it is."""
+        if path == "*":
+            return self.t("merchant.all_categories")
+        known = CATEGORIES.get(path)
+        return path if known is None else (known.zh if self.lang == "zh" else known.en)
 
     def label(self, kind: str, value: object) -> str:
         """The name of a value (a state, a remedy …); the value itself when it has none."""

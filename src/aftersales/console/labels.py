@@ -36,6 +36,15 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "integration": ("marketplace system", "平台系统"),
         "system": ("the platform", "平台"),
     },
+    # The platform's own automatic actors (Role.SYSTEM), by their subject.
+    "system_actor": {
+        "warning": ("the early-warning run", "预警系统"),
+        "sla": ("the SLA clock", "时效规则"),
+        "policy": ("the policy decision", "售后政策"),
+        "auto_reply": ("the automatic first reply", "自动首次回复"),
+        "dispatch": ("automatic dispatch", "自动派单"),
+        "emergency_plan": ("the emergency plan", "应急预案"),
+    },
     "state": {
         "awaiting_merchant": ("waiting for the merchant", "待商家处理"),
         "awaiting_consumer": ("waiting for the consumer", "待消费者确认"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from typing import Any
 
@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from aftersales.console.nav import NAV
+from aftersales.console.province_map import region_name
 from aftersales.console.texts import TEXTS
 from aftersales.console.viewer import Viewer
 
@@ -57,6 +58,8 @@ def _frame(request: Request, viewer: Viewer) -> dict[str, Any]:
         "tr": tr,
         "t": tr.t,
         "label": tr.label,
+        "category_name": tr.category,
+        "region_name": partial(region_name, tr),
         "viewer": viewer.session,
         "nav": [(item, path.startswith(item.path)) for item in NAV.get(viewer.role, ())]
         if viewer.role

@@ -302,6 +302,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scorecards.cards": ("Scorecards by merchant", "各商家评分"),
     "scorecards.period": ("Period (YYYY-MM)", "考核期（年-月）"),
     "scorecards.category": ("Category", "类目"),
+    "scorecards.bad_period": (
+        "“{value}” is not a period: write a month as YYYY-MM, such as 2026-11. The latest cycle is shown.",
+        "“{value}”不是有效的考核期，请按“年-月”填写，例如 2026-11。下面显示最近一期。",
+    ),
+    "scorecards.no_cycle": (
+        "Period {value} has no assessment cycle (cycles are computed for months that have closed). The latest cycle is shown.",
+        "考核期 {value} 没有考核周期（只为已结束的月份计算）。下面显示最近一期。",
+    ),
+    "scorecards.bad_category": (
+        "“{value}” is not a category we know: choose one from the list. Every category is shown.",
+        "“{value}”不是已知类目，请从列表中选择。下面显示全部类目。",
+    ),
+    "filter.unknown": (
+        "{field}: “{value}” is not one of the choices, so this filter is left out.",
+        "{field}：“{value}”不在可选范围内，已忽略此筛选条件。",
+    ),
+    "filter.bad_day": (
+        "{field}: “{value}” is not a day: write it as YYYY-MM-DD, such as 2026-11-02. This filter is left out.",
+        "{field}：“{value}”不是有效日期，请按“年-月-日”填写，例如 2026-11-02。已忽略此筛选条件。",
+    ),
     "scorecards.peers": ("Peer group", "同行组"),
     "scorecards.orders": ("Orders in the window", "考核窗口订单数"),
     "scorecards.why": ("Breaches", "违规"),
@@ -636,6 +656,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} recalls of this product are suggested as you type.",
         "输入时会提示该商品的 {n} 个召回。",
     ),
+    "alert.link.category_choices": (
+        "{n} recalls of products in this category are suggested as you type.",
+        "输入时会提示该类目商品的 {n} 个召回。",
+    ),
+    "alert.link.no_choice": (
+        "No recall can be linked to this alert yet: only one of its product (or, for a category, of a product in it).",
+        "暂无可关联的召回：只能关联该商品的召回（类目预警则为该类目商品的召回）。",
+    ),
     "alert.link.submit": ("Link", "关联"),
     "alert.dismiss": ("Dismiss", "排除"),
     "alert.dismiss.reason": ("Why there is nothing to act on", "无需处理的原因"),
@@ -697,8 +725,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dispatch.oldest": ("Waiting since", "最早等待"),
     "dispatch.move": ("Move a case", "转派售后单"),
     "dispatch.move.intro": (
-        "To another queue, another agent, or both. A merchant's case goes only to that merchant's agents, a platform case to the platform's; without an agent, the least-loaded one who fits takes it, or it waits.",
-        "可转到其他队列、其他客服或两者。商家的售后单只能派给该商家的客服，平台售后单只能派给平台客服；不指定客服时，由负荷最低的合适客服接手，否则进入等待。",
+        "To another queue, another agent, or both. A merchant's case goes only to that merchant's agents, a platform case to the platform's. Leave both as they are to give a waiting case to the least-loaded agent of its pool who fits (or it keeps waiting); a case an agent holds moves only to the queue or agent you choose.",
+        "可转到其他队列、其他客服或两者。商家的售后单只能派给该商家的客服，平台售后单只能派给平台客服。两项都保持默认时，等待中的售后单交给其处理方中负荷最低的合适客服（无人空闲则继续等待）；已有客服处理的售后单只会转到您选择的队列或客服。",
     ),
     "dispatch.case_id": ("Case number", "售后单号"),
     "dispatch.to_queue": ("Queue", "队列"),
@@ -706,7 +734,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "dispatch.to_agent": ("Agent", "客服"),
     "dispatch.least_loaded": ("the least-loaded who fits", "负荷最低的合适客服"),
     "dispatch.move.submit": ("Move the case", "转派"),
+    "dispatch.move.held": (
+        "This case is already with agent {agent}. To move it, choose another agent, another queue, or both.",
+        "这张售后单已由客服 {agent} 处理。如需转派，请选择其他客服、其他队列或两者。",
+    ),
+    "dispatch.move.no_queue": (
+        "This case waits in no queue. Choose a queue to file it in.",
+        "这张售后单不在任何队列中，请选择要放入的队列。",
+    ),
     "done.reassigned": ("The case was moved.", "售后单已转派。"),
+    "done.still_waiting": (
+        "Nobody of the case's pool who fits has room: it keeps waiting.",
+        "该处理方暂无空闲的合适客服，售后单继续等待。",
+    ),
     "dispatch.agents": ("Agents", "客服"),
     "dispatch.agent": ("Agent", "客服"),
     "dispatch.queues": ("Queues", "队列"),

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.console.case_view import CaseView, clocks, entries
+from aftersales.console.filters import chosen, labelled
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, ViewerDep, context_of
@@ -34,6 +35,7 @@ router = APIRouter(route_class=ConsoleRoute)
 CaseId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
 EvidenceId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
 PAGE = 50
+_STATES = [s.value for s in CaseState]
 # Remedies a merchant or the platform may offer from the console (all but the emergency plan's).
 OFFERED = [r for r in ResolutionType if r is not ResolutionType.EMERGENCY_RECALL]
 
@@ -42,11 +44,15 @@ OFFERED = [r for r in ResolutionType if r is not ResolutionType.EMERGENCY_RECALL
 def cases(
     request: Request,
     viewer: ViewerDep,
-    state: Annotated[CaseState | None, Query()] = None,
+    state: Annotated[str | None, Query(max_length=200)] = None,
     after: Annotated[str | None, Query(max_length=80)] = None,
 ) -> Response:
-    """The cases the viewer may see, newest first: their own, or all for the platform."""
-    query = CaseQuery(states=(state.value,) if state else (), limit=PAGE, after=_cursor(after))
+    """The cases the viewer may see, newest first: their own, or all for the platform; a state
+    that is none of a case's is left out and said above the filter."""
+    tr = viewer.tr
+    chosen_state, problem = chosen(tr, "common.state", state, labelled("state", _STATES))
+    states = (chosen_state,) if chosen_state else ()
+    query = CaseQuery(states=states, limit=PAGE, after=_cursor(after))
     found = list_cases(context_of(request), viewer.actor, query)
     older = _older(found[-1]) if len(found) == PAGE else None
     title = "cases.title" if viewer.role is Role.CONSUMER else "cases.all_title"
@@ -57,7 +63,8 @@ def cases(
         title=title,
         cases=found,
         states=list(CaseState),
-        state=state.value if state else "",
+        state=chosen_state or "",
+        problems=[problem] if problem else [],
         older=older,
     )
 

@@ -24,14 +24,16 @@ from aftersales.console.routing import status_of
 from aftersales.console.texts import TEXTS
 from aftersales.console.viewer import Viewer, roles
 from aftersales.domain.actors import Role
-from aftersales.domain.categories import CATEGORIES
+from aftersales.domain.categories import CATEGORIES, ancestors
 from aftersales.errors import AftersalesError
 from aftersales.scoring.texts import Text
 
 __all__ = [
     "Merchant",
     "Shown",
+    "category_choices",
     "category_name",
+    "category_path",
     "chosen_products",
     "event_name",
     "merchant_of",
@@ -75,10 +77,30 @@ def named(tr: Translator, names: Mapping[E, Text], kind: type[E], value: str) ->
 
 def category_name(tr: Translator, path: str) -> str:
     """A category's name; ``*`` is the peer group of the whole marketplace."""
-    if path == "*":
-        return tr.t("merchant.all_categories")
-    known = CATEGORIES.get(path)
-    return path if known is None else (known.zh if tr.lang == "zh" else known.en)
+    return tr.category(path)
+
+
+def category_choices(tr: Translator) -> list[tuple[str, str]]:
+    """Every category as a select offers it: its path and its name, a subcategory after its
+    parent's name."""
+    return [
+        (c.path, " · ".join(category_name(tr, p) for p in reversed(ancestors(c.path))))
+        for c in CATEGORIES.values()
+    ]
+
+
+def category_path(typed: str) -> str | None:
+    """The category a person means by what they typed: its path or the last part of it, or its
+    name in either language (Phone, phones, 手机); None when nothing fits."""
+    wanted = _plain(typed)
+    for c in CATEGORIES.values():
+        if wanted in {_plain(c.path), _plain(c.path.rpartition("/")[2]), _plain(c.en), c.zh}:
+            return c.path
+    return None
+
+
+def _plain(text: str) -> str:
+    return text.strip().lower().removesuffix("s")
 
 
 def peer_group_name(tr: Translator, category: str, band: str) -> str:

@@ -19,11 +19,12 @@ from fastapi.responses import Response
 from aftersales.api.alert_schemas import DismissalCreate, RecallLink
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.console import charts
+from aftersales.console.filters import chosen, chosen_day, labelled
 from aftersales.console.forms import fields, parse
 from aftersales.console.i18n import Translator
 from aftersales.console.pages.merchant_common import submit
 from aftersales.console.pages.operator_common import Operator, Reader, form_of
-from aftersales.console.province_map import bounds, region_name, tile_map
+from aftersales.console.province_map import PROVINCES, bounds, region_name, tile_map
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, context_of
@@ -31,6 +32,8 @@ from aftersales.domain.actors import Actor
 from aftersales.errors import AftersalesError
 from aftersales.services import alerts as uc
 from aftersales.services import recalls as rc
+from aftersales.services.catalog import merchant_products
+from aftersales.services.context import Context
 from aftersales.store.alerts import AlertQuery, AlertRecord
 from aftersales.store.recalls import RecallQuery
 from aftersales.warning import AlertReview, AlertStatus
@@ -40,39 +43,50 @@ __all__ = ["router"]
 router = APIRouter(route_class=ConsoleRoute)
 
 AlertId = Annotated[str, Path(min_length=1, max_length=40, pattern=ID_PATTERN)]
-Region = Annotated[str | None, Query(pattern=r"^CN-[A-Z]{2}$")]
+# The list's filters take whatever is typed: what does not fit is said above the filter.
+Typed = Annotated[str | None, Query(max_length=200)]
+_STATUSES = [s.value for s in AlertStatus]
+_PROVINCE_NAMES = {p.code: (p.en, p.zh) for p in PROVINCES}
 PAGE = 50
+# A category's alert suggests recalls among this many of the newest (the store filters recalls
+# by product, not by category).
+_RECENT_RECALLS = 100
 
 
 @router.get("/alerts")
 def alerts(
     request: Request,
     viewer: Reader,
-    status: Annotated[AlertStatus | None, Query()] = None,
-    region: Region = None,
-    since: Annotated[date | None, Query()] = None,
+    status: Typed = None,
+    region: Typed = None,
+    since: Typed = None,
     after: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
-    """The map of the alerts that match the filters, by province, and the list of them."""
+    """The map of the alerts that match the filters, by province, and the list of them; a
+    filter value that fits nothing is left out and said above the filter."""
     ctx, tr = context_of(request), viewer.tr
-    statuses = (status.value,) if status else ()
+    state, bad_status = chosen(tr, "common.state", status, labelled("alert_status", _STATUSES))
+    province, bad_region = chosen(tr, "common.region", region, _PROVINCE_NAMES)
+    day, bad_day = chosen_day(tr, "alerts.since", since)
+    statuses = (state,) if state else ()
     found = uc.list_alerts(
-        ctx, viewer.actor, AlertQuery(statuses, region, since, PAGE, _cursor(after))
+        ctx, viewer.actor, AlertQuery(statuses, province, day, PAGE, _cursor(after))
     )
-    counts = uc.alerts_by_region(ctx, viewer.actor, AlertQuery(statuses, None, since))
-    chosen = {"status": status.value if status else "", "since": since.isoformat() if since else ""}
-    link = _linker({**chosen, "region": region or ""})
+    counts = uc.alerts_by_region(ctx, viewer.actor, AlertQuery(statuses, None, day))
+    shown = {"status": state or "", "since": day.isoformat() if day else ""}
+    link = _linker({**shown, "region": province or ""})
     return page(
         request,
         viewer,
         "operator_alerts.html",
         rows=[(a, _why(tr, a)) for a in found],
-        area=tile_map(tr, counts, title=tr.t("alerts.map"), link=_region_link(chosen, region)),
+        area=tile_map(tr, counts, title=tr.t("alerts.map"), link=_region_link(shown, province)),
         legend=bounds(max(counts.values(), default=0)),
         counts=sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
         region_name=lambda code: region_name(tr, code),
         statuses=list(AlertStatus),
-        chosen=chosen | {"region": region or ""},
+        chosen=shown | {"region": province or ""},
+        problems=[p for p in (bad_status, bad_region, bad_day) if p],
         older=link(after=_key(found[-1])) if len(found) == PAGE else None,
     )
 
@@ -104,7 +118,7 @@ async def link_recall(request: Request, viewer: Operator, alert_id: AlertId) -> 
         body = parse(RecallLink, {"recall_id": values.get("recall_id", "").strip()})
         return uc.link_recall(ctx, viewer.actor, alert_id, body.recall_id)
 
-    return await _act(request, viewer, alert_id, "linked", link)
+    return await _act(request, viewer, alert_id, "linked", link, values)
 
 
 @router.post("/alerts/{alert_id}/dismiss")
@@ -116,7 +130,7 @@ async def dismiss(request: Request, viewer: Operator, alert_id: AlertId) -> Resp
         body = parse(DismissalCreate, values)
         return uc.dismiss(ctx, viewer.actor, alert_id, body.reason)
 
-    return await _act(request, viewer, alert_id, "dismissed", dismiss_it)
+    return await _act(request, viewer, alert_id, "dismissed", dismiss_it, values)
 
 
 # ---- the alert's page ---------------------------------------------------------------------------
@@ -128,11 +142,12 @@ def _alert_page(
     alert_id: str,
     error: dict[str, str] | None = None,
     status: int = 200,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     ctx, tr = context_of(request), viewer.tr
     record = uc.get_alert(ctx, viewer.actor, alert_id)
     actions = _actions(record, viewer.actor, ctx.clock.now())
-    recalls = _recall_choices(request, viewer, record) if "link" in actions else []
+    recalls = _recall_choices(ctx, viewer.actor, record) if "link" in actions else []
     return page(
         request,
         viewer,
@@ -145,6 +160,7 @@ def _alert_page(
         recent=_recent(tr, record),
         actions=actions,
         recalls=recalls,
+        typed=typed or {},
     )
 
 
@@ -166,11 +182,20 @@ def _actions(record: AlertRecord, actor: Actor, now: datetime) -> frozenset[str]
     return frozenset(allowed)
 
 
-def _recall_choices(request: Request, viewer: Viewer, record: AlertRecord) -> list[rc.RecallView]:
-    """Recalls an operator may want to link: the product's, or the latest ones for a whole
-    category's alert (the use case checks the category)."""
-    query = RecallQuery(product_id=record.product_id, limit=20)
-    return rc.list_recalls(context_of(request), viewer.actor, query)
+def _recall_choices(ctx: Context, actor: Actor, record: AlertRecord) -> list[rc.RecallView]:
+    """The recalls the alert may be linked to (as ``alerts.link_recall`` checks): its product's,
+    or for a whole category's alert those of the newest recalls whose product is in it."""
+    if record.product_id is not None:
+        return rc.list_recalls(ctx, actor, RecallQuery(product_id=record.product_id, limit=20))
+    recent = rc.list_recalls(ctx, actor, RecallQuery(limit=_RECENT_RECALLS))
+    merchants = {v.recall.merchant_id for v in recent}
+    in_category = {
+        p.id
+        for m in sorted(merchants)
+        for p in merchant_products(ctx, actor, m)
+        if p.category == record.category
+    }
+    return [v for v in recent if v.recall.product_id in in_category][:20]
 
 
 def _recent(tr: Translator, record: AlertRecord) -> str:
@@ -188,10 +213,17 @@ def _why(tr: Translator, record: AlertRecord) -> str:
 
 
 async def _act(
-    request: Request, viewer: Viewer, alert_id: str, done: str, use: Callable[[], object]
+    request: Request,
+    viewer: Viewer,
+    alert_id: str,
+    done: str,
+    use: Callable[[], object],
+    typed: dict[str, str] | None = None,
 ) -> Response:
+    """Run a review; a refusal shows the page again with the form as the operator left it."""
+
     def shown(error: dict[str, str], status: int) -> Response:
-        return _alert_page(request, viewer, alert_id, error, status)
+        return _alert_page(request, viewer, alert_id, error, status, typed)
 
     target = f"/console/alerts/{alert_id}?done=alert_{done}"
     return await submit(request, viewer, use, target, shown)

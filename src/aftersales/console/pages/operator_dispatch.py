@@ -22,12 +22,17 @@ from aftersales.console.pages.merchant_common import submit, typed_list
 from aftersales.console.pages.operator_common import Operator, Reader, form_of
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute
+from aftersales.console.texts import TEXTS
 from aftersales.console.viewer import Viewer, context_of
-from aftersales.domain.actors import Role
+from aftersales.domain.actors import Actor, Role
 from aftersales.errors import ValidationFailed
+from aftersales.scoring.texts import Text
 from aftersales.services.agents import AgentUpdate, add_agent, update_agent
 from aftersales.services.assignment import Assign, assign
+from aftersales.services.assignment_history import case_holdings
+from aftersales.services.context import Context
 from aftersales.services.dispatch_board import DispatchBoard, dispatch_board
+from aftersales.store.assignments import Assignment
 from aftersales.triage.agents import Agent
 from aftersales.triage.dispatch import KNOWN_QUEUES, Ticket, in_pool
 
@@ -86,21 +91,55 @@ async def change(request: Request, viewer: Operator, agent_id: AgentId) -> Respo
 
 @router.post("/dispatch/assign")
 async def reassign(request: Request, viewer: Operator) -> Response:
-    """Move a case to another queue and/or agent; without an agent, the least-loaded qualified
-    one of its queue takes it, or it waits."""
+    """Move a case to another queue and/or agent; without either, dispatch it again: a waiting
+    case goes to the least-loaded agent of its pool who fits, or keeps waiting."""
     values = fields(await form_of(request, viewer), "case_id", "queue", "agent_id")
     ctx = context_of(request)
 
-    def move() -> object:
+    def move() -> Assignment:
         case_id = _case_id(values.get("case_id", ""))
         chosen = {k: v for k, v in values.items() if k != "case_id" and v}
+        if not chosen:
+            return _dispatch_again(ctx, viewer.actor, case_id)
         body = parse(AssignCreate, chosen)
         return assign(ctx, viewer.actor, case_id, Assign(body.agent_id, body.queue))
 
     def shown(error: dict[str, str], status: int) -> Response:
-        return _dispatch_page(request, viewer, error, status)
+        return _dispatch_page(request, viewer, error, status, moving=values)
 
-    return await submit(request, viewer, move, "/console/dispatch?done=reassigned", shown)
+    return await submit(request, viewer, move, _moved, shown)
+
+
+def _dispatch_again(ctx: Context, actor: Actor, case_id: str) -> Assignment:
+    """The case in its own queue again, which gives a waiting case to the best agent free.
+
+    The service keeps a case with the agent holding it when neither the queue nor the agent
+    changes, so such a case is refused with what to choose instead."""
+    holdings = case_holdings(ctx, actor, case_id)
+    now = holdings[-1] if holdings and holdings[-1].held_until is None else None
+    if now is None:
+        raise ValidationFailed(
+            f"case {case_id} is in no queue: choose a queue",
+            text=_text("dispatch.move.no_queue"),
+        )
+    if now.agent_id is not None:
+        raise ValidationFailed(
+            f"case {case_id} is with agent {now.agent_id}: choose another agent or queue",
+            text=_text("dispatch.move.held", agent=now.agent_id),
+        )
+    return assign(ctx, actor, case_id, Assign(queue=now.queue))
+
+
+def _text(key: str, **values: str) -> Text:
+    """A console sentence in both languages, for a refusal the page shows in the reader's."""
+    en, zh = TEXTS[key]
+    return Text(en.format(**values), zh.format(**values))
+
+
+def _moved(made: Assignment) -> str:
+    """Where a move sends the operator: the board, saying whether the case still waits."""
+    done = "reassigned" if made.agent_id is not None else "still_waiting"
+    return f"/console/dispatch?done={done}"
 
 
 def _dispatch_page(
@@ -109,6 +148,7 @@ def _dispatch_page(
     error: dict[str, str] | None = None,
     status: int = 200,
     typed: dict[str, object] | None = None,
+    moving: dict[str, str] | None = None,
 ) -> Response:
     board = dispatch_board(context_of(request), viewer.actor)
     return page(
@@ -123,6 +163,7 @@ def _dispatch_page(
         queues=sorted(KNOWN_QUEUES),
         may_assign=viewer.role is Role.OPERATOR,
         typed=typed or {"languages": ["zh"], "online": True},
+        moving=moving or {},
     )
 
 

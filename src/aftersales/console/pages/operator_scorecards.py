@@ -7,7 +7,7 @@ operator with a reason, through the same use cases as ``GET /scorecards`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -16,17 +16,25 @@ from fastapi.responses import Response
 
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.api.scoring_schemas import AppealDecision
+from aftersales.console.filters import chosen as chosen_value
 from aftersales.console.forms import fields, parse
 from aftersales.console.i18n import Translator
-from aftersales.console.pages.merchant_common import named, peer_group_name, submit
+from aftersales.console.pages.merchant_common import (
+    category_choices,
+    category_path,
+    named,
+    peer_group_name,
+    submit,
+)
 from aftersales.console.pages.merchant_scorecard import card_view, trend_chart, trend_row
 from aftersales.console.pages.operator_common import Operator, Reader, form_of
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute
 from aftersales.console.viewer import Viewer, context_of
 from aftersales.domain.actors import Role
-from aftersales.errors import NotFound
+from aftersales.errors import NotFound, ValidationFailed
 from aftersales.scoring import Metric, SevereBreach, Tier
+from aftersales.scoring.calendar import Period as CalendarPeriod
 from aftersales.scoring.texts import METRIC_NAMES, SEVERE_NAMES, TIER_NAMES
 from aftersales.services import scorecards, scoring_appeals
 from aftersales.store.scoring import CardQuery, StoredCard
@@ -38,10 +46,10 @@ router = APIRouter(route_class=ConsoleRoute)
 PATH = "/console/scorecards"
 PAGE = 100
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+# The list's filters take whatever is typed: what does not fit is said above the filter.
+Typed = Annotated[str | None, Query(max_length=200)]
 MerchantId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
 AppealId = Annotated[str, Path(min_length=1, max_length=64, pattern=ID_PATTERN)]
-TierName = Annotated[str | None, Query(max_length=40)]
-Category = Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9_/-]*$")]
 After = Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)]
 
 
@@ -61,13 +69,14 @@ class CardRow:
 def scorecard_list(
     request: Request,
     viewer: Reader,
-    period: Period = None,
-    tier: TierName = None,
-    category: Category = None,
+    period: Typed = None,
+    tier: Typed = None,
+    category: Typed = None,
     after: After = None,
 ) -> Response:
     """A page of the period's scorecards (default: the latest cycle), by merchant id."""
-    return _list_page(request, viewer, period, tier or None, category or None, after)
+    chosen = _filters(viewer.tr, period, tier, category)
+    return _list_page(request, viewer, chosen, after)
 
 
 @router.get("/scorecards/{merchant_id}")
@@ -116,31 +125,63 @@ async def _decide(request: Request, viewer: Viewer, appeal_id: str, *, accept: b
         )
 
     def shown(error: dict[str, str], status: int) -> Response:
-        return _list_page(request, viewer, None, None, None, None, error=error, status=status)
+        return _list_page(request, viewer, Filters(), None, error=error, status=status)
 
     done = "appeal_accepted" if accept else "appeal_rejected"
     return await submit(request, viewer, decide, f"{PATH}?done={done}#appeals", shown)
 
 
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The list's filters as understood, and what was typed that could not be."""
+
+    period: str | None = None
+    tier: str | None = None
+    category: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+def _filters(tr: Translator, period: str | None, tier: str | None, category: str | None) -> Filters:
+    """The filters typed, each one that does not fit left out and said why."""
+    problems: list[str] = []
+    month = _period(period) if period and period.strip() else None
+    if period and period.strip() and month is None:
+        problems.append(tr.t("scorecards.bad_period", value=period))
+    names = {t.value: (TIER_NAMES[t].en, TIER_NAMES[t].zh) for t in Tier}
+    chosen_tier, problem = chosen_value(tr, "merchant.tier", tier, names)
+    problems += [problem] if problem else []
+    path = category_path(category) if category and category.strip() else None
+    if category and category.strip() and path is None:
+        problems.append(tr.t("scorecards.bad_category", value=category))
+    return Filters(month, chosen_tier, path, tuple(problems))
+
+
+def _period(typed: str) -> str | None:
+    try:
+        return CalendarPeriod.parse(typed).name
+    except ValidationFailed:
+        return None
+
+
 def _list_page(
     request: Request,
     viewer: Viewer,
-    period: str | None,
-    tier: str | None,
-    category: str | None,
+    chosen: Filters,
     after: str | None,
     *,
     error: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
     ctx, actor, tr = context_of(request), viewer.actor, viewer.tr
-    query = CardQuery(tier=tier, category=category, after=after, limit=PAGE)
+    query = CardQuery(tier=chosen.tier, category=chosen.category, after=after, limit=PAGE)
     try:
-        cycle, cards = scorecards.list_scorecards(ctx, actor, period, query)
-        counts = scorecards.tier_counts(ctx, actor, period)
+        cycle, cards = scorecards.list_scorecards(ctx, actor, chosen.period, query)
+        counts = scorecards.tier_counts(ctx, actor, chosen.period)
     except NotFound:
-        if period is not None:
-            raise
+        if chosen.period is not None:  # a month without a cycle: say so, show the latest
+            problem = tr.t("scorecards.no_cycle", value=chosen.period)
+            shown = replace(chosen, period=None, problems=(*chosen.problems, problem))
+            return _list_page(request, viewer, shown, None, error=error, status=status)
         cycle, cards, counts = None, [], {}
     tiers = [(t.value, named(tr, TIER_NAMES, Tier, t.value), counts.get(t.value, 0)) for t in Tier]
     return page(
@@ -152,21 +193,25 @@ def _list_page(
         cycle=cycle,
         rows=[_row(viewer, card) for card in cards],
         tiers=tiers,
-        chosen={"period": period or "", "tier": tier or "", "category": category or ""},
-        older=_next_page(period, tier, category, cards),
+        categories=category_choices(tr),
+        chosen=chosen,
+        older=_next_page(chosen, cards),
         appeals=scoring_appeals.list_appeals(ctx, actor, "pending"),
         may_decide=viewer.role is Role.OPERATOR,
     )
 
 
-def _next_page(
-    period: str | None, tier: str | None, category: str | None, cards: list[StoredCard]
-) -> str | None:
+def _next_page(chosen: Filters, cards: list[StoredCard]) -> str | None:
     """The address of the next page of the same filters, when this one is full."""
     if len(cards) < PAGE:
         return None
-    chosen = {"period": period, "tier": tier, "category": category, "after": cards[-1].merchant_id}
-    return f"{PATH}?{urlencode({k: v for k, v in chosen.items() if v})}"
+    kept = {
+        "period": chosen.period,
+        "tier": chosen.tier,
+        "category": chosen.category,
+        "after": cards[-1].merchant_id,
+    }
+    return f"{PATH}?{urlencode({k: v for k, v in kept.items() if v})}"
 
 
 def _row(viewer: Viewer, card: StoredCard) -> CardRow:

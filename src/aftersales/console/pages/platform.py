@@ -43,6 +43,12 @@ def overview_page(request: Request, viewer: Reader) -> Response:
         tables=_tables(tr, figures),
         tiers=tiers,
         by_tier=tier_charts(tr, tiers),
+        # The arbitration queue is the operator's; an auditor reads the same cases in the list.
+        escalated_at=(
+            "/console/arbitration"
+            if viewer.role is Role.OPERATOR
+            else "/console/cases?state=escalated"
+        ),
     )
 
 

@@ -32,7 +32,11 @@ router = APIRouter(route_class=ConsoleRoute)
 # The sign-in form is sent before there is a session: its CSRF token is a random value in a
 # cookie that the form repeats (a "double submit"); another site can set neither.
 SIGNIN_COOKIE = "aftersales_signin"
-_TYPES = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
+_TYPES = {
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 
 
 @router.get("/signin")
@@ -96,7 +100,7 @@ def switch_language(
 
 
 @router.get("/static/{name}")
-def static(name: Annotated[str, Path(pattern=r"^console\.(css|js)$")]) -> Response:
+def static(name: Annotated[str, Path(pattern=r"^(console\.(css|js)|favicon\.svg)$")]) -> Response:
     data, digest = static_file(name)
     headers = {"ETag": f'"{digest}"', "Cache-Control": "public, max-age=31536000, immutable"}
     return Response(data, media_type=_TYPES[name], headers=headers)
