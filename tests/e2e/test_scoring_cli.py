@@ -93,3 +93,11 @@ def test_an_operator_lists_one_tiers_merchants(cli: CycleCli) -> None:
     assert "等级 (r1): 标准 2" in in_chinese.stdout and "同行百分位" in in_chinese.stdout
     assert empty.exit_code == 0 and "no merchant is in tier restricted" in empty.stdout
     assert unknown.exit_code == 1 and "unknown tier 'gold' (known: excellent" in unknown.output
+
+
+def test_an_export_to_nowhere_fails_on_one_line(cli: CycleCli, tmp_path: Path) -> None:
+    cli("run", "--period", "2026-10")
+    for target in (tmp_path / "no-such-folder" / "cards.csv", tmp_path):
+        refused = cli("export", "--period", "2026-10", "--out", str(target))
+        assert refused.exit_code == 1 and "give a file in a folder that exists" in refused.output
+        assert "Traceback" not in refused.output

@@ -260,4 +260,5 @@ def test_serve_runs_the_last_closed_month_and_week_once(
     second = cycles.run_due(ctx)
 
     assert sorted(r.cycle.kind for r in first) == ["monthly", "weekly"]
+    assert {r.cycle.computed_by for r in first} == {"system:cycles"}  # the calendar, not the SLA
     assert second == []

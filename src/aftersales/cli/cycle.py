@@ -197,6 +197,8 @@ def export_command(
 
     from aftersales.services.scorecards import export_table
 
+    if out_file.is_dir() or not out_file.parent.is_dir():
+        raise ValidationFailed(f"--out {out_file}: give a file in a folder that exists")
     cycle, table = export_table(_context(db), period)
     if format is ExportFormat.PARQUET:
         pq.write_table(table, out_file)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from aftersales.analytics import CycleInputs, Limits, Window, merchant_windows
-from aftersales.domain.actors import SYSTEM, Actor, Role
+from aftersales.domain.actors import Actor, Role
 from aftersales.errors import (
     AftersalesError,
     Conflict,
@@ -46,6 +46,8 @@ log = logging.getLogger("aftersales.scoring")
 TIER_CHANGE = "merchant.tier_change"
 MONTHLY, WEEKLY = "monthly", "weekly"
 _BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
+
+SCHEDULER = Actor(Role.SYSTEM, "cycles")  # the calendar: runs each closed period once
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +313,7 @@ def run_due(ctx: Context) -> list[CycleRun]:
         if done or empty:
             continue
         try:
-            runs.append(run(ctx, SYSTEM, name))
+            runs.append(run(ctx, SCHEDULER, name))
         except (InvalidTransition, Conflict) as error:  # another server ran it first
             log.info("%s %s not assessed: %s", kind, name, error.detail)
         except AftersalesError as error:  # the schedule goes on; an operator must look
