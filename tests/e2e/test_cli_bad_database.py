@@ -75,3 +75,26 @@ def test_a_url_the_platform_cannot_use_is_one_clear_line(
     assert result.exit_code == 1, result.output
     assert message in " ".join(result.output.split())
     assert "s3cret" not in result.output and "Traceback" not in result.output
+
+
+def test_a_database_from_a_newer_aftersales_is_refused_on_one_line(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from aftersales.store.db import make_engine
+    from aftersales.store.migrate import upgrade
+
+    path = tmp_path / "newer.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    raw = create_engine(f"sqlite:///{path}")
+    with raw.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    raw.dispose()
+
+    env = {"AFTERSALES_DATA_DIR": str(tmp_path)}
+    result = CliRunner().invoke(app, ["db", "upgrade", "--db", f"sqlite:///{path}"], env=env)
+
+    assert result.exit_code == 1, result.output
+    assert "probably made by a newer aftersales" in result.output
+    assert "Traceback" not in result.output

@@ -6,7 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
+
+from aftersales.errors import ValidationFailed
 
 __all__ = ["alembic_config", "upgrade"]
 
@@ -25,4 +28,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+        try:
+            command.upgrade(config, revision)
+        except CommandError as error:  # a schema revision this version has never heard of
+            raise ValidationFailed(
+                f"the database's schema is not one this aftersales knows ({error}); it was"
+                " probably made by a newer aftersales: upgrade aftersales to open it"
+            ) from None
