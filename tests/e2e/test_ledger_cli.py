@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from aftersales.api.ledger_schemas import ConsistencyProofPublic, ReceiptPublic
 from aftersales.domain.clock import ManualClock
@@ -242,3 +242,17 @@ def test_audit_with_another_public_key_fails(cli: Cli, logged: Context) -> None:
     assert result.exit_code == 1
     assert "checkpoint 1: the note has no signature from a trusted key" in result.stderr
     assert Verifier.from_vkey(other.read_text()).name == "aftersales.local/evidence-log"
+
+
+def test_audit_reports_a_body_rewritten_as_text_instead_of_stopping_on_it(
+    cli: Cli, logged: Context
+) -> None:
+    """SQLite keeps what it is given: a hand-made UPDATE can leave text in a byte column."""
+    ledger.checkpoint(logged)
+    with as_administrator(cli.url) as conn:
+        conn.execute(text("""UPDATE ledger_entries SET body = '{"rewritten": true}'"""))
+    broken = cli("ledger", "audit")
+
+    assert broken.exit_code == 1, broken.output
+    assert "mismatch entry 0: the stored leaf hash is not the hash of its bytes" in broken.stderr
+    assert "Traceback" not in broken.output

@@ -276,7 +276,14 @@ def _entry_row(index: int, leaf: bytes, entry: NewEntry) -> Mapping[str, Any]:
 
 
 def _entry(r: Row[Any]) -> StoredEntry:
-    return StoredEntry(r.idx, bytes(r.leaf_hash), bytes(r.body), r.kind, r.subject, r.created_at)
+    return StoredEntry(r.idx, _bytes(r.leaf_hash), _bytes(r.body), r.kind, r.subject, r.created_at)
+
+
+def _bytes(value: Any) -> bytes:
+    """A stored byte column as bytes. A value rewritten as text by hand (SQLite keeps what it is
+    given) is read as its UTF-8 bytes, so the audit compares it with its hash rather than
+    stopping on it: a changed value fails that comparison like any other tampering."""
+    return value.encode() if isinstance(value, str) else bytes(value)
 
 
 def _checkpoint(r: Row[Any]) -> StoredCheckpoint:
