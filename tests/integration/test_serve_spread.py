@@ -39,12 +39,17 @@ def _children(pid: int) -> list[int]:
 
 def _established_inodes(port: int) -> set[str]:
     """Socket inodes of the server's side of connections established on ``port``."""
+    return _inodes(port, "01")
+
+
+def _inodes(port: int, state: str) -> set[str]:
+    """Socket inodes on local ``port`` in a TCP ``state`` (01 established, 0A listening)."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with contextlib.suppress(OSError):
             for line in Path(table).read_text().splitlines()[1:]:
                 fields = line.split()
-                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
                     inodes.add(fields[9])
     return inodes
 
@@ -73,15 +78,18 @@ def _start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         assert server.poll() is None, server.stderr.read() if server.stderr else ""
-        workers = [p for p in _children(server.pid) if _sockets_of(p)]
-        if len(workers) >= 2 and all(_listening(p, port) for p in workers[:2]):
+        # Each worker binds its own socket: until both have, the kernel sends every connection
+        # to the one that has (a slow start on a loaded machine left one worker out).
+        listening = _inodes(port, "0A")
+        workers = [p for p in _children(server.pid) if _sockets_of(p) & listening]
+        if len(workers) >= 2 and _answers(port):
             return server
         time.sleep(0.2)
     server.terminate()
     pytest.fail("the workers did not come up")
 
 
-def _listening(pid: int, port: int) -> bool:
+def _answers(port: int) -> bool:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         connection.request("GET", "/healthz")
