@@ -14,10 +14,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.domain.cases_types import CaseType, LiableParty, ResolutionType, Verdict
+from aftersales.domain.cases_types import CaseType
 from aftersales.services import cases as uc
 from aftersales.services.context import Context
 from tests.console_support import add_users, browser, post_form
+from tests.ledger_cases import arbitrated_case
 from tests.support import Market, Storage
 
 C1, M1, OP = Actor(Role.CONSUMER, "c1"), Actor(Role.MERCHANT_AGENT, "m1"), Actor(Role.OPERATOR)
@@ -226,17 +227,8 @@ def test_an_action_the_state_does_not_allow_is_named_with_the_state(users: Conte
 # ---- the consumer's rating and appeal -----------------------------------------------------------
 
 
-def resolved_case(ctx: Context) -> str:
-    case_id = escalated_case(ctx)
-    cmd = uc.ArbitrationCommand(
-        Verdict.CONSUMER, LiableParty.MERCHANT, ResolutionType.RETURN_REFUND, 299900, "ok"
-    )
-    uc.arbitrate(ctx, OP, case_id, cmd)
-    return case_id
-
-
 def test_refused_rating_keeps_the_stars_and_the_comment(users: Context) -> None:
-    case_id = resolved_case(users)
+    case_id = arbitrated_case(users)  # resolved for the consumer
     comment = "慢" * 2001
     page = refused(
         browser(users, "li", lang="zh"), case_id, "rate", {"score": "2", "comment": comment}
@@ -249,7 +241,7 @@ def test_refused_rating_keeps_the_stars_and_the_comment(users: Context) -> None:
 
 
 def test_an_appeal_without_a_reason_names_the_field(users: Context) -> None:
-    case_id = resolved_case(users)
+    case_id = arbitrated_case(users)  # resolved for the consumer
     page = refused(browser(users, "li", lang="en"), case_id, "appeal", {"reason": " "})
     assert "Reason: please fill this in." in alert(page)
     assert checked(form_of(page, "rate"), "score") == []
