@@ -143,17 +143,17 @@ class Filters:
 
 def _filters(tr: Translator, period: str | None, tier: str | None, category: str | None) -> Filters:
     """The filters typed, each one that does not fit left out and said why."""
-    problems: list[str] = []
-    month = _period(period) if period and period.strip() else None
-    if period and period.strip() and month is None:
-        problems.append(tr.t("scorecards.bad_period", value=period))
+    period, category = (period or "").strip(), (category or "").strip()
+    month = _period(period) if period else None
+    path = category_path(category) if category else None
     names = {t.value: (TIER_NAMES[t].en, TIER_NAMES[t].zh) for t in Tier}
-    chosen_tier, problem = chosen_value(tr, "merchant.tier", tier, names)
-    problems += [problem] if problem else []
-    path = category_path(category) if category and category.strip() else None
-    if category and category.strip() and path is None:
-        problems.append(tr.t("scorecards.bad_category", value=category))
-    return Filters(month, chosen_tier, path, tuple(problems))
+    chosen_tier, bad_tier = chosen_value(tr, "merchant.tier", tier, names)
+    problems = [
+        tr.t("scorecards.bad_period", value=period) if period and month is None else None,
+        bad_tier,
+        tr.t("scorecards.bad_category", value=category) if category and path is None else None,
+    ]
+    return Filters(month, chosen_tier, path, tuple(p for p in problems if p))
 
 
 def _period(typed: str) -> str | None:
