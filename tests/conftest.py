@@ -92,7 +92,7 @@ def ctx(db_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Context]:
     # tests count events and clocks of their own, so they run without. The reply tests turn
     # them on (``ctx.auto_reply = True``).
     settings = Settings(env="test", data_dir=tmp_path, database_url=db_url, auto_reply=False)
-    context = bootstrap(settings, clock=clock, migrate=False)
+    context = bootstrap(settings, clock=clock, schema="as_is")
     yield context
     context.close()
 

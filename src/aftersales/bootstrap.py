@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import DBAPIError
@@ -22,28 +23,43 @@ from aftersales.services.llm_drafter import OpenAICompatibleDrafter
 from aftersales.services.policy_source import PolicySource
 from aftersales.services.token_cache import TokenCache
 from aftersales.store.blobs import BlobStore
-from aftersales.store.db import make_engine
+from aftersales.store.db import make_engine, sqlite_file
 from aftersales.store.ledger_keys import LedgerKeys, generate_keys, load_keys
-from aftersales.store.migrate import upgrade
+from aftersales.store.migrate import check_current, upgrade
 from aftersales.store.uow import UnitOfWork
 from aftersales.triage import Triager, default_triager, load_model
 from aftersales.triage.knowledge_base import KnowledgeBase, default_knowledge, load_knowledge
 from aftersales.triage.replies import ReplyDrafter
 
-__all__ = ["bootstrap", "ledger_keys"]
+__all__ = ["Schema", "bootstrap", "ledger_keys"]
+
+Schema = Literal["upgrade", "check", "as_is"]
 
 log = logging.getLogger("aftersales")
 
 
 def bootstrap(
-    settings: Settings | None = None, *, clock: Clock | None = None, migrate: bool = True
+    settings: Settings | None = None, *, clock: Clock | None = None, schema: Schema = "upgrade"
 ) -> Context:
-    """Everything the use cases need; ``migrate`` brings the database schema up to date first."""
+    """Everything the use cases need, on the database the settings name.
+
+    ``schema`` says what to do with the database's schema first: ``upgrade`` makes the
+    database if it is missing and brings it up to date (``serve``, ``db upgrade``, the
+    simulator); ``check`` opens only a database that exists at this version's schema (every
+    other command: decision 0040); ``as_is`` trusts the caller to have done either."""
     settings = settings or Settings()
+    if schema == "check":
+        _check_exists(settings.db_url)
     engine = make_engine(settings.db_url)
     _check_opens(engine)
-    if migrate:
-        upgrade(engine)
+    try:
+        if schema == "upgrade":
+            upgrade(engine)
+        elif schema == "check":
+            check_current(engine)
+    except ValidationFailed:
+        engine.dispose()
+        raise
 
     def uow(*, read_only: bool = False) -> UnitOfWork:
         return UnitOfWork(engine, read_only=read_only)
@@ -73,6 +89,15 @@ def bootstrap(
         auto_reply=settings.auto_reply,
         exposure=ExposureHub(settings.exposure_config()),
     )
+
+
+def _check_exists(url: str) -> None:
+    """A SQLite file that is not there is a mistyped path, not a wish for a new database."""
+    file = sqlite_file(url)
+    if file is not None and not file.is_file():
+        raise ValidationFailed(
+            f"no database at {file}: check the path, or make one with `aftersales db upgrade`"
+        )
 
 
 def _check_opens(engine: Engine) -> None:

@@ -106,3 +106,94 @@ def test_a_name_is_taken_once(platform: tuple[Context, dict[str, str]]) -> None:
     assert run(env, *args, stdin=PASSWORD + "\n")[0] == 0
     code, out = run(env, *args, stdin=PASSWORD + "\n")
     assert code == 1 and "already exists" in out
+
+
+def _operator_signed_in(
+    platform: tuple[Context, dict[str, str]], name: str = "op1"
+) -> tuple[TestClient, dict[str, str]]:
+    ctx, env = platform
+    args = ("user", "create", "--role", "operator", "--name", name, "--password-stdin")
+    assert run(env, *args, stdin=PASSWORD + "\n")[0] == 0
+    client = TestClient(create_app(ctx), raise_server_exceptions=False)
+    assert sign_in(client, name, PASSWORD).status_code == 303
+    return client, env
+
+
+def _signed_in(client: TestClient) -> bool:
+    """Whether the client's session still opens the operator's overview."""
+    return client.get("/console/overview", follow_redirects=False).status_code == 200
+
+
+def test_a_disabled_user_is_signed_out_and_cannot_sign_in_until_enabled(
+    platform: tuple[Context, dict[str, str]],
+) -> None:
+    client, env = _operator_signed_in(platform)
+    assert _signed_in(client)
+
+    code, out = run(env, "user", "disable", "OP1")
+    assert code == 0 and "user OP1 disabled; 1 open session(s) ended" in out
+    assert not _signed_in(client)  # the open session ended with it
+    assert sign_in(client, "op1", PASSWORD).status_code != 303
+    assert "op1\toperator\t- (disabled " in run(env, "user", "list")[1]
+
+    assert run(env, "user", "enable", "op1")[0] == 0
+    assert sign_in(client, "op1", PASSWORD).status_code == 303
+    assert "disabled" not in run(env, "user", "list")[1]
+
+
+def test_a_new_password_ends_every_session_and_the_old_one_stops_working(
+    platform: tuple[Context, dict[str, str]],
+) -> None:
+    client, env = _operator_signed_in(platform)
+    new = "another long passphrase"
+
+    code, out = run(env, "user", "password", "op1", "--password-stdin", stdin=new + "\n")
+
+    assert code == 0 and "new password for op1; 1 open session(s) ended" in out
+    assert not _signed_in(client)
+    assert sign_in(client, "op1", PASSWORD).status_code != 303
+    assert sign_in(client, "op1", new).status_code == 303
+
+
+def test_a_paused_sign_in_can_be_lifted_by_an_operator(
+    platform: tuple[Context, dict[str, str]],
+) -> None:
+    _, env = _operator_signed_in(platform)
+    fresh = TestClient(create_app(platform[0]), raise_server_exceptions=False)
+    for _ in range(5):  # the default limit of failures in a row
+        assert sign_in(fresh, "op1", "not the password").status_code != 303
+    assert sign_in(fresh, "op1", PASSWORD).status_code != 303  # paused, right or wrong
+    assert "(sign-in paused)" in run(env, "user", "list")[1]
+
+    assert run(env, "user", "unpause", "op1")[0] == 0
+
+    assert sign_in(fresh, "op1", PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize("command", ["disable", "enable", "unpause"])
+def test_an_unknown_user_is_one_line(
+    platform: tuple[Context, dict[str, str]], command: str
+) -> None:
+    _, env = platform
+    code, out = run(env, "user", command, "nobody")
+    assert code == 1 and "[not_found] no console user named nobody" in out
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_tokens_are_listed_without_their_secrets_and_revoked_ones_on_asking(
+    platform: tuple[Context, dict[str, str]],
+) -> None:
+    _, env = platform
+    first = run(env, "token", "create", "--role", "operator", "--label", "ops laptop")[1]
+    second = run(env, "token", "create", "--role", "merchant_agent", "--subject", "m1")[1]
+    first_id = first.split()[1]
+    secrets = [line for line in first.splitlines() + second.splitlines() if "ast_" in line]
+
+    assert run(env, "token", "revoke", first_id)[0] == 0
+    code, listed = run(env, "token", "list")
+    _, everything = run(env, "token", "list", "--all")
+
+    assert code == 0
+    assert "merchant_agent\tm1\t-\t" in listed and first_id not in listed
+    assert f"{first_id}\toperator\t-\tops laptop\t" in everything and "\trevoked " in everything
+    assert secrets and not any(secret in everything for secret in secrets)

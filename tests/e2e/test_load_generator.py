@@ -60,7 +60,7 @@ def test_replays_case_traffic_against_a_running_server(
     served: tuple[str, str], tmp_path: Path
 ) -> None:
     base, url = served
-    ctx = bootstrap(Settings(env="test", data_dir=tmp_path, database_url=url), migrate=False)
+    ctx = bootstrap(Settings(env="test", data_dir=tmp_path, database_url=url), schema="as_is")
 
     async def go() -> Report:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:

@@ -101,7 +101,7 @@ def test_the_demo_builds_a_history_and_a_login_per_role(
     for login in logins:  # whole, to be copied from the terminal: never folded into a cell
         assert login["token"] in output
     url = f"sqlite:///{folder / 'aftersales.db'}"
-    ctx = bootstrap(Settings(env="test", data_dir=folder, database_url=url), migrate=False)
+    ctx = bootstrap(Settings(env="test", data_dir=folder, database_url=url), schema="as_is")
     try:
         for login in logins:
             actor = authenticate(ctx, login["token"])
@@ -215,5 +215,5 @@ def test_a_simulated_database_keeps_to_its_own_key_and_says_how_to_serve_it(
     assert f"serve it: AFTERSALES_DATA_DIR={own} aftersales serve --db {url}" in output
     elsewhere = Settings(env="test", data_dir=tmp_path / "elsewhere", database_url=url)
     with pytest.raises(AftersalesError, match=r"there is no key at .*\(AFTERSALES_DATA_DIR"):
-        bootstrap(elsewhere, migrate=False)
-    bootstrap(Settings(env="test", data_dir=own, database_url=url), migrate=False).close()
+        bootstrap(elsewhere, schema="as_is")
+    bootstrap(Settings(env="test", data_dir=own, database_url=url), schema="as_is").close()

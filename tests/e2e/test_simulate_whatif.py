@@ -43,7 +43,7 @@ def _platform(var: Path, index: int, config: str) -> Context:
     """The platform a variant ran on: its database, with the variant's settings."""
     folder = var / "simulation" / f"compare-{index}"
     base = Settings(env="test", data_dir=folder, database_url=f"sqlite:///{folder}/aftersales.db")
-    return bootstrap(load_variant(EXAMPLES / config).apply(base), migrate=False)
+    return bootstrap(load_variant(EXAMPLES / config).apply(base), schema="as_is")
 
 
 def _enrol(ctx: Context, products: list[str]) -> tuple[int, str]:

@@ -99,7 +99,7 @@ def _fresh_context(template: Path, folder: Path) -> tuple[Context, str]:
     shutil.copy(template, folder / "a.db")
     url = f"sqlite:///{folder / 'a.db'}"
     settings = Settings(env="test", data_dir=folder, database_url=url)
-    return bootstrap(settings, clock=ManualClock(START), migrate=False), url
+    return bootstrap(settings, clock=ManualClock(START), schema="as_is"), url
 
 
 @pytest.fixture

@@ -305,7 +305,7 @@ class CaseMachine(RuleBasedStateMachine):
         settings_ = Settings(
             env="test", data_dir=self.data_dir, database_url=self.url, auto_reply=False
         )
-        self.ctx: Context = bootstrap(settings_, clock=self.clock, migrate=False)
+        self.ctx: Context = bootstrap(settings_, clock=self.clock, schema="as_is")
         self.market: Market = self.seeded or build_market(self.ctx)
         # Entered once: a TestClient used outside ``with`` starts an event loop per request.
         self.client = TestClient(create_app(self.ctx)).__enter__()
@@ -954,7 +954,7 @@ def seeded_sqlite(sqlite_template: Path, scratch: Path) -> tuple[Path, Market]:
     path = scratch / "seeded.db"
     shutil.copy(sqlite_template, path)
     settings_ = Settings(env="test", data_dir=scratch, database_url=f"sqlite:///{path}")
-    ctx = bootstrap(settings_, clock=ManualClock(START), migrate=False)
+    ctx = bootstrap(settings_, clock=ManualClock(START), schema="as_is")
     market = build_market(ctx)
     ctx.close()
     with closing(sqlite3.connect(path)) as conn:  # fold the write-ahead log into the file

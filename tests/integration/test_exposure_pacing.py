@@ -44,7 +44,7 @@ def tiers(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 def other(db_url: str, tmp_path: Path, clock: ManualClock) -> Iterator[Context]:
     """A second server process on the same database: its own context, hub and plan."""
     settings = Settings(env="test", data_dir=tmp_path, database_url=db_url)
-    second = bootstrap(settings, clock=clock, migrate=False)
+    second = bootstrap(settings, clock=clock, schema="as_is")
     yield second
     second.close()
 

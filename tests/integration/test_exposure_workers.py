@@ -127,7 +127,7 @@ def test_two_workers_rank_without_held_products_and_share_their_counts(tmp_path:
     assert {status for status, _ in answers} == {200}
     assert all("p3" not in [i["item_id"] for i in a["items"]] for _, a in answers)
     assert all(a["held_out"] == 1 for _, a in answers)
-    ctx = bootstrap(Settings(env="test", data_dir=tmp_path, database_url=url), migrate=False)
+    ctx = bootstrap(Settings(env="test", data_dir=tmp_path, database_url=url), schema="as_is")
     try:
         with ctx.uow(read_only=True) as uow:
             totals = uow.exposure.live_counts(datetime.now(UTC))

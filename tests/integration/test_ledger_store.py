@@ -408,10 +408,10 @@ def test_a_database_is_not_served_with_a_key_that_did_not_sign_its_log(
     ledger.checkpoint(ctx)
     elsewhere = Settings(env="test", data_dir=tmp_path / "elsewhere", database_url=db_url)
     with pytest.raises(AftersalesError, match=r"there is no key at .*\(AFTERSALES_DATA_DIR"):
-        bootstrap(elsewhere, migrate=False)
+        bootstrap(elsewhere, schema="as_is")
     assert not (tmp_path / "elsewhere" / "ledger").exists()  # no stray key was made
     generate_keys(elsewhere.ledger_key_path, elsewhere.ledger_salt_path, elsewhere.ledger_origin)
     with pytest.raises(AftersalesError, match="did not sign this database's evidence log"):
-        bootstrap(elsewhere, migrate=False)
+        bootstrap(elsewhere, schema="as_is")
     own = Settings(env="test", data_dir=tmp_path, database_url=db_url)
-    bootstrap(own, migrate=False).close()  # its own key: served as before
+    bootstrap(own, schema="as_is").close()  # its own key: served as before

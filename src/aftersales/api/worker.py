@@ -20,7 +20,7 @@ __all__ = ["worker_app"]
 
 def worker_app() -> FastAPI:
     settings = Settings()
-    ctx = bootstrap(settings, migrate=False)
+    ctx = bootstrap(settings, schema="as_is")
     ctx.triager()  # loaded before the first request, not during it
     ctx.knowledge()
     # Each worker ranks with its own plan: it refreshes it and shares its counts itself.

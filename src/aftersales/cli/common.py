@@ -35,11 +35,17 @@ def settings_for(db: str | None) -> Settings:
     return settings.model_copy(update={"database_url": db}) if db else settings
 
 
-def with_context(db: str | None, work: Callable[[Context], T]) -> T:
-    """Run ``work`` on a context of the database, closed afterwards."""
+def open_context(settings: Settings) -> Context:
+    """A context on a database that exists at this version's schema: every command but
+    ``serve``, ``db upgrade`` and the simulator, which may make or upgrade one (decision 0040)."""
     from aftersales.bootstrap import bootstrap  # not at import: `--help` stays fast
 
-    ctx = bootstrap(settings_for(db))
+    return bootstrap(settings, schema="check")
+
+
+def with_context(db: str | None, work: Callable[[Context], T]) -> T:
+    """Run ``work`` on a context of the database, closed afterwards."""
+    ctx = open_context(settings_for(db))
     try:
         return work(ctx)
     finally:

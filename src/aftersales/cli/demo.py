@@ -77,7 +77,7 @@ def _logins(settings: Settings) -> list[dict[str, str | None]]:
     from aftersales.services.sim_logins import demo_logins
     from aftersales.services.sim_staff import demo_staff
 
-    ctx = bootstrap(settings, migrate=False)
+    ctx = bootstrap(settings, schema="as_is")
     try:
         logins = demo_logins(ctx)
         merchant = next((x.subject for x in logins if x.role is Role.MERCHANT_AGENT), None)

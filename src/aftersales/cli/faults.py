@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aftersales.cli.common import DbOption, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, errors_on_one_line, open_context, out, settings_for
 from aftersales.domain.actors import Actor, Role
 from aftersales.triage.faults import FaultReport
 
@@ -34,10 +34,9 @@ def top_command(
     db: DbOption = None,
 ) -> None:
     """The product's most frequent issue types and complaint phrases, with trend and examples."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.faults import product_faults
 
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     try:
         day = since.date() if since else None
         report = product_faults(ctx, Actor(Role.OPERATOR, "cli"), product, since=day, top=top)

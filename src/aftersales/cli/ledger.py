@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, open_context, out, settings_for
 from aftersales.errors import AftersalesError, ErrorCode
 from aftersales.ledger import FormatError, Verifier, proof_hashes
 
@@ -58,10 +58,9 @@ def key() -> None:
 @errors_on_one_line
 def checkpoint(db: DbOption = None) -> None:
     """Sign and publish a checkpoint of the log now; print it."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services import ledger
 
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     try:
         sys.stdout.write(ledger.checkpoint(ctx).note)
     finally:
@@ -115,10 +114,9 @@ def audit(
     ] = None,
 ) -> None:
     """Recompute the log from every entry; check each node, the state and every checkpoint."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.ledger_audit import audit as run_audit
 
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     try:
         report = run_audit(ctx, _verifier(key) if key else None)
     finally:

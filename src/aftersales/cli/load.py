@@ -51,7 +51,7 @@ async def _run(target: str, bounds: object, seed: int, db: str | None) -> None:
     async with httpx.AsyncClient(base_url=target, timeout=30, limits=limits) as client:
         await _reachable(client, target)
         settings = _server_database(db)
-        ctx = bootstrap(settings, migrate=False)
+        ctx = bootstrap(settings, schema="as_is")
         try:
             cases = _cases_needed(bounds)
             err.print(f"preparing {cases:,} delivered orders on {target} …", highlight=False)

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from aftersales.cli.agent import agent_app
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for, shown
+from aftersales.cli.common import (
+    DbOption,
+    err,
+    errors_on_one_line,
+    open_context,
+    out,
+    settings_for,
+    shown,
+)
 from aftersales.cli.cycle import app as cycle_app
 from aftersales.cli.demo import demo
 from aftersales.cli.exposure import exposure_app, ladder_app, programme_app
@@ -143,23 +151,40 @@ def token_create(
     db: DbOption = None,
 ) -> None:
     """Issue an API token; it is printed once and stored only as a hash."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.tokens import create_token
 
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     token_id, secret = create_token(ctx, Actor(role, subject), label)
     err.print(f"token {token_id} for {role.value}{' ' + subject if subject else ''}; keep it safe:")
     print(secret)
+
+
+@token_app.command("list")
+@errors_on_one_line
+def token_list(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Revoked tokens too, with when they were revoked.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """The tokens in force, newest first: id, role, subject, label, issued (never a secret)."""
+    from aftersales.services.tokens import list_tokens
+
+    for token in list_tokens(open_context(settings_for(db)), revoked=all_):
+        revoked = f"\trevoked {token.revoked_at:%Y-%m-%d %H:%M}Z" if token.revoked_at else ""
+        print(
+            f"{token.id}\t{token.actor.role.value}\t{token.actor.subject or '-'}"
+            f"\t{token.label or '-'}\t{token.created_at:%Y-%m-%d %H:%M}Z{revoked}"
+        )
 
 
 @token_app.command("revoke")
 @errors_on_one_line
 def token_revoke(token_id: str, db: DbOption = None) -> None:
     """Revoke a token by its id (tok_…)."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.tokens import revoke_token
 
-    revoke_token(bootstrap(settings_for(db)), token_id)
+    revoke_token(open_context(settings_for(db)), token_id)
     out.print(f"token {token_id} revoked")
 
 
@@ -167,10 +192,9 @@ def token_revoke(token_id: str, db: DbOption = None) -> None:
 @errors_on_one_line
 def sla_sweep_command(db: DbOption = None) -> None:
     """Apply every SLA timeout that has come due, once."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.sla import sweep
 
-    report = sweep(bootstrap(settings_for(db)))
+    report = sweep(open_context(settings_for(db)))
     detail = ", ".join(f"{kind} {n}" for kind, n in sorted(report.events.items())) or "nothing due"
     out.print(f"{report.cases} case(s) changed: {detail}")
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, open_context, out, settings_for
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import ValidationFailed
 
@@ -107,12 +107,11 @@ def activate(
     db: DbOption = None,
 ) -> None:
     """Put a pack in force: validated and tested here, adopted by every server within seconds."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.policy import activate as activate_pack
 
     _load(directory)  # print every problem, not only the first, before anything is recorded
     pack = activate_pack(
-        bootstrap(settings_for(db)), OPERATOR, directory, run_pack_tests=not skip_tests
+        open_context(settings_for(db)), OPERATOR, directory, run_pack_tests=not skip_tests
     )
     out.print(
         f"pack {pack.name} {pack.version} is in force ({directory.resolve()});"
@@ -132,11 +131,10 @@ def backtest(
     db: DbOption = None,
 ) -> None:
     """Re-decide the stored cases with a candidate pack and print what would change (JSON)."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.backtest import backtest as run_backtest
 
     candidate = _load(pack)
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     started = time.perf_counter()
     tally = run_backtest(ctx, OPERATOR, candidate, since=_date(since))
     report = tally.to_json() | {

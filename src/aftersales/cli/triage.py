@@ -11,7 +11,7 @@ from typing import Annotated, Any, BinaryIO
 
 import typer
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, open_context, out, settings_for
 from aftersales.errors import ValidationFailed
 
 triage_app = typer.Typer(
@@ -176,10 +176,9 @@ def eval_command(
 
 
 def _resolved_examples(db: str | None) -> list[Any]:
-    from aftersales.bootstrap import bootstrap
     from aftersales.services.triage_training import resolved_examples
 
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     try:
         return list(resolved_examples(ctx))
     finally:

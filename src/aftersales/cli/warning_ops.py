@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, open_context, out, settings_for
 from aftersales.config import Settings
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.snapshot import encode
@@ -237,9 +237,7 @@ def _operator(name: str) -> Actor:
 
 
 def _with_context(settings: Settings, work: Callable[[Context], T]) -> T:
-    from aftersales.bootstrap import bootstrap
-
-    ctx = bootstrap(settings)
+    ctx = open_context(settings)
     try:
         return work(ctx)
     finally:

@@ -24,8 +24,8 @@ from aftersales.store.users import SessionRecord, UserRecord
 
 __all__ = ["SignedIn", "end_session", "find_session", "new_csrf_token", "sign_in"]
 
-# One answer for an unknown name, a wrong password and a paused sign-in: which of them it was
-# would tell a stranger which names exist.
+# One answer for an unknown name, a wrong password, a paused sign-in and a disabled user: which
+# of them it was would tell a stranger which names exist.
 REFUSED = "the name or password is not right, or sign-in is paused after repeated failures"
 
 
@@ -40,7 +40,7 @@ def sign_in(ctx: Context, name: str, password: str) -> SignedIn:
     now = ctx.clock.now()
     with ctx.uow(read_only=True) as uow:
         user = uow.users.by_name(name.strip().lower())
-    if user is None:
+    if user is None or user.disabled_at is not None:
         waste_time(ctx.sign_in, password)
         raise AuthenticationFailed(REFUSED)
     if ctx.sign_in.locked(user.locked_until, now):

@@ -8,8 +8,16 @@ import secrets
 from aftersales.domain.actors import Actor, Role
 from aftersales.errors import AuthenticationFailed, NotFound, ValidationFailed
 from aftersales.services.context import Context
+from aftersales.store.access import TokenRecord
 
-__all__ = ["authenticate", "cached_actor", "check_subject", "create_token", "revoke_token"]
+__all__ = [
+    "authenticate",
+    "cached_actor",
+    "check_subject",
+    "create_token",
+    "list_tokens",
+    "revoke_token",
+]
 
 _PREFIX = "ast_"
 
@@ -50,6 +58,12 @@ def cached_actor(ctx: Context, token: str) -> Actor | None:
     if not token.startswith(_PREFIX):
         return None
     return ctx.tokens.get(_hash(token))
+
+
+def list_tokens(ctx: Context, *, revoked: bool = False) -> list[TokenRecord]:
+    """The tokens in force (with ``revoked``, all), newest first; never their secrets."""
+    with ctx.uow(read_only=True) as uow:
+        return uow.tokens.all(revoked=revoked)
 
 
 def revoke_token(ctx: Context, token_id: str) -> None:

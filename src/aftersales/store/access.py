@@ -11,12 +11,23 @@ from sqlalchemy.exc import IntegrityError
 from aftersales.domain.actors import Actor, Role
 from aftersales.store.tables import api_tokens, idempotency_keys
 
-__all__ = ["IdempotencyRepository", "StoredResponse", "TokenRepository"]
+__all__ = ["IdempotencyRepository", "StoredResponse", "TokenRecord", "TokenRepository"]
 
 # Built once: constructing a statement costs more than running a cached one.
 _ACTOR_FOR = select(api_tokens.c.role, api_tokens.c.subject).where(
     api_tokens.c.token_hash == bindparam("token_hash"), api_tokens.c.revoked_at.is_(None)
 )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """What is known of a token besides its secret: enough to find it again and revoke it."""
+
+    id: str
+    actor: Actor
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
 
 
 class TokenRepository:
@@ -38,6 +49,18 @@ class TokenRepository:
     def actor_for(self, token_hash: str) -> Actor | None:
         row = self._conn.execute(_ACTOR_FOR, {"token_hash": token_hash}).first()
         return None if row is None else Actor(Role(row.role), row.subject)
+
+    def all(self, *, revoked: bool = False) -> list[TokenRecord]:
+        """The tokens in force, newest first; with ``revoked``, the revoked ones too."""
+        t = api_tokens.c
+        query = select(t.id, t.role, t.subject, t.label, t.created_at, t.revoked_at)
+        if not revoked:
+            query = query.where(t.revoked_at.is_(None))
+        rows = self._conn.execute(query.order_by(t.created_at.desc(), t.id))
+        return [
+            TokenRecord(r.id, Actor(Role(r.role), r.subject), r.label, r.created_at, r.revoked_at)
+            for r in rows
+        ]
 
     def revoke(self, token_id: str, now: datetime) -> bool:
         result = self._conn.execute(

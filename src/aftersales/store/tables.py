@@ -550,7 +550,8 @@ case_assignment_history = Table(
 
 # ---- console users and their sessions (docs/console.md) ----------------------------------------
 # People who sign in to the console: a name, an Argon2id password hash, and the API role and
-# subject they act as. Repeated failures pause sign-in for a while (``locked_until``).
+# subject they act as. Repeated failures pause sign-in for a while (``locked_until``); a user who
+# has left is disabled (``disabled_at``), not deleted, so the name is not handed on by mistake.
 console_users = Table(
     "console_users",
     metadata,
@@ -562,6 +563,7 @@ console_users = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("failed_attempts", Integer, nullable=False),
     Column("locked_until", UtcDateTime),
+    Column("disabled_at", UtcDateTime),
 )
 
 # A signed-in browser: only the SHA-256 of its cookie is kept, so a copy of the table signs no

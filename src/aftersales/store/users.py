@@ -25,6 +25,7 @@ _SESSION = (
         s.token_hash == bindparam("token_hash"),
         s.ended_at.is_(None),
         s.expires_at > bindparam("now"),
+        u.disabled_at.is_(None),
     )
 )
 
@@ -38,6 +39,7 @@ class UserRecord:
     created_at: datetime
     failed_attempts: int
     locked_until: datetime | None
+    disabled_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class UserRepository:
             "created_at": user.created_at,
             "failed_attempts": 0,
             "locked_until": None,
+            "disabled_at": None,
         }
         try:
             self._conn.execute(insert(console_users), row)
@@ -101,6 +104,20 @@ class UserRepository:
         values: dict[str, object] = {"failed_attempts": 0, "locked_until": None}
         if password_hash is not None:
             values["password_hash"] = password_hash
+        self._update(user_id, **values)
+
+    def set_password(self, user_id: str, password_hash: str) -> None:
+        """A new password, and with it a clean slate: no failures counted, no pause."""
+        self._update(user_id, password_hash=password_hash, failed_attempts=0, locked_until=None)
+
+    def unpause(self, user_id: str) -> None:
+        self._update(user_id, failed_attempts=0, locked_until=None)
+
+    def set_disabled(self, user_id: str, since: datetime | None) -> None:
+        """Disable the user from ``since``, or enable them again with None."""
+        self._update(user_id, disabled_at=since)
+
+    def _update(self, user_id: str, **values: object) -> None:
         self._conn.execute(update(console_users).where(u.id == user_id).values(**values))
 
     # ---- sessions ------------------------------------------------------------------------
@@ -132,6 +149,15 @@ class UserRepository:
             .values(ended_at=now)
         )
 
+    def end_sessions(self, user_id: str, now: datetime) -> int:
+        """End every live session of the user (signed out everywhere); how many there were."""
+        result = self._conn.execute(
+            update(console_sessions)
+            .where(s.user_id == user_id, s.ended_at.is_(None), s.expires_at > now)
+            .values(ended_at=now)
+        )
+        return result.rowcount
+
     def forget_old_sessions(self, user_id: str, now: datetime) -> None:
         """Delete the user's ended and expired sessions (kept short as they sign in again)."""
         self._conn.execute(
@@ -144,5 +170,12 @@ class UserRepository:
 def _user(r: Row[Any]) -> UserRecord:
     actor = Actor(Role(r.role), r.subject)
     return UserRecord(
-        r.id, r.name, r.password_hash, actor, r.created_at, r.failed_attempts, r.locked_until
+        r.id,
+        r.name,
+        r.password_hash,
+        actor,
+        r.created_at,
+        r.failed_attempts,
+        r.locked_until,
+        r.disabled_at,
     )
