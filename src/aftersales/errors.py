@@ -8,10 +8,12 @@ the status code for each code lives in the API layer.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "RAISED_AS",
     "TITLES",
     "AftersalesError",
     "AuthenticationFailed",
@@ -20,8 +22,20 @@ __all__ = [
     "InvalidTransition",
     "NotFound",
     "PermissionDenied",
+    "Text",
     "ValidationFailed",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """One message in both languages: a refusal's reason (``extra["text"]``), a name.
+
+    Here, in the leaf every layer imports, so that the domain can give its refusals in Chinese
+    without importing a capability package (``scoring.texts`` re-exports it)."""
+
+    en: str
+    zh: str
 
 
 class ErrorCode(StrEnum):
@@ -56,6 +70,24 @@ class ErrorCode(StrEnum):
     ALREADY_EXISTS = "already_exists"
     PRECONDITION_REQUIRED = "precondition_required"
     REVISION_MISMATCH = "revision_mismatch"
+    # The refusals of a case (domain/case_refusals.py); "cannot … while the case is …" keeps
+    # INVALID_TRANSITION, the code it has always had (docs/decisions/0039).
+    MERCHANT_ALREADY_RESPONDED = "merchant_already_responded"
+    POLICY_GRANT_CANNOT_REJECT = "policy_grant_cannot_reject"
+    ESCALATION_TOO_EARLY = "escalation_too_early"
+    VERDICT_NOT_APPEALABLE = "verdict_not_appealable"
+    APPEAL_WINDOW_CLOSED = "appeal_window_closed"
+    ALREADY_RATED = "already_rated"
+    RATING_OUT_OF_RANGE = "rating_out_of_range"
+    MERCHANT_VERDICT_WITH_REMEDY = "merchant_verdict_with_remedy"
+    AMOUNT_NEGATIVE = "amount_negative"
+    AMOUNT_OVER_PAID = "amount_over_paid"
+    REJECTION_WITH_AMOUNT = "rejection_with_amount"
+    AMOUNT_REQUIRED = "amount_required"
+    NOT_CASE_CONSUMER = "not_case_consumer"
+    NOT_CASE_MERCHANT = "not_case_merchant"
+    NOT_CASE_PARTY = "not_case_party"
+    NOT_AN_OPERATOR = "not_an_operator"
 
 
 # The titles of codes raised with ``code=`` on one of the classes below.
@@ -77,6 +109,22 @@ TITLES: dict[ErrorCode, str] = {
     ErrorCode.LEDGER_NO_KEY: "No evidence-log key",
     ErrorCode.LEDGER_KEY_EXISTS: "Evidence-log key already exists",
     ErrorCode.PRECONDITION_REQUIRED: "Revision required (If-Match)",
+    ErrorCode.MERCHANT_ALREADY_RESPONDED: "The merchant has already responded",
+    ErrorCode.POLICY_GRANT_CANNOT_REJECT: "A policy grant cannot be a rejection",
+    ErrorCode.ESCALATION_TOO_EARLY: "The merchant may still respond",
+    ErrorCode.VERDICT_NOT_APPEALABLE: "Only a first verdict can be appealed",
+    ErrorCode.APPEAL_WINDOW_CLOSED: "The appeal window has closed",
+    ErrorCode.ALREADY_RATED: "Already rated",
+    ErrorCode.RATING_OUT_OF_RANGE: "Rating out of range",
+    ErrorCode.MERCHANT_VERDICT_WITH_REMEDY: "A verdict for the merchant carries no remedy",
+    ErrorCode.AMOUNT_NEGATIVE: "Negative amount",
+    ErrorCode.AMOUNT_OVER_PAID: "Amount over what was paid",
+    ErrorCode.REJECTION_WITH_AMOUNT: "A rejection carries no amount",
+    ErrorCode.AMOUNT_REQUIRED: "Amount required",
+    ErrorCode.NOT_CASE_CONSUMER: "Only the case's consumer can do that",
+    ErrorCode.NOT_CASE_MERCHANT: "Only the case's merchant can do that",
+    ErrorCode.NOT_CASE_PARTY: "Only a party to the case can do that",
+    ErrorCode.NOT_AN_OPERATOR: "Only a platform operator can do that",
 }
 
 
@@ -124,3 +172,26 @@ class InvalidTransition(AftersalesError):
 class Conflict(AftersalesError):
     code = ErrorCode.CONCURRENT_UPDATE
     title = "Conflicts with the current state"
+
+
+# The class each code below is always raised as. Its code is more precise than the class, but
+# the kind of refusal is the class's: the API answers with the class's status, the console
+# with its title (docs/decisions/0039).
+RAISED_AS: dict[ErrorCode, type[AftersalesError]] = {
+    ErrorCode.MERCHANT_ALREADY_RESPONDED: InvalidTransition,
+    ErrorCode.POLICY_GRANT_CANNOT_REJECT: InvalidTransition,
+    ErrorCode.ESCALATION_TOO_EARLY: InvalidTransition,
+    ErrorCode.VERDICT_NOT_APPEALABLE: InvalidTransition,
+    ErrorCode.APPEAL_WINDOW_CLOSED: InvalidTransition,
+    ErrorCode.ALREADY_RATED: InvalidTransition,
+    ErrorCode.RATING_OUT_OF_RANGE: ValidationFailed,
+    ErrorCode.MERCHANT_VERDICT_WITH_REMEDY: ValidationFailed,
+    ErrorCode.AMOUNT_NEGATIVE: ValidationFailed,
+    ErrorCode.AMOUNT_OVER_PAID: ValidationFailed,
+    ErrorCode.REJECTION_WITH_AMOUNT: ValidationFailed,
+    ErrorCode.AMOUNT_REQUIRED: ValidationFailed,
+    ErrorCode.NOT_CASE_CONSUMER: PermissionDenied,
+    ErrorCode.NOT_CASE_MERCHANT: PermissionDenied,
+    ErrorCode.NOT_CASE_PARTY: PermissionDenied,
+    ErrorCode.NOT_AN_OPERATOR: PermissionDenied,
+}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 
 from aftersales import __version__
 from aftersales.api.problems import RefuseNul, install_problem_handlers
@@ -21,6 +21,7 @@ from aftersales.api.routes.recalls import router as recalls_router
 from aftersales.api.routes.scoring import router as scoring_router
 from aftersales.api.routes.triage import router as triage_router
 from aftersales.console import router as console_router
+from aftersales.console.render import static_file
 from aftersales.scheduler import Scheduler
 from aftersales.services.context import Context
 
@@ -82,4 +83,19 @@ def create_app(ctx: Context, scheduler: Scheduler | None = None) -> FastAPI:
     async def home() -> RedirectResponse:
         return RedirectResponse("/console", status_code=303)  # people land on the console
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon(request: Request) -> Response:
+        return _favicon(request.headers.get("if-none-match", ""))
+
     return app
+
+
+def _favicon(if_none_match: str) -> Response:
+    """The console's icon where browsers look for one on every page, ``/docs`` and the JSON
+    answers too. SVG, which browsers take whatever the name says; the address carries no
+    version (unlike the console's ``static`` ones), so it is kept a day and revalidated."""
+    data, digest = static_file("favicon.svg")
+    headers = {"ETag": f'"{digest}"', "Cache-Control": "public, max-age=86400"}
+    if headers["ETag"] in if_none_match:
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type="image/svg+xml", headers=headers)

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from aftersales.errors import TITLES, AftersalesError, ErrorCode
+from aftersales.api.validation_texts import SEPARATOR, in_chinese, not_json
+from aftersales.errors import RAISED_AS, TITLES, AftersalesError, ErrorCode
 from aftersales.languages import preferred
 from aftersales.scoring.texts import Text
 
@@ -59,6 +60,7 @@ STATUS: dict[ErrorCode, int] = {
     ErrorCode.PRECONDITION_REQUIRED: 428,
     ErrorCode.REVISION_MISMATCH: 412,
 }
+STATUS |= {code: STATUS[kind.code] for code, kind in RAISED_AS.items()}  # decision 0039
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -90,22 +92,48 @@ def _domain_error(request: Request, exc: AftersalesError) -> JSONResponse:
 
 
 def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A 422 naming each bad field; in Chinese when the request prefers it, the English kept
+    under ``details`` as the bilingual refusals keep it (English answers are as they were)."""
+    found = exc.errors()
     errors = [
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in exc.errors()
+        for e in found
     ]
     path = request.url.path
+    chinese = preferred(request.headers.get("accept-language"), "en") == "zh"
     if any(e["type"] == "json_invalid" for e in errors):
-        return _malformed(path, "the body is not valid JSON")
-    detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        return _malformed(path, not_json(), chinese)
+    detail, extra = _joined(errors), {}
+    if chinese:
+        for error, raw in zip(errors, found, strict=True):
+            english = error["msg"]
+            error["msg"] = in_chinese(raw) or english  # a type without a wording stays English
+            error["details"] = {"en": english, "zh": error["msg"]}
+        extra["details"] = {"en": detail, "zh": _joined(errors, SEPARATOR)}
+        detail = extra["details"]["zh"]
     return problem(
-        422, ErrorCode.VALIDATION_FAILED, "Invalid input", detail, instance=path, errors=errors
+        422,
+        ErrorCode.VALIDATION_FAILED,
+        "Invalid input",
+        detail,
+        instance=path,
+        errors=errors,
+        **extra,
     )
 
 
-def _malformed(path: str, detail: str) -> JSONResponse:
-    title = TITLES[ErrorCode.MALFORMED_REQUEST]
-    return problem(400, ErrorCode.MALFORMED_REQUEST, title, detail, instance=path)
+def _joined(errors: list[dict[str, Any]], separator: str = "; ") -> str:
+    return separator.join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+
+
+def _malformed(path: str, detail: str | Text, chinese: bool = False) -> JSONResponse:
+    """A 400 ``malformed_request``; a bilingual detail answers in Chinese when asked."""
+    title, extra = TITLES[ErrorCode.MALFORMED_REQUEST], {}
+    if isinstance(detail, Text):
+        if chinese:
+            extra["details"] = {"en": detail.en, "zh": detail.zh}
+        detail = detail.zh if chinese else detail.en
+    return problem(400, ErrorCode.MALFORMED_REQUEST, title, detail, instance=path, **extra)
 
 
 def _http_error(request: Request, exc: HTTPException) -> JSONResponse:

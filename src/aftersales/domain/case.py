@@ -13,8 +13,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
+from aftersales.domain import case_refusals as refused
 from aftersales.domain.actors import AUTO_REPLY, POLICY, SYSTEM, Actor, Role
 from aftersales.domain.case_history import CaseRecord
+from aftersales.domain.case_refusals import Step
 from aftersales.domain.case_values import (
     Arbitration,
     CaseEvent,
@@ -35,7 +37,6 @@ from aftersales.domain.cases_types import (
 )
 from aftersales.domain.sla import SlaTerms
 from aftersales.domain.snapshot import decode_time, encode
-from aftersales.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
 __all__ = ["Arbitration", "Case", "CaseEvent", "CaseFacts", "Proposal", "Resolution"]
 
@@ -77,7 +78,7 @@ class Case(CaseRecord):
         decision, as JSON); it is kept on the case as it was, for agents, scoring and backtests.
         """
         if not by.is_consumer(facts.consumer_id):
-            raise PermissionDenied("only the consumer who placed the order can open a case on it")
+            raise refused.not_order_consumer()
         case = cls(case_id)
         case._emit(
             "opened",
@@ -99,7 +100,7 @@ class Case(CaseRecord):
     def post_message(self, by: Actor, body: str, at: datetime) -> None:
         """Add a message; the merchant's first message is its first response."""
         self._require_party(by, operator=True)
-        self._require_not_in(S.CLOSED, S.CANCELLED, action="post a message")
+        self._require_not_in(S.CLOSED, S.CANCELLED, action=Step.POST_MESSAGE)
         self._emit("message_posted", by, at, body=body, first_response=self._is_first_response(by))
 
     def post_auto_reply(
@@ -119,7 +120,7 @@ class Case(CaseRecord):
         (docs/decisions/0016-dispatch-and-first-replies.md). ``revision`` is the operators'
         revision of the entry (0: as shipped, not recorded), so the reply stays explainable
         after the entry changes (decision 0020)."""
-        self._require_not_in(S.CLOSED, S.CANCELLED, action="post a reply")
+        self._require_not_in(S.CLOSED, S.CANCELLED, action=Step.POST_REPLY)
         counts = concrete_step and self.state is S.AWAITING_MERCHANT and self.responded_at is None
         reply: dict[str, object] = {
             "entry": entry,
@@ -135,7 +136,7 @@ class Case(CaseRecord):
     def add_evidence(self, by: Actor, evidence_id: str, sha256: str, at: datetime) -> None:
         """Attach an evidence file already stored under its SHA-256."""
         self._require_party(by, operator=True)
-        self._require_not_in(S.CLOSED, S.CANCELLED, action="add evidence")
+        self._require_not_in(S.CLOSED, S.CANCELLED, action=Step.ADD_EVIDENCE)
         self._emit("evidence_added", by, at, evidence_id=evidence_id, sha256=sha256)
 
     # ---- negotiation ---------------------------------------------------------------------
@@ -143,7 +144,7 @@ class Case(CaseRecord):
     def propose(self, by: Actor, resolution: ResolutionType, amount: int, at: datetime) -> None:
         """The merchant proposes a remedy; the consumer's reply clock starts, ours pauses."""
         self._require_merchant(by)
-        self._require_in(S.AWAITING_MERCHANT, action="propose a resolution")
+        self._require_in(S.AWAITING_MERCHANT, action=Step.PROPOSE)
         self._check_amount(resolution, amount)
         self._emit(
             "proposed",
@@ -158,25 +159,25 @@ class Case(CaseRecord):
     def accept(self, by: Actor, at: datetime) -> None:
         """The consumer accepts the pending proposal."""
         self._require_consumer(by)
-        self._require_in(S.AWAITING_CONSUMER, action="accept a proposal")
+        self._require_in(S.AWAITING_CONSUMER, action=Step.ACCEPT)
         self._emit("proposal_accepted", by, at)
 
     def reject(self, by: Actor, reason: str, at: datetime) -> None:
         """The consumer rejects the proposal; it is the merchant's turn again."""
         self._require_consumer(by)
-        self._require_in(S.AWAITING_CONSUMER, action="reject a proposal")
+        self._require_in(S.AWAITING_CONSUMER, action=Step.REJECT)
         self._emit("proposal_rejected", by, at, reason=reason)
 
     def complete_service(self, by: Actor, note: str, at: datetime) -> None:
         """The merchant reports the agreed service done (refund paid, item repaired …)."""
         self._require_merchant(by)
-        self._require_in(S.IN_SERVICE, action="complete the service")
+        self._require_in(S.IN_SERVICE, action=Step.COMPLETE)
         self._emit("service_completed", by, at, note=note)
 
     def cancel(self, by: Actor, reason: str, at: datetime) -> None:
         """The consumer withdraws the case before anything was agreed."""
         self._require_consumer(by)
-        self._require_in(S.AWAITING_MERCHANT, S.AWAITING_CONSUMER, action="cancel the case")
+        self._require_in(S.AWAITING_MERCHANT, S.AWAITING_CONSUMER, action=Step.CANCEL)
         self._emit("cancelled", by, at, reason=reason)
 
     # ---- policy actions at opening ---------------------------------------------------------
@@ -187,11 +188,11 @@ class Case(CaseRecord):
         """The policy grants a remedy at once (a refund under its cap, a quick compensation).
 
         Only on a case just opened, before the merchant has acted; never more than was paid."""
-        self._require_in(S.AWAITING_MERCHANT, action="grant a remedy by policy")
+        self._require_in(S.AWAITING_MERCHANT, action=Step.GRANT)
         if self.responded_at is not None:
-            raise InvalidTransition("the merchant has already responded", state=self.state)
+            raise refused.merchant_already_responded(self.state)
         if resolution is ResolutionType.REJECT:
-            raise InvalidTransition("a policy grant cannot be a rejection", state=self.state)
+            raise refused.policy_grant_cannot_reject(self.state)
         self._check_amount(resolution, amount)
         self._emit(
             "policy_granted", POLICY, at, resolution=resolution, amount=amount, rules=list(rules)
@@ -199,7 +200,7 @@ class Case(CaseRecord):
 
     def route_to_platform(self, reason: str, at: datetime) -> None:
         """The policy hands the case to the platform from the start (safety, emergencies)."""
-        self._require_in(S.AWAITING_MERCHANT, action="route to the platform")
+        self._require_in(S.AWAITING_MERCHANT, action=Step.ROUTE)
         self._emit("escalated", POLICY, at, reason=reason)
 
     # ---- platform ------------------------------------------------------------------------
@@ -207,15 +208,13 @@ class Case(CaseRecord):
     def escalate(self, by: Actor, reason: str, at: datetime) -> None:
         """A party asks the platform to step in."""
         self._require_consumer_or_merchant(by)
-        self._require_in(S.AWAITING_MERCHANT, S.AWAITING_CONSUMER, S.IN_SERVICE, action="escalate")
+        self._require_in(
+            S.AWAITING_MERCHANT, S.AWAITING_CONSUMER, S.IN_SERVICE, action=Step.ESCALATE
+        )
         # The merchant gets its chance first; after that either party may call the platform.
         if by.role is Role.CONSUMER and self.state is S.AWAITING_MERCHANT and not self.responded_at:
-            raise InvalidTransition(
-                "the merchant has until "
-                f"{self.first_response_due:%Y-%m-%d %H:%M} UTC to respond before the platform"
-                " steps in",
-                state=self.state,
-            )
+            assert self.first_response_due is not None  # set when the case opened
+            raise refused.escalation_too_early(self.first_response_due, self.state)
         self._emit("escalated", by, at, reason=reason)
 
     def arbitrate(
@@ -231,11 +230,11 @@ class Case(CaseRecord):
     ) -> None:
         """The platform decides an escalated case; the parties may appeal once."""
         if by.role is not Role.OPERATOR:
-            raise PermissionDenied("only a platform operator can arbitrate")
-        self._require_in(S.ESCALATED, action="arbitrate")
+            raise refused.not_an_operator()
+        self._require_in(S.ESCALATED, action=Step.ARBITRATE)
         self._check_amount(resolution, amount)
         if verdict is Verdict.MERCHANT and resolution is not ResolutionType.REJECT:
-            raise ValidationFailed("a verdict for the merchant carries the resolution 'reject'")
+            raise refused.merchant_verdict_with_remedy()
         final = self.appealed
         self._emit(
             "arbitrated",
@@ -253,12 +252,12 @@ class Case(CaseRecord):
     def appeal(self, by: Actor, reason: str, at: datetime) -> None:
         """A party appeals the verdict within the appeal window; the second verdict is final."""
         self._require_consumer_or_merchant(by)
-        self._require_in(S.RESOLVED, action="appeal")
+        self._require_in(S.RESOLVED, action=Step.APPEAL)
         if self.arbitration is None or self.arbitration.final or self.appeal_due is None:
-            raise InvalidTransition("only a first arbitration verdict can be appealed")
+            raise refused.verdict_not_appealable()
         # The window is open before appeal_due; at that moment ``tick`` closes the case.
         if at >= self.appeal_due:
-            raise InvalidTransition(f"the appeal window closed on {self.appeal_due:%Y-%m-%d}")
+            raise refused.appeal_window_closed(self.appeal_due)
         self._emit("appealed", by, at, reason=reason)
 
     # ---- after resolution ----------------------------------------------------------------
@@ -266,11 +265,11 @@ class Case(CaseRecord):
     def rate(self, by: Actor, score: int, comment: str | None, at: datetime) -> None:
         """The consumer rates the service, once, after the case is resolved."""
         self._require_consumer(by)
-        self._require_in(S.RESOLVED, S.CLOSED, action="rate the service")
+        self._require_in(S.RESOLVED, S.CLOSED, action=Step.RATE)
         if self.rating is not None:
-            raise InvalidTransition("the service has already been rated")
+            raise refused.already_rated()
         if not 1 <= score <= 5:
-            raise ValidationFailed("a rating is a whole number from 1 to 5")
+            raise refused.rating_out_of_range()
         self._emit("rated", by, at, score=score, comment=comment)
 
     # ---- clocks --------------------------------------------------------------------------
@@ -400,32 +399,28 @@ class Case(CaseRecord):
         assert self.facts is not None
         return self.responded_at is None and by.is_merchant(self.facts.merchant_id)
 
-    def _require_in(self, *states: CaseState, action: str) -> None:
+    def _require_in(self, *states: CaseState, action: Step) -> None:
         if self.state not in states:
-            raise InvalidTransition(
-                f"cannot {action} while the case is {self.state}", state=self.state
-            )
+            raise refused.wrong_state(action, self.state)
 
-    def _require_not_in(self, *states: CaseState, action: str) -> None:
+    def _require_not_in(self, *states: CaseState, action: Step) -> None:
         if self.state in states:
-            raise InvalidTransition(
-                f"cannot {action} while the case is {self.state}", state=self.state
-            )
+            raise refused.wrong_state(action, self.state)
 
     def _require_consumer(self, by: Actor) -> None:
         assert self.facts is not None
         if not by.is_consumer(self.facts.consumer_id):
-            raise PermissionDenied("only the consumer of this case can do that")
+            raise refused.not_case_consumer()
 
     def _require_merchant(self, by: Actor) -> None:
         assert self.facts is not None
         if not by.is_merchant(self.facts.merchant_id):
-            raise PermissionDenied("only the merchant of this case can do that")
+            raise refused.not_case_merchant()
 
     def _require_consumer_or_merchant(self, by: Actor) -> None:
         assert self.facts is not None
         if not (by.is_consumer(self.facts.consumer_id) or by.is_merchant(self.facts.merchant_id)):
-            raise PermissionDenied("only the consumer or the merchant of this case can do that")
+            raise refused.not_case_party()
 
     def _require_party(self, by: Actor, *, operator: bool) -> None:
         if operator and by.role is Role.OPERATOR:
@@ -435,15 +430,13 @@ class Case(CaseRecord):
     def _check_amount(self, resolution: ResolutionType, amount: int) -> None:
         assert self.facts is not None
         if amount < 0:
-            raise ValidationFailed("an amount cannot be negative")
+            raise refused.amount_negative()
         if amount > self.facts.amount:
-            raise ValidationFailed(
-                f"the amount exceeds what was paid for the line ({self.facts.amount / 100:.2f})"
-            )
+            raise refused.amount_over_paid(self.facts.amount)
         if resolution is ResolutionType.REJECT and amount:
-            raise ValidationFailed("a rejection carries no amount")
+            raise refused.rejection_with_amount()
         if resolution in (ResolutionType.RETURN_REFUND, ResolutionType.REFUND_ONLY) and not amount:
-            raise ValidationFailed(f"a {resolution} needs an amount greater than zero")
+            raise refused.amount_required(resolution)
 
 
 _TIMES = [

@@ -8,21 +8,12 @@ Kept apart from the logic so that a translator edits one file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from aftersales.errors import Text  # defined in the leaf, so that the domain can use it too
 from aftersales.scoring.counts import SevereBreach
 from aftersales.scoring.metrics import INFO, Metric
 from aftersales.scoring.tiers import Tier
 
 __all__ = ["BAD_EVENTS", "METRIC_NAMES", "SEVERE_NAMES", "TIER_NAMES", "Text", "rate_text"]
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """One message in both languages."""
-
-    en: str
-    zh: str
 
 
 METRIC_NAMES: dict[Metric, Text] = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Connection, bindparam, insert, or_, select, update
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.snapshot import encode
@@ -52,6 +52,8 @@ class RecallQuery:
     states: Sequence[str] = ()
     product_id: str | None = None
     limit: int = 50
+    category: str | None = None  # the recalls of products of this category…
+    subcategories: bool = True  # …and of its subcategories
 
 
 class RecallRepository:
@@ -122,6 +124,10 @@ class RecallRepository:
             stmt = stmt.where(recalls.c.state.in_(query.states))
         if query.product_id:
             stmt = stmt.where(recalls.c.product_id == query.product_id)
+        if query.category is not None:
+            stmt = stmt.join(products, products.c.id == recalls.c.product_id).where(
+                _in_category(query.category, query.subcategories)
+            )
         stmt = stmt.order_by(recalls.c.opened_at.desc(), recalls.c.id.desc()).limit(query.limit)
         return [Recall.from_snapshot(s) for s in self._conn.execute(stmt).scalars()]
 
@@ -242,6 +248,15 @@ def _scope(actor: Actor) -> list[Any]:
     if actor.role in (Role.OPERATOR, Role.AUDITOR, Role.SYSTEM):
         return []
     return [recalls.c.id.is_(None)]  # any other role sees no recall
+
+
+def _in_category(category: str, subcategories: bool) -> ColumnElement[bool]:
+    """A recall's category is its product's (a recall is about one product)."""
+    exact = products.c.category == category
+    if not subcategories:
+        return exact
+    under = category.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "/%"
+    return or_(exact, products.c.category.like(under, escape="\\"))
 
 
 def _fields(report: SafetyReport) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from aftersales.api.deps import CtxDep, IdempotencyDep, role
+from aftersales.api.dispatch_schemas import CategoryPath
 from aftersales.api.recall_schemas import (
     DecisionCreate,
     RecallCreate,
@@ -23,6 +24,8 @@ from aftersales.api.recall_schemas import (
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.domain.actors import Actor, Role
+from aftersales.domain.categories import is_known
+from aftersales.errors import ValidationFailed
 from aftersales.recall import RecallState
 from aftersales.services import recall_campaign as campaign
 from aftersales.services import recalls as uc
@@ -53,10 +56,13 @@ def list_recalls(
     actor: Reader,
     state: Annotated[list[RecallState] | None, Query()] = None,
     product_id: Annotated[str | None, Query(max_length=64, pattern=ID_PATTERN)] = None,
+    category: Annotated[CategoryPath | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
-    """The recalls you may see, newest first; a consumer's show their own units and remedies."""
-    query = RecallQuery(tuple(s.value for s in state or ()), product_id, limit)
+    """The recalls you may see, newest first; a consumer's show their own units and remedies.
+    ``category`` takes the recalls of its products and of its subcategories' products."""
+    states = tuple(s.value for s in state or ())
+    query = RecallQuery(states, product_id, limit, category=_known(category))
     views = uc.list_recalls(ctx, actor, query)
     return model_response(RecallsPublic(items=[_public(ctx, v, actor) for v in views]))
 
@@ -84,6 +90,15 @@ def remedy(
     """The buyer of the unit chooses a remedy; the merchant or an operator records it done."""
     done = campaign.act_on_unit(ctx, actor, recall_id, unit, body.remedy, body.note)
     return model_response(UnitPublic.of(done))
+
+
+def _known(category: str | None) -> str | None:
+    if category is not None and not is_known(category):
+        raise ValidationFailed(
+            f"unknown category {category!r}; GET /api/v1/categories lists them",
+            errors=[f"category: unknown {category!r}"],
+        )
+    return category
 
 
 def _public(ctx: Context, view: RecallView, actor: Actor) -> RecallPublic:

@@ -2,15 +2,15 @@
 
 Success answers with a redirect to the case page (so a reload sends nothing twice); a refusal
 shows the case page again, under the status the API would give it, with the form that was sent
-filled in as the reader left it and the reason in the reader's language where the console can
-name it (a field's problem, an amount over the price paid, a step the case's state does not
-allow), else the platform's own words. A case the viewer may not see is the 404 page, as for
-reading it.
+filled in as the reader left it and the reason in the reader's language: in the console's words
+where it names the refusal (a field's problem, an amount over the price paid, a step the case's
+state does not allow), known by the refusal's code and never by its wording; else the case's
+own reason, which every refusal of a case carries in both languages; else the platform's words.
+A case the viewer may not see is the 404 page, as for reading it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -36,7 +36,7 @@ from aftersales.console.pages.cases import CaseId, case_page
 from aftersales.console.routing import ConsoleRoute, status_of, words_for
 from aftersales.console.viewer import ViewerDep, checked_form, context_of
 from aftersales.domain.actors import Actor
-from aftersales.errors import AftersalesError, ValidationFailed
+from aftersales.errors import RAISED_AS, AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.services import cases as uc
 from aftersales.services import evidence as ev
 from aftersales.services.case_actions import CaseAction
@@ -183,13 +183,18 @@ def _field(loc: tuple[int | str, ...]) -> str:
 
 def _refusal(tr: Translator, action: CaseAction, exc: AftersalesError) -> dict[str, str]:
     """The words above the form: the console's own, in the reader's language, when it can name
-    the refusal; else the platform's (``forms.problem``), so that nothing the reader needs is
-    lost. The platform's own words are English: an English reader still gets them below."""
-    said = _said_of_fields(tr, _FIELDS.get(action, {}), exc) or _said_of_case(tr, exc.detail)
-    if not said:
-        return problem(tr, exc)
-    extra = exc.detail if tr.lang == "en" else ""
-    return {"title": tr.t(words_for(exc)[0]), "detail": said, "extra": extra}
+    the refusal; else the case's reason in the reader's language; else the platform's
+    (``forms.problem``), so that nothing the reader needs is lost. The platform's detail is
+    English: an English reader still gets it below the console's words."""
+    said = _said_of_fields(tr, _FIELDS.get(action, {}), exc) or _said_of_case(tr, exc)
+    if said:
+        extra = exc.detail if tr.lang == "en" else ""
+        return {"title": _title(tr, exc), "detail": said, "extra": extra}
+    text = exc.extra.get("text")
+    if isinstance(text, Text):
+        said = text.zh if tr.lang == "zh" else text.en
+        return {"title": _title(tr, exc), "detail": said, "extra": ""}
+    return problem(tr, exc)
 
 
 def _said_of_fields(tr: Translator, labels: Mapping[str, str], exc: AftersalesError) -> str:
@@ -217,40 +222,41 @@ def _field_problem(
     return ""
 
 
-Naming = Callable[[Translator, re.Match[str]], str]
+Naming = Callable[[Translator, Mapping[str, Any]], str]
 
-# The case's own refusals carry no code of their own, so the console knows them by the words
-# of ``domain/case.py``; tests/e2e/test_console_case_refusals.py holds each pattern to them.
-_CASE_REFUSALS: tuple[tuple[re.Pattern[str], Naming], ...] = (
-    (
-        re.compile(r"the amount exceeds what was paid for the line \((?P<paid>\d+\.\d\d)\)"),
-        lambda tr, m: tr.t("act.refused.over_paid", paid=tr.money(_fen(m["paid"]))),
+# The case's refusals the console says in its own words, known by their code and named with the
+# values they carry (domain/case_refusals.py), states and remedies in the reader's language.
+# Any other refusal of the case carries its reason in both languages (``text``).
+_CASE_WORDS: dict[ErrorCode, Naming] = {
+    ErrorCode.AMOUNT_OVER_PAID: lambda tr, v: tr.t(
+        "act.refused.over_paid", paid=tr.money(_fen(v["paid"]))
     ),
-    (
-        re.compile(r"a rejection carries no amount"),
-        lambda tr, _: tr.t("act.refused.reject_amount", remedy=tr.label("resolution", "reject")),
+    ErrorCode.REJECTION_WITH_AMOUNT: lambda tr, _: tr.t(
+        "act.refused.reject_amount", remedy=tr.label("resolution", "reject")
     ),
-    (
-        re.compile(r"a (?P<remedy>\w+) needs an amount greater than zero"),
-        lambda tr, m: tr.t("act.refused.needs_amount", remedy=tr.label("resolution", m["remedy"])),
+    ErrorCode.AMOUNT_REQUIRED: lambda tr, v: tr.t(
+        "act.refused.needs_amount", remedy=tr.label("resolution", v["resolution"])
     ),
-    (
-        re.compile(r"a verdict for the merchant carries the resolution 'reject'"),
-        lambda tr, _: tr.t("act.refused.merchant_verdict", remedy=tr.label("resolution", "reject")),
+    ErrorCode.MERCHANT_VERDICT_WITH_REMEDY: lambda tr, _: tr.t(
+        "act.refused.merchant_verdict", remedy=tr.label("resolution", "reject")
     ),
-    (
-        re.compile(r"cannot .+ while the case is (?P<state>\w+)"),
-        lambda tr, m: tr.t("act.refused.state", state=tr.label("state", m["state"])),
+    # Only the case's own state refusal carries the state; another would be said as it is.
+    ErrorCode.INVALID_TRANSITION: lambda tr, v: (
+        tr.t("act.refused.state", state=tr.label("state", v["state"])) if "state" in v else ""
     ),
-)
+}
 
 
-def _said_of_case(tr: Translator, detail: str) -> str:
-    for pattern, naming in _CASE_REFUSALS:
-        found = pattern.fullmatch(detail)
-        if found:
-            return naming(tr, found)
-    return ""
+def _said_of_case(tr: Translator, exc: AftersalesError) -> str:
+    naming = _CASE_WORDS.get(exc.code)
+    return naming(tr, exc.extra) if naming else ""
+
+
+def _title(tr: Translator, exc: AftersalesError) -> str:
+    """The title of the kind of refusal. A case refusal's code is more precise than the titles
+    the console has, so it takes the title of the class it is raised as (``RAISED_AS``)."""
+    kind = RAISED_AS.get(exc.code)
+    return tr.t(words_for(kind(exc.detail) if kind else exc)[0])
 
 
 def _fen(yuan: str) -> int:

@@ -32,7 +32,6 @@ from aftersales.domain.actors import Actor
 from aftersales.errors import AftersalesError
 from aftersales.services import alerts as uc
 from aftersales.services import recalls as rc
-from aftersales.services.catalog import merchant_products
 from aftersales.services.context import Context
 from aftersales.store.alerts import AlertQuery, AlertRecord
 from aftersales.store.recalls import RecallQuery
@@ -48,9 +47,6 @@ Typed = Annotated[str | None, Query(max_length=200)]
 _STATUSES = [s.value for s in AlertStatus]
 _PROVINCE_NAMES = {p.code: (p.en, p.zh) for p in PROVINCES}
 PAGE = 50
-# A category's alert suggests recalls among this many of the newest (the store filters recalls
-# by product, not by category).
-_RECENT_RECALLS = 100
 
 
 @router.get("/alerts")
@@ -184,18 +180,13 @@ def _actions(record: AlertRecord, actor: Actor, now: datetime) -> frozenset[str]
 
 def _recall_choices(ctx: Context, actor: Actor, record: AlertRecord) -> list[rc.RecallView]:
     """The recalls the alert may be linked to (as ``alerts.link_recall`` checks): its product's,
-    or for a whole category's alert those of the newest recalls whose product is in it."""
+    or for a whole category's alert those of the products of that very category (not of its
+    subcategories, which the link refuses)."""
     if record.product_id is not None:
-        return rc.list_recalls(ctx, actor, RecallQuery(product_id=record.product_id, limit=20))
-    recent = rc.list_recalls(ctx, actor, RecallQuery(limit=_RECENT_RECALLS))
-    merchants = {v.recall.merchant_id for v in recent}
-    in_category = {
-        p.id
-        for m in sorted(merchants)
-        for p in merchant_products(ctx, actor, m)
-        if p.category == record.category
-    }
-    return [v for v in recent if v.recall.product_id in in_category][:20]
+        query = RecallQuery(product_id=record.product_id, limit=20)
+    else:
+        query = RecallQuery(limit=20, category=record.category, subcategories=False)
+    return rc.list_recalls(ctx, actor, query)
 
 
 def _recent(tr: Translator, record: AlertRecord) -> str:
