@@ -115,9 +115,10 @@ def train_command(
 
     cases = _resolved_examples(db) if from_db else []
     model = train_corpus(corpus, also=cases)
+    shipped = default_model_bytes()  # read first: --out may be the shipped file itself
     save_model(model, output)
     data = output.read_bytes()
-    same = data == default_model_bytes()
+    same = data == shipped
     info = model.info.training
     if from_db:
         out.print(
@@ -149,11 +150,19 @@ def eval_command(
         Path | None,
         typer.Option("--reviews", help="Directory with online_shopping_10_cats and waimai_10k."),
     ] = None,
+    hazards: Annotated[
+        Path | None,
+        typer.Option(
+            "--hazards",
+            help="Directory with nhtsa_hyundai_2020_2022 and eu_safety_gate_alerts (English).",
+        ),
+    ] = None,
     show: Annotated[
-        int, typer.Option("--show", help="Also print up to N flagged and N missed review texts.")
+        int,
+        typer.Option("--show", help="Also print up to N flagged and N missed real texts."),
     ] = 0,
 ) -> None:
-    """Evaluate a model on the held-out split of its corpus (and on real reviews)."""
+    """Evaluate a model on the held-out split of its corpus (and on real reviews and reports)."""
     from aftersales.triage.corpus import corpus_sha256, load_corpus, split
     from aftersales.triage.evaluation import evaluate, format_evaluation
     from aftersales.triage.training import TrainParams
@@ -173,6 +182,8 @@ def eval_command(
     out.print(format_evaluation(evaluate(triager, held_out)), markup=False, highlight=False)
     if reviews is not None:
         out.print(_review_report(triager, reviews, show), markup=False, highlight=False)
+    if hazards is not None:
+        out.print(_hazard_report(triager, hazards, show), markup=False, highlight=False)
 
 
 def _resolved_examples(db: str | None) -> list[Any]:
@@ -193,3 +204,18 @@ def _review_report(triager: Any, directory: Path, show: int) -> str:
     if not report.groups:
         raise ValidationFailed(f"no review datasets found under {directory}")
     return format_review_report(report)
+
+
+def _hazard_report(triager: Any, directory: Path, show: int) -> str:
+    from aftersales.triage.hazard_reports import (
+        format_hazard_report,
+        hazard_report,
+        read_alerts,
+        read_vehicle_complaints,
+    )
+
+    complaints = read_vehicle_complaints(directory)
+    report = hazard_report(triager, complaints, read_alerts(directory), samples=show)
+    if not report.vehicles and not report.alerts:
+        raise ValidationFailed(f"no safety report datasets found under {directory}")
+    return format_hazard_report(report)

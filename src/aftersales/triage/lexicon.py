@@ -16,6 +16,8 @@ inherits the negation (「没有冒烟、漏电」, "no smoke or sparks").
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -30,7 +32,7 @@ from aftersales.triage.lexicon_terms import (
 )
 from aftersales.triage.prefilter import first_chars, guarded
 
-__all__ = ["HazardHit", "HazardScan", "scan"]
+__all__ = ["HazardHit", "HazardScan", "fingerprint", "scan"]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -157,17 +159,38 @@ _EN_WORD = re.compile(r"[a-z']+")
 _EN_NEG = _words(
     "no not never without none nothing zero nor neither cannot didn't didnt doesn't doesnt "
     "don't dont wasn't wasnt weren't isn't isnt aren't hasn't hasnt haven't havent hadn't "
-    "won't wont wouldn't couldn't can't cant shouldn't ain't unless"
+    "won't wont wouldn't couldn't can't cant shouldn't ain't unless nobody noone"
 )
 _EN_FILL = _words(
     "any a an the signs sign of even at all ever evidence trace traces hint hints single bit "
     "real there was were is are been be has have had it this that get got see saw seen notice "
     "noticed smell smelled smelt feel felt detect detected really actually or nor and visible "
     "obvious kind sort type problem problems issue issues risk with absolutely completely "
-    "totally definitely certainly caused cause causing it's its there's they're he's she's"
+    "totally definitely certainly caused cause causing it's its there's they're he's she's one "
+    "reported"
 )
 _EN_MAX_FILL = 6
 _JOINER = re.compile(r"^\s*(?:、|和|或者?|或是|及|与|/|or|nor|and|&)?\s*$")
+
+
+def fingerprint() -> str:
+    """SHA-256 of what the lexicon finds: its terms, masks, contexts and negation rules.
+
+    The model learns from the lexicon's readings (a negated hint is taken out of the text, and
+    each family found is a feature), so a model is tied to the lexicon it was trained with, as
+    to its corpus: the fingerprint is part of the model's version, and a test fails when the
+    lexicon changes and the shipped model is not retrained. A rule added here must be added to
+    this list too."""
+    rules = [
+        [[lang, *spec] for lang, spec in _SPECS],
+        [*ZH_MASKS, "|", *EN_MASKS],
+        {key: [ctx.zh, ctx.en] for key, ctx in sorted(CONTEXTS.items())},
+        [_BREAK.pattern, _ZH_NEG.pattern, _ZH_QUESTION.pattern, _ZH_NEG_AFTER.pattern],
+        [sorted(_EN_NEG), sorted(_EN_FILL), _EN_MAX_FILL, _JOINER.pattern],
+        [_CONTEXT_WINDOW, _LOOKBACK],
+    ]
+    text = json.dumps(rules, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def scan(normalised: str, category: str | None = None) -> HazardScan:

@@ -224,11 +224,22 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "burn(?:t|ing|ed) (?:plastic|rubber)", "melt(?:ing|ed) (?:plastic|rubber)",
         "(?:fried|frying|fries) (?:the |my |its )?(?:motherboard|board|circuits?|charger|port|bat"
         "tery|socket|outlet|electronics)",
+        # "fire" as a noun needs an article or a kind of fire before it: bare "fire" is praise
+        # ("this phone is fire"), and "fire up" starts an engine or a grill. The article is a
+        # look-behind so that the search starts at "fire", not at every "a" and "the".
+        r"(?<=\ba )fire(?! (?:up|off|away))", r"(?<=\bthe )fire(?! (?:up|off|away))",
+        "(?:electrical|engine|battery|kitchen|house|car|grease|chimney|small|big|huge|massive) fi"
+        "res?",
+        "fires? (?:broke out|started|spread)", "(?:risk|danger|threat|source|cause) of fire",
+        "ignit(?:e|ed|es|ing)", "smou?lder(?:s|ed|ing)?", "singe(?:d|s)?", "singeing",
+        "thermal runaway", "burn(?:ed|t|s)? (?:down|to the ground)",
+        "(?:burn(?:ing|t|ed)|electric(?:al)?) (?:odou?rs?|stench)",
+        "(?:odou?r|stench) of (?:burn(?:ing|t)|melting)", "electric(?:al)? smell",
     )),
     ("fire", "device", (
         "melt(?:ed|ing|s)?", "blew up", "burnt out", "burned out", "swollen", "bulging",
         "balloon(?:ed|ing)", "bang and (?:a )?flash", "flash(?:ed)? came out", "blackened",
-        "charred", "puffed up",
+        "charred", "charring", "puffed up",
         "(?:too|extremely|dangerously|scalding|scorching|burning|boiling|insanely|ridiculously|in"
         "credibly|crazy|super) hot",
         "(?:is|was|are|were|gets?|got|getting|became|becomes|becoming|runs?|ran|running|feels?|fe"
@@ -253,6 +264,7 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "(?:flash(?:es|ing)?|sparks?|spark(?:ed|ing)) (?:when|if) (?:i |you |we )?touch", "arcing",
         "(?:an |electric(?:al)? )arc",
         "(?:knocks?|knocked) out (?:the |our |my )?(?:circuit )?(?:breaker|fuse)",
+        "live wires?", "shock (?:hazard|risk)", "risk of (?:an? )?(?:electric(?:al)? )?shocks?",
     )),
     ("electric", "device", (
         "tingl(?:e|es|ed|ing)",
@@ -267,6 +279,7 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "sick after", r"(?:was|were|been|all|everyone) (?:\w+ )?sick",
         "(?:bloated|swollen|bulging|puffed) (?:packets?|packs?|bags?|cans?|lids?|packages?|pouch("
         "?:es)?)",
+        "salmonella", "listeria", r"e\.? ?coli", "botulism", "poison(?:ed|ing|ous)",
     )),
     ("spoilage", "food", (
         "rott(?:en|ing)", "gone off", "went off", "gone bad", "went bad", "sour(?:ed)?",
@@ -274,6 +287,7 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "cramp(?:s|ing|ed)?", r"tast\w* (?:like )?(?:alcohol|vinegar|fermented)",
         "tast(?:es|ed|ing) off", "stinks?", "stinking", "stank", "swollen", "bloated", "bulging",
         "out of date", "smell(?:s|ed)? (?:awful|horrible|rotten|terrible)",
+        "nause(?:a|ous|ated)",
     )),
     ("foreign_object", None, (
         "foreign (?:object|body|bodies|matter|material|item|thing)s?", "cockroach(?:es)?",
@@ -300,11 +314,14 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "(?:red|itchy) (?:bumps|welts|blotches)", "welts", "itchy (?:patches|spots)",
         "broke out in", r"(?:lips?|mouth|tongue) (?:tingl\w+|went numb|numb)", "ulcers?",
         r"sneez\w+", "(?:itchy|streaming|watery) (?:eyes|nose)",
+        "(?:skin|eye|eyes|scalp|throat) irritation", "dermatitis",
+        "irritat(?:ed|es|ing) (?:my|his|her|their|the) (?:skin|eyes?|scalp|face|throat)",
+        "burn(?:s|ing) (?:my|his|her|their|the baby's) (?:skin|face|scalp|eyes?|lips?)",
     )),
     ("allergy", "skin", (
         "itch(?:y|ing|ed)", "burning sensation", "stings?", "stinging", "red and sore", "peeling",
         "breakouts?", "broke me out", "broke out", "swollen", "swelling", "swelled", "puffy",
-        "weeping", "flaky", "blotchy",
+        "weeping", "flaky", "blotchy", "redness",
     )),
     ("injury", None, (
         "injur(?:y|ies|ed|ing|e)",
@@ -312,13 +329,21 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "cut (?:on|by) (?:the|a|it|its|this)", "bleed(?:ing|s)?", "bled", "blood",
         "(?:needed|need|needs|got|get|required|had|[0-9]+|two|three|four|five|six|few|several) st"
         "itches", "emergency room", "a&e", "urgent care", "hospital(?:ised|ized)?",
-        "fractur(?:e|ed|es)", "sprain(?:ed|s)?",
+        "fractur(?:e|ed|es|ing)", "sprain(?:ed|s)?", r"lacerat\w+", "abrasions", "whiplash",
+        "broken (?:wrist|ankle|toes?|fingers?|thumb|nose|hip|ribs?|bones?|collarbone|jaw)",
+        # a chair, a guitar or a pair of glasses has a broken arm, leg, neck or back too
+        r"(?:my|his|her|their) (?:\w+'s )?broken (?:arm|leg|neck|back)",
+        "medical (?:attention|treatment|help)", "ambulance", "paramedics?", "nosebleeds?",
+        "chemical burns?", "(?:first|second|third)[- ]degree burns?",
+        "(?:severe|serious|bad|nasty|painful|minor) burns?",
+        "(?:got|gets|getting|badly|seriously|severely) hurt",
         r"broke (?:my|his|her|their) (?:\w+ )?(?:arm|leg|wrist|ankle|toe|finger|nose|tooth|teeth|"
         "hip|rib)", "chipped (?:my|a|his|her) tooth",
         "(?:burned|burnt|scalded) (?:my|his|her|their|our|myself|himself|herself|the baby)",
         "burns? (?:on|to) (?:my|his|her|their|our)", "scald(?:ed|s|ing)?",
         "pinch(?:ed|es)? (?:my|his|her|their) fingers?",
-        "trapped (?:my|his|her|their) (?:fingers?|hand)",
+        r"(?:trapped|pinned|crushed|pinched|jammed|squashed|caught) (?:my|his|her|their|the|a) (?:"
+        r"\w+'s )?(?:fingers?|hands?|thumbs?|arms?|legs?|foot|feet|toes?)",
         "hurt (?:me|him|her|us|them|myself|himself|herself|my|his|her|their|our)", "concussion",
         "knocked (?:me|him|her) out",
         "(?:i|he|she|we|grandma|grandpa|mum|mom|dad|kid|child|son|daughter|baby|husband|wife) (?:"
@@ -327,6 +352,8 @@ EN_TERMS: tuple[TermSpec, ...] = (
         "puncture wound", "passed out", "stabb(?:ed|ing)", "(?:sewing |broken )?needles?",
         "pins? (?:left )?(?:in|inside) (?:the|my|a)", "graz(?:ed|es|e) (?:my|his|her)",
         r"hit (?:me|my|him|his|her)(?: \w+)? (?:eye|face|head|chin|nose|mouth|teeth)",
+        r"hit(?:s|ting)? (?:me|him|her|them|us|(?:my|his|her) \w+) (?:in|on) the (?:face|eyes?|he"
+        "ad|chest|mouth|nose|teeth|forehead)",
         "fingers? (?:got |were |was )?(?:pulled|caught|trapped|crushed|jammed)",
         "tip of (?:my|his|her) (?:thumb|finger)", "gash(?:ed)? (?:my|his|her)",
         "hit (?:my|his|her) head",
@@ -364,7 +391,10 @@ EN_MASKS: tuple[str, ...] = (
     "bugs? (?:in|with|on) (?:the |this |its |your )?(?:app|software|firmware|update|system|os|ui|"
     "game|code|settings|menu|screen|driver|bluetooth|wifi|program)",
     "flame[- ](?:red|orange|retardant|resistant)", "fire[- ](?:retardant|resistant|proof|red)",
-    "fire ?(?:tv|stick|hd|tablet)", "kindle fire", "hot (?:pink|deal|item|seller|price|sale)",
+    "fire ?(?:tv|stick|hd|tablet)", "kindle fire", "amazon fire",
+    r"fire (?:[0-9]+|max|kids|trucks?|engines?|fighters?|m[ae]n|stations?|pits?|places?|sales?|"
+    "escapes?|exits?|doors?|drills?|starters?|ants?|opals?|noodles?|ramen|sauce)",
+    "hot (?:pink|deal|item|seller|price|sale)",
     "hair ?(?:dryer|drier|straightener|curler|clips?|ties?|bands?|brush|comb|mask|oil|serum|care|"
     "loss|colou?r|dye|style|cut)", "hairline", "hair-?thin", "flies (?:open|off|out|by)",
     "time flies", "shocking(?:ly)?", "sour cream", "sourdough", "(?:sweet|hot) and sour",

@@ -29,7 +29,7 @@ from aftersales.triage.corpus import Example, corpus_sha256, load_corpus, split
 from aftersales.triage.errors import CorpusError
 from aftersales.triage.features import text_grams
 from aftersales.triage.labels import HAZARD_FAMILIES
-from aftersales.triage.lexicon import HazardScan, scan
+from aftersales.triage.lexicon import HazardScan, fingerprint, scan
 from aftersales.triage.model import FloatArray, Head, ModelInfo, TriageModel, softmax
 from aftersales.triage.text import MAX_CHARS, MODEL_CHARS, normalise
 
@@ -81,7 +81,7 @@ def train_corpus(
         return train(training, corpus_sha256=corpus_sha, params=params, extra=extra)
     extra["case_examples"] = len(added)
     model = train([*training, *added], corpus_sha256=corpus_sha, params=params, extra=extra)
-    version = f"1.{_combined_sha(corpus_sha, added)[:12]}"
+    version = f"1.{_combined_sha(model.info.model_version, added)[:12]}"
     return TriageModel(
         replace(model.info, model_version=version),
         model.vocabulary,
@@ -102,8 +102,8 @@ def _new_texts(known: Sequence[Example], also: Sequence[Example]) -> list[Exampl
     return added
 
 
-def _combined_sha(corpus_sha: str, added: Sequence[Example]) -> str:
-    digest = hashlib.sha256(corpus_sha.encode())
+def _combined_sha(base_version: str, added: Sequence[Example]) -> str:
+    digest = hashlib.sha256(base_version.encode())
     for e in added:
         row = [e.text, e.issue_type, e.severity, e.cause, str(e.safety), e.category or ""]
         digest.update(json.dumps(row, ensure_ascii=False).encode())
@@ -129,15 +129,20 @@ def train(
         for name in LABEL_HEADS
     }
     heads["safety"] = _safety_head(matrix, skeleton, examples, params)
+    lexicon_sha = fingerprint()
     training = {
         **asdict(params),
         **(extra or {}),
         "examples": len(examples),
         "features": skeleton.size,
         "scikit_learn": sklearn.__version__,
+        "lexicon_sha256": lexicon_sha,
     }
+    # The version names both inputs that decide the weights: the corpus and the lexicon whose
+    # readings are features (a lexicon change with the same corpus is another model).
+    version = hashlib.sha256(f"{corpus_sha256}\0{lexicon_sha}".encode()).hexdigest()
     info = ModelInfo(
-        model_version=f"1.{corpus_sha256[:12]}",
+        model_version=f"1.{version[:12]}",
         corpus_sha256=corpus_sha256,
         needs_human_below=params.needs_human_below,
         model_safety_at=params.model_safety_at,

@@ -137,3 +137,65 @@ def test_negated_hints_are_blanked_out_for_the_model() -> None:
     blanked = hazards(text).without_negated(text)
     assert "漏电" not in blanked
     assert len(blanked) == len(text)
+
+
+# Everyday English for fire, burns, shocks, injuries, rashes and food poisoning (decision 0041).
+EVERYDAY_ENGLISH = [
+    ("fire", "The extension lead started a small fire behind the sofa"),
+    ("fire", "There was a fire in the kitchen after I left the toaster on"),
+    ("fire", "The cable was smouldering when I pulled the plug"),
+    ("fire", "The lighter flared up and singed my eyebrows"),
+    ("fire", "The power bank ignited on the nightstand"),
+    ("fire", "A strong electrical smell and a burning odour from the fan"),
+    ("electric", "The cord is split and there's a live wire showing"),
+    ("electric", "This lamp is a shock hazard"),
+    ("injury", "He got a deep laceration on his palm from the blade"),
+    ("injury", "My son has a broken wrist after the scooter folded"),
+    ("injury", "We had to call an ambulance"),
+    ("injury", "She needed medical attention after the shelf fell"),
+    ("injury", "My daughter got hurt on the slide"),
+    ("injury", "The folding table pinned my son's fingers"),
+    ("injury", "The strap snapped and hit me in the face"),
+    ("injury", "The drain cleaner left chemical burns on his hands"),
+    ("injury", "Second-degree burns from the kettle spout"),
+    ("allergy", "This toner burns my face"),
+    ("allergy", "The wipes caused skin irritation on the baby"),
+    ("spoilage", "We got salmonella from the chicken"),
+    ("spoilage", "I felt nauseous after eating the soup"),
+]
+
+
+@pytest.mark.parametrize(("family", "text"), EVERYDAY_ENGLISH)
+def test_everyday_english_words_for_hazards_are_found(family: str, text: str) -> None:
+    assert family in hazards(text).families
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This phone is fire",
+        "The Fire TV stick keeps buffering",
+        "The fire truck toy lost a wheel",
+        "The grill won't fire up",
+        "The fire noodles were not spicy at all",
+        "The nerf blaster fires foam darts weakly",
+        "The chair has a broken leg",
+        "I was hurt by the rude reply from the seller",
+        "Ignition switch is faulty",
+    ],
+)
+def test_fire_and_hurt_in_harmless_senses_raise_nothing(text: str) -> None:
+    assert not hazards(text).hazard
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Luckily no one was injured",
+        "Nobody got hurt but the glass is everywhere",
+        "No reported injuries",
+        "It is not a fire hazard",
+    ],
+)
+def test_no_one_and_nobody_negate_a_hint_as_no_does(text: str) -> None:
+    assert not hazards(text).hazard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales.triage import Triager, load_corpus
+from aftersales.triage import Triager, lexicon, load_corpus
 from aftersales.triage.corpus import corpus_sha256, split
 from aftersales.triage.evaluation import Evaluation, evaluate
 from tests.unit.triage.conftest import CORPUS
@@ -21,6 +21,14 @@ def test_the_shipped_model_was_trained_on_the_corpus_in_the_repository(triager: 
     # Editing the corpus without running `aftersales triage train` would ship a model that the
     # corpus can no longer reproduce.
     assert triager.model.info.corpus_sha256 == corpus_sha256(CORPUS)
+
+
+def test_the_shipped_model_was_trained_with_the_lexicon_in_the_repository(
+    triager: Triager,
+) -> None:
+    # The lexicon's readings are features of the model: a lexicon edited without retraining
+    # would run a model whose features no longer mean what they did when it learnt them.
+    assert triager.model.info.training["lexicon_sha256"] == lexicon.fingerprint()
 
 
 def test_held_out_safety_recall_is_at_least_98_percent(held_out: Evaluation) -> None:
