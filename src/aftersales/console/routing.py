@@ -18,7 +18,7 @@ from aftersales.api.problems import STATUS
 from aftersales.console.i18n import Translator
 from aftersales.console.render import page
 from aftersales.console.viewer import CsrfRefused, SignInRequired, Viewer, language_only
-from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.errors import RAISED_AS, AftersalesError, ErrorCode
 from aftersales.scoring.texts import Text
 
 __all__ = ["ConsoleRoute", "error_page", "explained", "refusal", "status_of", "words_for"]
@@ -69,8 +69,11 @@ class ConsoleRoute(APIRoute):
 
 
 def words_for(exc: AftersalesError) -> tuple[str, str | None]:
-    """The keys of the title and the explanation of a refusal."""
-    return _WORDS.get(exc.code, ("error.invalid", None))
+    """The keys of the title and the explanation of a refusal; a specific code (decision 0039)
+    without words of its own takes those of the kind of refusal it is raised as."""
+    kind = RAISED_AS.get(exc.code)
+    general = _WORDS.get(kind.code, ("error.invalid", None)) if kind else ("error.invalid", None)
+    return _WORDS.get(exc.code, general)
 
 
 def explained(tr: Translator, exc: AftersalesError) -> dict[str, str]:

@@ -36,7 +36,7 @@ from aftersales.console.pages.cases import CaseId, case_page
 from aftersales.console.routing import ConsoleRoute, status_of, words_for
 from aftersales.console.viewer import ViewerDep, checked_form, context_of
 from aftersales.domain.actors import Actor
-from aftersales.errors import RAISED_AS, AftersalesError, ErrorCode, Text, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.services import cases as uc
 from aftersales.services import evidence as ev
 from aftersales.services.case_actions import CaseAction
@@ -189,11 +189,11 @@ def _refusal(tr: Translator, action: CaseAction, exc: AftersalesError) -> dict[s
     said = _said_of_fields(tr, _FIELDS.get(action, {}), exc) or _said_of_case(tr, exc)
     if said:
         extra = exc.detail if tr.lang == "en" else ""
-        return {"title": _title(tr, exc), "detail": said, "extra": extra}
+        return {"title": tr.t(words_for(exc)[0]), "detail": said, "extra": extra}
     text = exc.extra.get("text")
     if isinstance(text, Text):
         said = text.zh if tr.lang == "zh" else text.en
-        return {"title": _title(tr, exc), "detail": said, "extra": ""}
+        return {"title": tr.t(words_for(exc)[0]), "detail": said, "extra": ""}
     return problem(tr, exc)
 
 
@@ -250,13 +250,6 @@ _CASE_WORDS: dict[ErrorCode, Naming] = {
 def _said_of_case(tr: Translator, exc: AftersalesError) -> str:
     naming = _CASE_WORDS.get(exc.code)
     return naming(tr, exc.extra) if naming else ""
-
-
-def _title(tr: Translator, exc: AftersalesError) -> str:
-    """The title of the kind of refusal. A case refusal's code is more precise than the titles
-    the console has, so it takes the title of the class it is raised as (``RAISED_AS``)."""
-    kind = RAISED_AS.get(exc.code)
-    return tr.t(words_for(kind(exc.detail) if kind else exc)[0])
 
 
 def _fen(yuan: str) -> int:
