@@ -165,9 +165,9 @@ def test_a_tier_drop_ends_the_boost_at_the_next_refresh_with_the_reason(
     cli = ExposureCli(db_url, tmp_path)
     enrolled = enrol(client, market, "m1", {"mode": "store"}).json()
 
-    first = cli("exposure", "refresh")
+    first = cli("exposure", "refresh", "--verbose")
     tiers["m1"] = "watch"  # the weekly check constrains m1
-    dropped = cli("exposure", "refresh")
+    dropped = cli("exposure", "refresh", "--verbose")
     again = cli("exposure", "refresh")
     status = cli("programme", "status", "--merchant", "m1")
 

@@ -25,7 +25,7 @@ from aftersales.simulation import SimulationParams, day_start
 START = date(2026, 8, 1)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "whatif"
 COMPARE = ["--compare", str(EXAMPLES / "today.yaml"), str(EXAMPLES / "no_throttle.yaml")]
-TINY = ["--days", "4", "--start", "2026-12-01", "--merchants", "4", "--consumers", "40"]
+TINY = ["--days", "4", "--start", "2026-11-01", "--merchants", "4", "--consumers", "40"]
 
 
 def _settings(folder: Path, **changes: object) -> Settings:

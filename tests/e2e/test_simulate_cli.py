@@ -55,7 +55,7 @@ def test_nonsense_gets_a_clear_message_and_nothing_runs(
 def test_a_tiny_run_prints_its_summary_and_refuses_to_run_twice(
     run: object, tmp_path: Path
 ) -> None:
-    args = ["simulate", "--days", "3", "--start", "2026-12-01", "--merchants", "5"]
+    args = ["simulate", "--days", "3", "--start", "2026-11-01", "--merchants", "5"]
     code, output = run(*args, "--consumers", "50", "--orders-per-day", "60", "--json")  # type: ignore[operator]
     assert code == 0, output
     summary = json.loads(output[output.index("{") :])
@@ -69,7 +69,7 @@ def test_a_tiny_run_prints_its_summary_and_refuses_to_run_twice(
 
 def test_the_summary_reads_in_both_languages(run: object) -> None:
     code, output = run(  # type: ignore[operator]
-        "simulate", "--days", "2", "--start", "2026-12-01", "--merchants", "4",
+        "simulate", "--days", "2", "--start", "2026-11-01", "--merchants", "4",
         "--consumers", "40", "--orders-per-day", "40", "--no-progress",
     )  # fmt: skip
     assert code == 0, output
@@ -142,12 +142,12 @@ def test_the_demos_printed_commands_hide_a_database_password(
 def test_the_flywheel_report_is_one_self_contained_page(run: object, tmp_path: Path) -> None:
     report = tmp_path / "out.html"
     code, output = run(  # type: ignore[operator]
-        "simulate", "--days", "5", "--start", "2026-11-27", "--merchants", "6",
+        "simulate", "--days", "5", "--start", "2026-10-28", "--merchants", "6",
         "--consumers", "60", "--orders-per-day", "50", "--no-progress", "--report", str(report),
     )  # fmt: skip
     assert code == 0, output
     page = report.read_text(encoding="utf-8")
-    assert "飞轮报告 Flywheel report" in page and "2026-11" in page
+    assert "飞轮报告 Flywheel report" in page and "2026-10" in page
     assert page.count("<svg") == 6 and "<script" not in page
     assert " src=" not in page and " href=" not in page  # nothing fetched from anywhere
 
@@ -159,7 +159,7 @@ def test_two_configurations_run_on_the_same_seed(run: object, tmp_path: Path) ->
         "simulation:\n  weekly_checks: false\n",
         encoding="utf-8",
     )
-    args = ["--days", "3", "--start", "2026-12-01", "--merchants", "4", "--consumers", "40"]
+    args = ["--days", "3", "--start", "2026-11-01", "--merchants", "4", "--consumers", "40"]
     code, output = run(  # type: ignore[operator]
         "simulate", "--compare", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), *args,
         "--orders-per-day", "40", "--no-progress",

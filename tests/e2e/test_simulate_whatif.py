@@ -21,7 +21,7 @@ from aftersales.services.tokens import create_token
 from tests.exposure_support import API, add_products, use_tiers
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "whatif"
-TINY = ["--days", "3", "--start", "2026-12-01", "--merchants", "4", "--consumers", "40"]
+TINY = ["--days", "3", "--start", "2026-11-01", "--merchants", "4", "--consumers", "40"]
 MERCHANT = "m-0001"  # the simulated world's first shop
 
 

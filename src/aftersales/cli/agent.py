@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out, with_context
 from aftersales.domain.actors import Actor, Role
-from aftersales.triage.agents import Agent
-from aftersales.triage.holdings import Holding
+
+if TYPE_CHECKING:  # triage loads the policy engine and numpy: not for `aftersales --help`
+    from aftersales.triage.agents import Agent
+    from aftersales.triage.holdings import Holding
 
 agent_app = typer.Typer(
     help="Agents who work the queues: add, list, presence, capacity; assign a case; its history.",

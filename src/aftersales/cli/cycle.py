@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, open_context, out, settings_for
 from aftersales.domain.actors import Actor, Role
+from aftersales.domain.clock import CST
 from aftersales.errors import ValidationFailed
-from aftersales.scoring.texts import TIER_NAMES
-from aftersales.scoring.tiers import Tier
-from aftersales.services.context import Context
-from aftersales.store.scoring import StoredCard
+
+# Scoring and the store load scipy, SQLAlchemy and ibis: imported where used, so that
+# `aftersales --help` does not wait for them.
+if TYPE_CHECKING:
+    from aftersales.scoring.tiers import Tier
+    from aftersales.services.context import Context
+    from aftersales.store.scoring import StoredCard, StoredCycle
 
 app = typer.Typer(
     help="Merchant scoring: assessment cycles and weekly checks.", no_args_is_help=True
@@ -41,9 +46,7 @@ ReasonOption = Annotated[
 
 
 def _context(db: str | None) -> Context:
-    from aftersales.bootstrap import bootstrap
-
-    return bootstrap(settings_for(db))
+    return open_context(settings_for(db))
 
 
 def _tiers(counts: Mapping[str, int]) -> str:
@@ -66,8 +69,18 @@ def run_command(
     out.print(
         f"cycle {c.period} revision {c.revision}: {c.merchants} merchants,"
         f" tiers {_tiers(done.tiers)}; {done.changes} tier change(s);"
-        f" parameters {c.parameters_digest[:12]}"
+        f" parameters {c.parameters_digest[:12]}; window {_window(c)}",
+        highlight=False,
     )
+
+
+def _window(cycle: StoredCycle) -> str:
+    """The days the cycle looked at, as the marketplace's calendar counts them (China Standard
+    Time, ``scoring.calendar``): in UTC a month would start on the last day of the one before.
+    The window ends at the first moment after its last day."""
+    first = cycle.window_start.astimezone(CST).date()
+    last = (cycle.window_end - timedelta(microseconds=1)).astimezone(CST).date()
+    return f"{first}..{last} CST"
 
 
 @app.command("weekly")
@@ -104,6 +117,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A period's cycle (its revisions and tiers), one tier's merchants, or one scorecard."""
+    from aftersales.scoring.tiers import Tier
     from aftersales.services import scorecards
 
     zh = _chinese(lang)
@@ -124,13 +138,7 @@ def show_command(
     wanted = None if tier is None else _tier(tier)
     found = scorecards.summary(ctx, period)
     for c in found.revisions:
-        why = f" — {c.reason}" if c.reason else ""
-        out.print(
-            f"{c.period} revision {c.revision}: {c.merchants} merchants, computed"
-            f" {c.computed_at:%Y-%m-%d %H:%M} UTC by {c.computed_by}, window"
-            f" {c.window_start:%Y-%m-%d}..{c.window_end:%Y-%m-%d}{why}",
-            highlight=False,
-        )
+        out.print(_revision_line(c, zh), highlight=False)
     counts = scorecards.tier_counts(ctx, auditor, period)
     shown = ", ".join(f"{_tier_name(t, zh)} {counts[t]}" for t in Tier if t in counts)
     latest = found.revisions[-1].revision
@@ -147,6 +155,19 @@ def show_command(
     out.print(_tier_table(cards, zh))
 
 
+def _revision_line(c: StoredCycle, zh: bool) -> str:
+    """One revision of a period: who computed it when, the days it looked at, and why."""
+    at = f"{c.computed_at.astimezone(CST):%Y-%m-%d %H:%M} CST"
+    why = f" — {c.reason}" if c.reason else ""
+    if zh:
+        head = f"{c.period} 第 {c.revision} 版：{c.merchants} 家商家"  # noqa: RUF001
+        return f"{head}，{c.computed_by} 于 {at} 计算，考核窗口 {_window(c)}{why}"  # noqa: RUF001
+    return (
+        f"{c.period} revision {c.revision}: {c.merchants} merchants, computed {at}"
+        f" by {c.computed_by}, window {_window(c)}{why}"
+    )
+
+
 def _chinese(lang: str) -> bool:
     if lang not in ("en", "zh"):
         raise ValidationFailed(f"--lang must be en or zh, not {lang!r}")
@@ -154,6 +175,8 @@ def _chinese(lang: str) -> bool:
 
 
 def _tier(value: str) -> Tier:
+    from aftersales.scoring.tiers import Tier
+
     try:
         return Tier(value)
     except ValueError:
@@ -162,6 +185,9 @@ def _tier(value: str) -> Tier:
 
 
 def _tier_name(value: str, zh: bool) -> str:
+    from aftersales.scoring.texts import TIER_NAMES
+    from aftersales.scoring.tiers import Tier
+
     text = TIER_NAMES[Tier(value)]
     return text.zh if zh else text.en
 

@@ -85,8 +85,9 @@ def simulate(
         return
     from aftersales.simulation import CST, SimulationParams, plan_span
 
-    today = datetime.now(CST).date()
-    first, end = plan_span(days=days, cycles=cycles, start=_day(start), today=today)
+    now = datetime.now(CST)
+    first, end = plan_span(days=days, cycles=cycles, start=_day(start), today=now.date())
+    _refuse_the_future(first, end, now, days=days, cycles=cycles)
     params = SimulationParams(seed, merchants, consumers, orders_per_day, first, end)
     if compare is not None:
         if db is not None:
@@ -98,6 +99,24 @@ def simulate(
     if report is not None:
         _write_report(report, [(f"seed {seed}", result.summary)])
     _say(f"serve it: {serve_command(settings)}")
+
+
+def _refuse_the_future(
+    first: date, end: datetime, now: datetime, *, days: int | None, cycles: int | None
+) -> None:
+    """Refuse a run that would end after now: it would store cycles, scores and evidence of
+    days that have not happened, which the real clock then reads as history."""
+    from aftersales.simulation import CST, plan_span
+
+    if end <= now:
+        return
+    # Without a start, a run ends as late as it may: at the start of today (China Standard
+    # Time), or of this month for whole cycles.
+    latest, _ = plan_span(days=days, cycles=cycles, start=None, today=now.date())
+    raise ValidationFailed(
+        f"--start {first}: the run would end {end.astimezone(CST):%Y-%m-%d %H:%M} (China Standard"
+        f" Time), after now; the latest start for this run is {latest}"
+    )
 
 
 def serve_command(settings: Settings, port: int | None = None) -> str:

@@ -125,7 +125,13 @@ def _conduct_table(
             f"{f['cases_per_1000_orders']:.1f}",
             f"{f['escalation_rate']:.0%}",
             f"{f['arbitrations_lost']:.0%}/{f['arbitrations']:.0f}",
-            f"{f['mean_stars']:.2f}",
+            _stars(f["mean_stars"]),
             held,
         )
     return table
+
+
+def _stars(mean: float | None) -> str:
+    # Not 0.00, which reads as the worst service there is. A word a line: the column stays
+    # narrow enough for the table to fit 80 columns (the tiers beside it take lines anyway).
+    return "无评价\nno\nratings" if mean is None else f"{mean:.2f}"

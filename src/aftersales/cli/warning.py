@@ -6,40 +6,29 @@ import csv
 import math
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
 from aftersales.cli import warning_ops
-from aftersales.cli.common import DbOption, err, errors_on_one_line, out, settings_for
+from aftersales.cli.common import DbOption, err, errors_on_one_line, open_context, out, settings_for
 from aftersales.errors import ValidationFailed
-from aftersales.warning import (
-    K_BANDS,
-    SCENARIOS,
-    CusumConfig,
-    DailyForecast,
-    DailyHistory,
-    Detector,
-    EarsConfig,
-    EarsMethod,
-    FarringtonConfig,
-    LoadSource,
-    QueueModel,
-    ScenarioResult,
-    StaffPlan,
-    Tally,
-    cusum_detector,
-    ears_detector,
-    evaluate,
-    farrington_detector,
-    plan_staff,
-    scenario,
-    staff_forecast,
-)
+
+# The detectors and forecasts load scipy (seconds): imported by the commands that run them, so
+# that `aftersales --help` does not wait for them.
+if TYPE_CHECKING:
+    from aftersales.warning import (
+        DailyHistory,
+        Detector,
+        LoadSource,
+        QueueModel,
+        ScenarioResult,
+        StaffPlan,
+        Tally,
+    )
 
 warn_app = typer.Typer(
     help="Early warning of regional and seasonal problems.", no_args_is_help=True
@@ -72,6 +61,8 @@ def warn_eval(
     ] = 20,
 ) -> None:
     """Score a detector on the 42 simulated scenarios: FPR, POD, sensitivity, timeliness."""
+    from aftersales.warning import SCENARIOS, evaluate, scenario
+
     chosen = [scenario(n) for n in _numbers(scenarios, 1, len(SCENARIOS))]
     ks = [float(k) for k in _numbers(sizes, 0, 100)] if rise is None else [rise]
     if rise is not None and rise <= 0:
@@ -92,6 +83,16 @@ def _show(table: Table) -> None:
 
 
 def _detector(method: str, alpha: float) -> Detector:
+    from aftersales.warning import (
+        CusumConfig,
+        EarsConfig,
+        EarsMethod,
+        FarringtonConfig,
+        cusum_detector,
+        ears_detector,
+        farrington_detector,
+    )
+
     if method == "farrington":
         return farrington_detector(FarringtonConfig(alpha=alpha))
     if method == "cusum":
@@ -118,6 +119,8 @@ def _numbers(spec: str, low: int, high: int) -> list[int]:
 def _eval_table(
     results: list[ScenarioResult], title: str, replicates: int, seed: int, *, bands: bool
 ) -> Table:
+    from aftersales.warning import K_BANDS, Tally
+
     table = Table(title=f"{title} ({replicates} series per size, seed {seed})")
     ranges = K_BANDS if bands else ()
     cols = ["#", "θ", "β", "m", "φ", "FPR", "POD", *(f"POD k{lo}-{hi}" for lo, hi in ranges)]
@@ -179,6 +182,8 @@ def staff_plan(
 
     The history is the cases opened in the region (and queue), from the database, unless
     --csv or --cases-per-day gives it."""
+    from aftersales.warning import DailyForecast, QueueModel, plan_staff, staff_forecast
+
     model = QueueModel(
         aht_seconds=aht,
         answer_within_seconds=within,
@@ -188,6 +193,7 @@ def staff_plan(
         open_hours=_hours(hours),
     )
     _check(model)
+    _check_load(cases_per_day, quantile)
     first = _start(start)
     if csv_path is not None and cases_per_day is not None:
         raise ValidationFailed("give --csv or --cases-per-day, not both")
@@ -220,12 +226,12 @@ def _plan_from_database(
     quantile: float,
 ) -> StaffPlan:
     """The plan from the cases opened in the region (and queue), read from the database."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.domain.catalog import check_region
     from aftersales.services.staff_load import database_source
+    from aftersales.warning import plan_staff
 
     check_region(region)
-    ctx = bootstrap(settings_for(db))
+    ctx = open_context(settings_for(db))
     try:
         source = database_source(ctx, start)
         return plan_staff(source, region, days, model, queue=queue, start=start, quantile=quantile)
@@ -250,6 +256,10 @@ def csv_source(path: Path) -> LoadSource:
 def _history(
     rows: list[dict[str, str]], region: str, queue: str | None, path: Path
 ) -> DailyHistory:
+    import numpy as np
+
+    from aftersales.warning import DailyHistory
+
     counts: dict[date, float] = {}
     for n, row in enumerate(rows, start=2):
         if row.get("region", region) != region or (queue and row.get("queue", queue) != queue):
@@ -291,6 +301,27 @@ def _check(model: QueueModel) -> None:
         raise ValidationFailed("patience must be positive")
 
 
+_PLAN_COLUMNS = (
+    "day",
+    "",
+    "expected\ncases",
+    "planned\ncases",
+    "peak\nagents",
+    "scheduled\nat peak",
+    "staff-\nhours",
+    "SL at\npeak",
+)
+
+
+def _check_load(cases_per_day: float | None, quantile: float) -> None:
+    # Neither reaches the queue model as nonsense: a negative load plans negative cases, and a
+    # quantile of 1 or more (or NaN) has no finite load to staff for.
+    if cases_per_day is not None and not (math.isfinite(cases_per_day) and cases_per_day >= 0):
+        raise ValidationFailed(f"--cases-per-day must be at least 0, not {cases_per_day:g}")
+    if not 0 < quantile < 1:
+        raise ValidationFailed(f"--quantile must be between 0 and 1, e.g. 0.8, not {quantile:g}")
+
+
 def _plan_table(plan: StaffPlan) -> Table:
     m = plan.model
     erlang = "Erlang C" if m.patience_seconds is None else "Erlang A"
@@ -301,9 +332,10 @@ def _plan_table(plan: StaffPlan) -> Table:
         f"load at the {plan.forecast.quantile:.0%} quantile ({', '.join(plan.forecast.terms)})"
     )
     table = Table(title=title)
-    for col in ("day", "", "expected", "planned", "peak agents", "scheduled", "staff-hours"):
-        table.add_column(col, justify="right")
-    table.add_column("SL at peak", justify="right")
+    # Headers on two lines: the table fits 80 columns, and on a narrower terminal a figure
+    # folds rather than loses its digits to an ellipsis.
+    for col in _PLAN_COLUMNS:
+        table.add_column(col, justify="right", overflow="fold")
     for d in plan.days:
         table.add_row(
             d.day.isoformat(),

@@ -83,7 +83,7 @@ def by_conduct(
     day: int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> dict[str, dict[str, float]]:
+) -> dict[str, dict[str, float | None]]:
     """The platform's figures per merchant, pooled by the merchants' hidden conduct (on ``day``
     of the run; over the whole run without one, see ``_conduct``): do obstructive shops get more
     escalations and lose more arbitrations? ``since`` and ``until`` limit it to the orders and
@@ -102,7 +102,9 @@ def by_conduct(
     return {key: _rates(merchants[key], f) for key, f in sorted(pooled.items())}
 
 
-def _rates(merchants: int, f: MerchantFigures) -> dict[str, float]:
+def _rates(merchants: int, f: MerchantFigures) -> dict[str, float | None]:
+    # Without a rating there is no mean and no satisfaction: None, not 0 (which reads as the
+    # worst service there is, and drags a chart's line to the floor).
     return {
         "merchants": merchants,
         "orders": f.orders,
@@ -111,8 +113,8 @@ def _rates(merchants: int, f: MerchantFigures) -> dict[str, float]:
         "escalation_rate": round(f.escalated / f.cases, 3) if f.cases else 0.0,
         "arbitrations": f.arbitrated,
         "arbitrations_lost": round(f.lost / f.arbitrated, 3) if f.arbitrated else 0.0,
-        "mean_stars": round(f.stars / f.ratings, 2) if f.ratings else 0.0,
-        "csat": round(f.satisfied / f.ratings, 3) if f.ratings else 0.0,
+        "mean_stars": round(f.stars / f.ratings, 2) if f.ratings else None,
+        "csat": round(f.satisfied / f.ratings, 3) if f.ratings else None,
         "dispute_rate": round(f.arbitrated / f.cases, 3) if f.cases else 0.0,
     }
 

@@ -86,9 +86,31 @@ def _queue_problems(merchant_id: str | None, queues: set[str], merchant: set[str
     if not queues:
         return ["an agent needs at least one queue"]
     if merchant_id is None:
-        wrong = sorted(queues - PLATFORM_SKILLS)
-        return [f"queue {q} is a merchant's queue, not the platform's" for q in wrong]
+        return _platform_queue_problems(queues, merchant)
     platform_only = sorted(queues & PLATFORM_QUEUES)
     problems = [f"queue {q} is served by platform agents only" for q in platform_only]
     unknown = sorted(queues - PLATFORM_QUEUES - merchant)
-    return problems + [f"unknown queue {q}" for q in unknown]
+    if unknown:
+        problems += [*(f"unknown queue {q}" for q in unknown), _merchants_work(merchant)]
+    return problems
+
+
+def _platform_queue_problems(queues: set[str], merchant: set[str]) -> list[str]:
+    # Leaving out the merchant makes a platform agent: say so, and which queues each kind works,
+    # or "general is a merchant's queue" reads as if the queue itself were wrong.
+    wrong = sorted(queues - PLATFORM_SKILLS)
+    if not wrong:
+        return []
+    said = [
+        f"queue {q} is a merchant's queue" if q in merchant else f"unknown queue {q}" for q in wrong
+    ]
+    platform = ", ".join(sorted(PLATFORM_SKILLS))
+    return [
+        *said,
+        f"a platform agent (one without a merchant) works {platform}",
+        _merchants_work(merchant),
+    ]
+
+
+def _merchants_work(merchant: set[str]) -> str:
+    return f"a merchant's agent works {', '.join(sorted(merchant))}"
