@@ -125,3 +125,38 @@ def test_a_step_the_state_does_not_allow_keeps_its_code_and_names_the_state_in_c
     }
     assert problem["detail"] == problem["details"]["zh"]
     assert problem["state"] == "awaiting_merchant"
+
+
+def test_opening_outside_the_window_or_twice_is_said_in_chinese(
+    client: TestClient, market: Market
+) -> None:
+    """The refusals a consumer meets when opening a case, in the consumer's language."""
+    late = {"order_line_id": "l3", "type": "return_refund", "description": "桌腿断了"}
+    refused_late = client.post("/api/v1/cases", json=late, headers=market.auth("c1") | ZH)
+    open_case(client, market)
+    again = {"order_line_id": "l1", "type": "exchange", "description": "还是有坏点"}
+    refused_again = client.post("/api/v1/cases", json=again, headers=market.auth("c1") | ZH)
+
+    window = assert_problem(refused_late, 422, "outside_after_sales_window")
+    assert window["detail"] == "「退货退款」的申请期已于 2026-10-18 结束（签收后 15 天内可申请）"
+    assert window["details"]["en"] == (
+        "the after-sales window for return_refund closed on 2026-10-18 (15 days after delivery)"
+    )
+    assert window["due"].startswith("2026-10-18")
+    twice = assert_problem(refused_again, 409, "case_already_open")
+    assert twice["detail"] == "该商品已有进行中的售后单，请在原售后单中继续处理"
+
+
+def test_an_evidence_file_of_the_wrong_type_is_said_in_chinese(
+    client: TestClient, market: Market
+) -> None:
+    case_id = open_case(client, market)
+
+    response = client.post(
+        f"/api/v1/cases/{case_id}/evidence",
+        files={"file": ("notes.txt", b"just some words", "text/plain")},
+        headers=market.auth("c1") | ZH,
+    )
+
+    problem = assert_problem(response, 415, "evidence_type_not_allowed")
+    assert problem["detail"].startswith("凭证文件须为以下格式之一：")

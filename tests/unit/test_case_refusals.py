@@ -17,7 +17,13 @@ import pytest
 from aftersales.console.labels import LABELS
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseFacts
-from aftersales.domain.case_refusals import REMEDY_NAMES, STATE_NAMES, Step, wrong_state
+from aftersales.domain.case_refusals import (
+    CASE_TYPE_NAMES,
+    REMEDY_NAMES,
+    STATE_NAMES,
+    Step,
+    wrong_state,
+)
 from aftersales.domain.cases_types import CaseState, CaseType, LiableParty, ResolutionType, Verdict
 from aftersales.domain.sla import SlaTerms
 from aftersales.errors import (
@@ -331,9 +337,12 @@ def test_the_state_refusal_names_every_step_and_state_in_both_languages(
     )
 
 
-def test_state_and_remedy_names_are_the_consoles() -> None:
+def test_state_remedy_and_case_type_names_are_the_consoles() -> None:
     assert {s.value: zh for s, zh in STATE_NAMES.items()} == {
         value: names[1] for value, names in LABELS["state"].items()
+    }
+    assert {t.value: zh for t, zh in CASE_TYPE_NAMES.items()} == {
+        value: names[1] for value, names in LABELS["case_type"].items()
     }
     assert {r.value: zh for r, zh in REMEDY_NAMES.items()} == {
         value: names[1] for value, names in LABELS["resolution"].items()

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from aftersales.domain.cases_types import CaseState, ResolutionType
+from aftersales.domain.cases_types import CaseState, CaseType, ResolutionType
 from aftersales.errors import (
     AftersalesError,
     ErrorCode,
@@ -29,14 +29,17 @@ from aftersales.errors import (
 )
 
 __all__ = [
+    "CASE_TYPE_NAMES",
     "REMEDY_NAMES",
     "STATE_NAMES",
     "Step",
+    "already_open",
     "already_rated",
     "amount_negative",
     "amount_over_paid",
     "amount_required",
     "appeal_window_closed",
+    "cannot_reopen",
     "escalation_too_early",
     "merchant_already_responded",
     "merchant_verdict_with_remedy",
@@ -54,6 +57,15 @@ __all__ = [
 
 C, R = ErrorCode, ResolutionType
 E = TypeVar("E", bound=AftersalesError)
+
+CASE_TYPE_NAMES: dict[CaseType, str] = {
+    CaseType.RETURN_REFUND: "退货退款",
+    CaseType.REFUND_ONLY: "仅退款",
+    CaseType.EXCHANGE: "换货",
+    CaseType.REPAIR: "维修",
+    CaseType.COMPLAINT: "投诉",
+    CaseType.SAFETY_REPORT: "安全隐患报告",
+}
 
 STATE_NAMES: dict[CaseState, str] = {
     CaseState.AWAITING_MERCHANT: "待商家处理",
@@ -209,6 +221,27 @@ def amount_required(resolution: ResolutionType) -> ValidationFailed:
         f"「{REMEDY_NAMES[resolution]}」需要大于零的金额",
     )
     return _refusal(ValidationFailed, C.AMOUNT_REQUIRED, text, resolution=resolution)
+
+
+# ---- one active case per order line -------------------------------------------------------------
+
+
+def already_open() -> AftersalesError:
+    text = Text(
+        "this order line already has an open after-sales case",
+        "该商品已有进行中的售后单，请在原售后单中继续处理",
+    )
+    return _refusal(AftersalesError, C.CASE_ALREADY_OPEN, text)
+
+
+def cannot_reopen() -> AftersalesError:
+    """An appeal would reopen a case while a newer one is open on the same line."""
+    text = Text(
+        "this order line has another open after-sales case; this one cannot reopen"
+        " until that one is settled",
+        "该商品已有另一个进行中的售后单，本售后单需待其办结后才能重新开启",
+    )
+    return _refusal(AftersalesError, C.CASE_ALREADY_OPEN, text)
 
 
 # ---- who may act --------------------------------------------------------------------------------

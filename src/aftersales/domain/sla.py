@@ -1,5 +1,8 @@
 """SLA terms and the after-sales window: plain arithmetic on aware datetimes, no I/O."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -7,8 +10,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from aftersales.domain.case_refusals import CASE_TYPE_NAMES
 from aftersales.domain.cases_types import CaseType
-from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.errors import AftersalesError, ErrorCode, Text
 
 __all__ = ["AfterSalesWindows", "SlaTerms", "check_window"]
 
@@ -77,8 +81,13 @@ def check_window(
     """Refuse a case opened after the window for its type has closed."""
     deadline = windows.deadline(case_type, reference)
     if now > deadline:
-        raise AftersalesError(
+        days = windows.days[case_type]
+        text = Text(
             f"the after-sales window for {case_type} closed on {deadline:%Y-%m-%d}"
-            f" ({windows.days[case_type]} days after delivery)",
-            code=ErrorCode.OUTSIDE_AFTER_SALES_WINDOW,
+            f" ({days} days after delivery)",
+            f"「{CASE_TYPE_NAMES[case_type]}」的申请期已于 {deadline:%Y-%m-%d} 结束"
+            f"（签收后 {days} 天内可申请）",
+        )
+        raise AftersalesError(
+            text.en, code=ErrorCode.OUTSIDE_AFTER_SALES_WINDOW, text=text, due=deadline.isoformat()
         )

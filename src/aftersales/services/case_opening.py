@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from aftersales.domain.actors import Actor
 from aftersales.domain.case import Case
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.services import cases, evidence
 from aftersales.services.context import Context
 
@@ -23,7 +23,10 @@ def open_with_evidence(
     Every file is checked first, so a file that would be refused refuses the whole request
     before anything is written; the case and each file then commit as the API commits them."""
     if len(files) > MAX_FILES:
-        raise ValidationFailed(f"at most {MAX_FILES} evidence files at once")
+        text = Text(
+            f"at most {MAX_FILES} evidence files at once", f"每次最多上传 {MAX_FILES} 个凭证文件"
+        )
+        raise ValidationFailed(text.en, text=text)
     for _, data in files:
         evidence.check_file(ctx, data)
     case = cases.open_case(ctx, actor, cmd)

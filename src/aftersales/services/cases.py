@@ -8,14 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from aftersales.domain import case_refusals as refused
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseEvent, CaseFacts
 from aftersales.domain.cases_types import CaseType, LiableParty, ResolutionType, Verdict
 from aftersales.domain.catalog import Order, OrderLine
 from aftersales.domain.sla import check_window
 from aftersales.errors import (
-    AftersalesError,
-    ErrorCode,
     NotFound,
     PermissionDenied,
     ValidationFailed,
@@ -92,10 +91,7 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
         check_window(ctx.windows, cmd.type, order.delivered_at or order.placed_at, now)
         active, history = uow.cases.opening_checks(line.id, order.consumer_id, now - HISTORY_WINDOW)
         if active:
-            raise AftersalesError(
-                "this order line already has an open after-sales case",
-                code=ErrorCode.CASE_ALREADY_OPEN,
-            )
+            raise refused.already_open()
         product = uow.catalog.get_product(line.product_id)
         assert product is not None  # order lines reference products by foreign key
         pack = ctx.policy.current(uow)

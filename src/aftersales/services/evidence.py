@@ -1,5 +1,8 @@
 """Use cases for evidence files: checked by size and content, stored once by SHA-256."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +10,7 @@ import unicodedata
 
 from aftersales.domain.actors import Actor
 from aftersales.domain.evidence import ALLOWED_TYPES, sniff_type
-from aftersales.errors import AftersalesError, ErrorCode, NotFound
+from aftersales.errors import AftersalesError, ErrorCode, NotFound, Text
 from aftersales.services.cases import load_visible
 from aftersales.services.context import Context
 from aftersales.store.evidence import EvidenceRecord
@@ -17,10 +20,13 @@ __all__ = ["add_evidence", "check_file", "list_evidence", "read_evidence", "too_
 
 def too_large(limit: int) -> AftersalesError:
     """The refusal of a file over the size limit, with the limit in readable units."""
-    shown = f"{limit / (1024 * 1024):g} MiB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
-    return AftersalesError(
-        f"the file is larger than the limit of {shown}", code=ErrorCode.EVIDENCE_TOO_LARGE
+    mib = limit >= 1024 * 1024
+    shown = f"{limit / (1024 * 1024):g} MiB" if mib else f"{limit:,} bytes"
+    shown_zh = f"{limit / (1024 * 1024):g} MB" if mib else f"{limit:,} 字节"
+    text = Text(
+        f"the file is larger than the limit of {shown}", f"文件超过了 {shown_zh} 的大小上限"
     )
+    return AftersalesError(text.en, code=ErrorCode.EVIDENCE_TOO_LARGE, text=text)
 
 
 def check_file(ctx: Context, data: bytes) -> str:
@@ -29,10 +35,9 @@ def check_file(ctx: Context, data: bytes) -> str:
         raise too_large(ctx.evidence_max_bytes)
     content_type = sniff_type(data)
     if content_type is None:
-        raise AftersalesError(
-            "evidence must be one of: " + ", ".join(ALLOWED_TYPES),
-            code=ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED,
-        )
+        allowed = ", ".join(ALLOWED_TYPES)
+        text = Text(f"evidence must be one of: {allowed}", f"凭证文件须为以下格式之一：{allowed}")
+        raise AftersalesError(text.en, code=ErrorCode.EVIDENCE_TYPE_NOT_ALLOWED, text=text)
     return content_type
 
 

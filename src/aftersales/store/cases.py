@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from aftersales.domain import case_refusals as refused
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseEvent
 from aftersales.domain.snapshot import encode
-from aftersales.errors import AftersalesError, Conflict, ErrorCode
+from aftersales.errors import Conflict
 from aftersales.store.prepared import Prepared
 from aftersales.store.tables import case_events, cases, outbox
 
@@ -83,10 +84,7 @@ class CaseRepository:
         try:
             _INSERT_CASE.run(self._conn, self._row(case) | _assessment_row(case))
         except IntegrityError as exc:
-            raise AftersalesError(
-                "this order line already has an open after-sales case",
-                code=ErrorCode.CASE_ALREADY_OPEN,
-            ) from exc
+            raise refused.already_open() from exc
         self._store_events(case)
 
     def get(self, case_id: str, *, for_update: bool = False) -> Case | None:
@@ -109,11 +107,7 @@ class CaseRepository:
         except IntegrityError as exc:
             # An appeal makes a resolved case active again; if a newer case is open on the same
             # line meanwhile, the one-active-case index refuses it. A refusal, not a 500.
-            raise AftersalesError(
-                "this order line has another open after-sales case; this one cannot reopen"
-                " until that one is settled",
-                code=ErrorCode.CASE_ALREADY_OPEN,
-            ) from exc
+            raise refused.cannot_reopen() from exc
         if changed != 1:
             raise Conflict("the case was changed by someone else at the same time; try again")
         self._store_events(case)
