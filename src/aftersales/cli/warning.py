@@ -295,9 +295,10 @@ def _check(model: QueueModel) -> None:
         raise ValidationFailed("target must be between 0 and 1, e.g. 0.8")
     if not 0 <= model.shrinkage < 1:
         raise ValidationFailed("shrinkage must be at least 0 and below 1, e.g. 0.3")
-    if model.aht_seconds <= 0 or model.answer_within_seconds < 0:
+    # Written so that NaN fails each test: every comparison with NaN is false.
+    if not (0 < model.aht_seconds < math.inf and 0 <= model.answer_within_seconds < math.inf):
         raise ValidationFailed("handling time must be positive and the SLA not negative")
-    if model.patience_seconds is not None and model.patience_seconds <= 0:
+    if model.patience_seconds is not None and not 0 < model.patience_seconds < math.inf:
         raise ValidationFailed("patience must be positive")
 
 

@@ -72,7 +72,8 @@ class Period:
             raise ValidationFailed(f"period {self.name} is in the future")
         if self.end > now:
             raise ValidationFailed(
-                f"period {self.name} is still open: it closes {self.end:%Y-%m-%d %H:%M} UTC"
+                f"period {self.name} is still open: it closes"
+                f" {self.end.astimezone(CST):%Y-%m-%d %H:%M} China Standard Time"
             )
 
 

@@ -24,6 +24,9 @@ PLAN = ["staff", "plan", "--region", "north", "--days", "3", "--start", "2026-01
         (["--cases-per-day", "nan"], "--cases-per-day must be at least 0, not nan"),
         (["--cases-per-day", "9", "--quantile", "1.5"], "--quantile must be between 0 and 1"),
         (["--cases-per-day", "9", "--quantile", "0"], "--quantile must be between 0 and 1"),
+        (["--cases-per-day", "9", "--aht", "nan"], "handling time must be positive"),
+        (["--cases-per-day", "9", "--within", "nan"], "the SLA not negative"),
+        (["--cases-per-day", "9", "--patience", "nan"], "patience must be positive"),
     ],
 )
 def test_a_load_no_queue_could_have_is_refused_on_one_line(args: list[str], message: str) -> None:
