@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from aftersales.cli.common import DbOption, errors_on_one_line, open_context, out, settings_for
 from aftersales.domain.actors import Actor, Role
-from aftersales.triage.faults import FaultReport
+
+if TYPE_CHECKING:  # annotations only: triage loads the policy engine and NumPy
+    from aftersales.triage.faults import FaultReport
 
 faults_app = typer.Typer(help="Recurring faults of a product.", no_args_is_help=True)
 

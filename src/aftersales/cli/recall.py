@@ -12,14 +12,17 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from aftersales.cli.common import DbOption, err, errors_on_one_line, out, with_context
 from aftersales.domain.actors import Actor, Role
-from aftersales.recall import RecallReport, RecallState, Remedy, Scope
-from aftersales.services.context import Context
+from aftersales.recall import RecallState, Remedy, Scope
+
+if TYPE_CHECKING:  # annotations only: the database layer is not for `aftersales --help`
+    from aftersales.recall import RecallReport
+    from aftersales.services.context import Context
 
 app = typer.Typer(
     help="Safety recalls: reviews, decisions, campaigns, reports.", no_args_is_help=True

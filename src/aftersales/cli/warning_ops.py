@@ -22,10 +22,10 @@ from aftersales.config import Settings
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.snapshot import encode
 from aftersales.errors import ValidationFailed
-from aftersales.services.context import Context
 from aftersales.warning import AlertStatus
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the database layer is not for `aftersales --help`
+    from aftersales.services.context import Context
     from aftersales.services.warning_run import WarningTerms
 
 __all__ = ["register", "terms_from"]

@@ -7,72 +7,9 @@ the operational tables into ``MerchantWindow`` objects (applying the per-buyer c
 for the next call. The method, with its formulas, is in docs/scoring.md.
 """
 
-from __future__ import annotations
+# The names are declared in ``__init__.pyi`` and each is loaded from its module when first used:
+# importing a light module of the package (``aftersales.scoring.tiers``) or the command line
+# does not load the whole package, and with it SciPy (seconds). Decision 0042.
+import lazy_loader as lazy
 
-from aftersales.scoring.buyers import buyer_weight, rating_weight, weigh_buyer, weigh_buyers
-from aftersales.scoring.counts import (
-    Attainment,
-    ExcludedCase,
-    MerchantWindow,
-    Ratings,
-    ServiceCounts,
-    SevereBreach,
-    case_contribution,
-)
-from aftersales.scoring.cycle import CategoryCard, CycleScores, Scorecard, score_cycle
-from aftersales.scoring.durations import TimeSummary
-from aftersales.scoring.explain import Explanation, Factor
-from aftersales.scoring.figures import Figure
-from aftersales.scoring.metrics import Metric
-from aftersales.scoring.parameters import (
-    DEFAULT_RULES,
-    DEFAULT_WEIGHTS,
-    RateCountRule,
-    ScoringConfig,
-    Weights,
-)
-from aftersales.scoring.peers import PeerGroup
-from aftersales.scoring.prior import BetaPrior, fit_prior, posterior
-from aftersales.scoring.rules import Breach
-from aftersales.scoring.texts import Text
-from aftersales.scoring.tiers import Change, Standing, Tier
-from aftersales.scoring.weekly import WeeklyFlag, weekly_check
-
-__all__ = [
-    "DEFAULT_RULES",
-    "DEFAULT_WEIGHTS",
-    "Attainment",
-    "BetaPrior",
-    "Breach",
-    "CategoryCard",
-    "Change",
-    "CycleScores",
-    "ExcludedCase",
-    "Explanation",
-    "Factor",
-    "Figure",
-    "MerchantWindow",
-    "Metric",
-    "PeerGroup",
-    "RateCountRule",
-    "Ratings",
-    "Scorecard",
-    "ScoringConfig",
-    "ServiceCounts",
-    "SevereBreach",
-    "Standing",
-    "Text",
-    "Tier",
-    "TimeSummary",
-    "WeeklyFlag",
-    "Weights",
-    "buyer_weight",
-    "case_contribution",
-    "fit_prior",
-    "posterior",
-    "rating_weight",
-    "score_cycle",
-    "weekly_check",
-    "weigh_buyer",
-    "weigh_buyers",
-]
+__getattr__, __dir__, __all__ = lazy.attach_stub(__name__, __file__)
