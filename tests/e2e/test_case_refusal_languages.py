@@ -138,7 +138,9 @@ def test_opening_outside_the_window_or_twice_is_said_in_chinese(
     refused_again = client.post("/api/v1/cases", json=again, headers=market.auth("c1") | ZH)
 
     window = assert_problem(refused_late, 422, "outside_after_sales_window")
-    assert window["detail"] == "「退货退款」的申请期已于 2026-10-18 结束（签收后 15 天内可申请）"
+    assert window["detail"] == (
+        "「退货退款」的申请期已于 2026-10-18 17:00（北京时间）结束（签收后 15 天内可申请）"
+    )
     assert window["details"]["en"] == (
         "the after-sales window for return_refund closed on 2026-10-18 (15 days after delivery)"
     )

@@ -157,7 +157,7 @@ REFUSALS: dict[str, Refusal] = {
         C.ESCALATION_TOO_EARLY,
         InvalidTransition,
         "the merchant has until 2026-11-03 09:00 UTC to respond before the platform steps in",
-        "商家可在 2026-11-03 09:00 UTC 前作出首次响应，此前平台暂不介入",
+        "商家可在 2026-11-03 17:00（北京时间）前作出首次响应，此前平台暂不介入",
         {"state": "awaiting_merchant", "due": "2026-11-03T09:00:00Z"},
     ),
     "an appeal of a case resolved by agreement": Refusal(
@@ -174,7 +174,7 @@ REFUSALS: dict[str, Refusal] = {
         C.APPEAL_WINDOW_CLOSED,
         InvalidTransition,
         "the appeal window closed on 2026-12-02",
-        "申诉期已于 2026-12-02 结束",
+        "申诉期已于 2026-12-02 19:00（北京时间）结束",
         {"due": "2026-12-02T11:00:00Z"},
     ),
     "rating twice": Refusal(

@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from aftersales.domain.cases_types import CaseState, CaseType, ResolutionType
+from aftersales.domain.clock import CST
 from aftersales.errors import (
     AftersalesError,
     ErrorCode,
@@ -39,6 +40,7 @@ __all__ = [
     "amount_over_paid",
     "amount_required",
     "appeal_window_closed",
+    "beijing",
     "cannot_reopen",
     "escalation_too_early",
     "merchant_already_responded",
@@ -116,6 +118,12 @@ def _refusal(kind: type[E], code: ErrorCode, text: Text, **values: Any) -> E:
     return kind(text.en, code=code, text=text, **values)
 
 
+def beijing(at: datetime, form: str) -> str:
+    """A moment as a reader in China reads it: the Chinese texts give Beijing time (the English
+    ones keep the UTC the API has always given)."""
+    return at.astimezone(CST).strftime(form)
+
+
 def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
@@ -151,10 +159,9 @@ def policy_grant_cannot_reject(state: CaseState) -> InvalidTransition:
 
 def escalation_too_early(due: datetime, state: CaseState) -> InvalidTransition:
     """The consumer asks the platform in before the merchant had its chance to respond."""
-    at = f"{due:%Y-%m-%d %H:%M} UTC"
     text = Text(
-        f"the merchant has until {at} to respond before the platform steps in",
-        f"商家可在 {at} 前作出首次响应，此前平台暂不介入",
+        f"the merchant has until {due:%Y-%m-%d %H:%M} UTC to respond before the platform steps in",
+        f"商家可在 {beijing(due, '%Y-%m-%d %H:%M')}（北京时间）前作出首次响应，此前平台暂不介入",
     )
     return _refusal(InvalidTransition, C.ESCALATION_TOO_EARLY, text, state=state, due=_time(due))
 
@@ -168,7 +175,10 @@ def verdict_not_appealable() -> InvalidTransition:
 
 
 def appeal_window_closed(due: datetime) -> InvalidTransition:
-    text = Text(f"the appeal window closed on {due:%Y-%m-%d}", f"申诉期已于 {due:%Y-%m-%d} 结束")
+    text = Text(
+        f"the appeal window closed on {due:%Y-%m-%d}",
+        f"申诉期已于 {beijing(due, '%Y-%m-%d %H:%M')}（北京时间）结束",
+    )
     return _refusal(InvalidTransition, C.APPEAL_WINDOW_CLOSED, text, due=_time(due))
 
 

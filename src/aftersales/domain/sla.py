@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from aftersales.domain.case_refusals import CASE_TYPE_NAMES
+from aftersales.domain.case_refusals import CASE_TYPE_NAMES, beijing
 from aftersales.domain.cases_types import CaseType
 from aftersales.errors import AftersalesError, ErrorCode, Text
 
@@ -85,7 +85,8 @@ def check_window(
         text = Text(
             f"the after-sales window for {case_type} closed on {deadline:%Y-%m-%d}"
             f" ({days} days after delivery)",
-            f"「{CASE_TYPE_NAMES[case_type]}」的申请期已于 {deadline:%Y-%m-%d} 结束"
+            f"「{CASE_TYPE_NAMES[case_type]}」的申请期已于"
+            f" {beijing(deadline, '%Y-%m-%d %H:%M')}（北京时间）结束"
             f"（签收后 {days} 天内可申请）",
         )
         raise AftersalesError(
