@@ -570,7 +570,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # ---- operator -----------------------------------------------------------------------------
     "overview.title": ("Overview", "总览"),
     "overview.active": ("Open cases", "处理中的售后单"),
-    "overview.escalated": ("Waiting for arbitration", "待仲裁"),
+    "overview.escalated": ("Escalated to the platform", "平台介入中"),
     "overview.by_state": ("Cases by state", "各状态售后单数量"),
     "overview.by_queue": ("Open cases by queue", "各队列处理中的售后单"),
     "overview.opened": ("Cases opened per week", "每周新增售后单"),
