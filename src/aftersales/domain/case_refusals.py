@@ -14,7 +14,7 @@ the console (``console/labels.py``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -43,6 +43,7 @@ __all__ = [
     "beijing",
     "cannot_reopen",
     "escalation_too_early",
+    "iso_utc",
     "merchant_already_responded",
     "merchant_verdict_with_remedy",
     "not_an_operator",
@@ -128,8 +129,9 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def _time(at: datetime) -> str:
-    return at.isoformat().replace("+00:00", "Z")
+def iso_utc(at: datetime) -> str:
+    """A moment as the API writes it (ISO 8601, UTC, ``Z``), for a refusal's values."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 # ---- the state and the turn ---------------------------------------------------------------------
@@ -163,7 +165,7 @@ def escalation_too_early(due: datetime, state: CaseState) -> InvalidTransition:
         f"the merchant has until {due:%Y-%m-%d %H:%M} UTC to respond before the platform steps in",
         f"商家可在 {beijing(due, '%Y-%m-%d %H:%M')}（北京时间）前作出首次响应，此前平台暂不介入",
     )
-    return _refusal(InvalidTransition, C.ESCALATION_TOO_EARLY, text, state=state, due=_time(due))
+    return _refusal(InvalidTransition, C.ESCALATION_TOO_EARLY, text, state=state, due=iso_utc(due))
 
 
 # ---- appeals and ratings ------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def appeal_window_closed(due: datetime) -> InvalidTransition:
         f"the appeal window closed on {due:%Y-%m-%d}",
         f"申诉期已于 {beijing(due, '%Y-%m-%d %H:%M')}（北京时间）结束",
     )
-    return _refusal(InvalidTransition, C.APPEAL_WINDOW_CLOSED, text, due=_time(due))
+    return _refusal(InvalidTransition, C.APPEAL_WINDOW_CLOSED, text, due=iso_utc(due))
 
 
 def already_rated() -> InvalidTransition:

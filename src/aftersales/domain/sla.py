@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from aftersales.domain.case_refusals import CASE_TYPE_NAMES, beijing
+from aftersales.domain.case_refusals import CASE_TYPE_NAMES, beijing, iso_utc
 from aftersales.domain.cases_types import CaseType
 from aftersales.errors import AftersalesError, ErrorCode, Text
 
@@ -90,5 +90,5 @@ def check_window(
             f"（签收后 {days} 天内可申请）",
         )
         raise AftersalesError(
-            text.en, code=ErrorCode.OUTSIDE_AFTER_SALES_WINDOW, text=text, due=deadline.isoformat()
+            text.en, code=ErrorCode.OUTSIDE_AFTER_SALES_WINDOW, text=text, due=iso_utc(deadline)
         )
