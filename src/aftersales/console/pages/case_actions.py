@@ -36,7 +36,7 @@ from aftersales.console.pages.cases import CaseId, case_page
 from aftersales.console.routing import ConsoleRoute, status_of, words_for
 from aftersales.console.viewer import ViewerDep, checked_form, context_of
 from aftersales.domain.actors import Actor
-from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
 from aftersales.services import cases as uc
 from aftersales.services import evidence as ev
 from aftersales.services.case_actions import CaseAction
@@ -190,11 +190,7 @@ def _refusal(tr: Translator, action: CaseAction, exc: AftersalesError) -> dict[s
     if said:
         extra = exc.detail if tr.lang == "en" else ""
         return {"title": tr.t(words_for(exc)[0]), "detail": said, "extra": extra}
-    text = exc.extra.get("text")
-    if isinstance(text, Text):
-        said = text.zh if tr.lang == "zh" else text.en
-        return {"title": tr.t(words_for(exc)[0]), "detail": said, "extra": ""}
-    return problem(tr, exc)
+    return problem(tr, exc)  # the case's reason in the reader's language, when it has both
 
 
 def _said_of_fields(tr: Translator, labels: Mapping[str, str], exc: AftersalesError) -> str:
