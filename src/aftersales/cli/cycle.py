@@ -20,11 +20,11 @@ from aftersales.cli.common import DbOption, err, errors_on_one_line, open_contex
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.clock import CST
 from aftersales.errors import ValidationFailed
+from aftersales.scoring.texts import TIER_NAMES
+from aftersales.scoring.tiers import Tier
 
-# Scoring and the store load scipy, SQLAlchemy and ibis: imported where used, so that
-# `aftersales --help` does not wait for them.
+# The store loads SQLAlchemy and Ibis: not for `aftersales --help` (decision 0042).
 if TYPE_CHECKING:
-    from aftersales.scoring.tiers import Tier
     from aftersales.services.context import Context
     from aftersales.store.scoring import StoredCard, StoredCycle
 
@@ -117,7 +117,6 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A period's cycle (its revisions and tiers), one tier's merchants, or one scorecard."""
-    from aftersales.scoring.tiers import Tier
     from aftersales.services import scorecards
 
     zh = _chinese(lang)
@@ -175,8 +174,6 @@ def _chinese(lang: str) -> bool:
 
 
 def _tier(value: str) -> Tier:
-    from aftersales.scoring.tiers import Tier
-
     try:
         return Tier(value)
     except ValueError:
@@ -185,9 +182,6 @@ def _tier(value: str) -> Tier:
 
 
 def _tier_name(value: str, zh: bool) -> str:
-    from aftersales.scoring.texts import TIER_NAMES
-    from aftersales.scoring.tiers import Tier
-
     text = TIER_NAMES[Tier(value)]
     return text.zh if zh else text.en
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from aftersales.cli.common import DbOption, errors_on_one_line, open_context, out, settings_for
 from aftersales.domain.actors import Actor, Role
-
-if TYPE_CHECKING:  # the package loads scoring and scipy: not for `aftersales --help`
-    from aftersales.exposure import ExposureEvent
+from aftersales.exposure import ExposureEvent
 
 ladder_app = typer.Typer(help="The content traffic ladder.", no_args_is_help=True)
 exposure_app = typer.Typer(help="The exposure service.", no_args_is_help=True)
