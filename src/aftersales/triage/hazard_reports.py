@@ -15,12 +15,12 @@ consumer words.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aftersales.triage.classify import Triager
+from aftersales.triage.reviews import csv_rows
 
 __all__ = [
     "NHTSA_FILE",
@@ -123,7 +123,7 @@ def read_vehicle_complaints(data_dir: Path) -> Iterator[VehicleComplaint]:
     path = data_dir / NHTSA_FILE
     if not path.is_file():
         return
-    for row in _rows(path):
+    for row in csv_rows(path):
         groups = [
             name
             for name, on in (
@@ -142,7 +142,7 @@ def read_alerts(data_dir: Path) -> Iterator[Alert]:
     path = data_dir / SAFETY_GATE_FILE
     if not path.is_file():
         return
-    for row in _rows(path):
+    for row in csv_rows(path):
         risks = tuple(_risk(r) for r in row["risk_type"].split(",") if r.strip())
         if not risks:
             continue
@@ -157,11 +157,6 @@ def read_alerts(data_dir: Path) -> Iterator[Alert]:
 def _risk(raw: str) -> str:
     name = raw.strip()
     return _RISK_ALIASES.get(name, name)
-
-
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from csv.DictReader(handle)
 
 
 def hazard_report(

@@ -20,6 +20,7 @@ __all__ = [
     "FOOD_SAFETY_WORDS",
     "Review",
     "ReviewReport",
+    "csv_rows",
     "format_review_report",
     "read_reviews",
     "review_report",
@@ -71,16 +72,17 @@ def read_reviews(data_dir: Path) -> Iterator[Review]:
     """Reviews of both datasets under ``data_dir``; a dataset that is absent is skipped."""
     online = data_dir / "online_shopping_10_cats" / "online_shopping_10_cats.csv"
     if online.is_file():
-        for row in _rows(online):
+        for row in csv_rows(online):
             group = row["cat"]
             yield Review(group, ONLINE_CATEGORIES.get(group), row["label"] == "1", row["review"])
     waimai = data_dir / "waimai_10k" / "waimai_10k.csv"
     if waimai.is_file():
-        for row in _rows(waimai):
+        for row in csv_rows(waimai):
             yield Review(WAIMAI, "food", row["label"] == "1", row["review"])
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
+def csv_rows(path: Path) -> Iterator[dict[str, str]]:
+    """A data set's CSV rows by column name (the public data sets read in place)."""
     # utf-8-sig: the files start with a byte-order mark; some reviews are empty.
     with path.open(encoding="utf-8-sig", newline="") as handle:
         yield from csv.DictReader(handle)
