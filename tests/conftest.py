@@ -28,6 +28,12 @@ PG_ADMIN_URL = os.environ.get(
 )
 REQUIRE_PG = os.environ.get("AFTERSALES_TEST_REQUIRE_POSTGRES") == "1"
 
+# The command line answers in the terminal's language (languages.of_locale); the tests read its
+# English whatever the locale of the machine that runs them.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    if os.environ.get(_name, "").lower().startswith("zh"):
+        os.environ[_name] = "C.UTF-8"
+
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:

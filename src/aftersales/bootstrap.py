@@ -1,5 +1,8 @@
 """The composition root: builds the platform's context from settings, database, clock, files."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import functools
@@ -13,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from aftersales.config import Settings
 from aftersales.domain.clock import Clock, SystemClock
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.ledger import SignatureError, open_note
 from aftersales.policy import Pack, default_pack_dir, load_pack
 from aftersales.services.context import Context
@@ -96,7 +99,10 @@ def _check_exists(url: str) -> None:
     file = sqlite_file(url)
     if file is not None and not file.is_file():
         raise ValidationFailed(
-            f"no database at {file}: check the path, or make one with `aftersales db upgrade`"
+            Text(
+                f"no database at {file}: check the path, or make one with `aftersales db upgrade`",
+                f"{file} 处没有数据库：请检查路径，或用 `aftersales db upgrade` 创建一个",
+            )
         )
 
 
@@ -112,7 +118,12 @@ def _check_opens(engine: Engine) -> None:
         where = engine.url.render_as_string(hide_password=True)
         said = str(exc.orig).strip().splitlines()
         reason = said[0] if said else "no answer"
-        raise ValidationFailed(f"cannot open the database {where}: {reason}") from exc
+        raise ValidationFailed(
+            Text(
+                f"cannot open the database {where}: {reason}",
+                f"无法打开数据库 {where}：{reason}",
+            )
+        ) from exc
 
 
 def ledger_keys(
@@ -156,16 +167,29 @@ def _check_log_signer(engine: Engine, keys: LedgerKeys | None, key_file: Path) -
     try:
         open_note(latest.note, [keys.verifier] if keys is not None else [])
     except SignatureError as exc:
-        found = (
-            f"the key at {key_file} did not sign" if keys else f"there is no key at {key_file} for"
-        )
-        raise ValidationFailed(
-            f"{found} this database's evidence log ({exc}). Open it with the data directory it "
-            "was built with (AFTERSALES_DATA_DIR: var/demo for the demo, var/simulation for "
-            "aftersales simulate) or point "
-            "AFTERSALES_LEDGER_KEY_FILE and AFTERSALES_LEDGER_SALT_FILE at its key and salt: "
-            "a second key would break the log's audit"
-        ) from None
+        raise ValidationFailed(_other_signer(key_file, signed=keys is not None, why=exc)) from None
+
+
+def _other_signer(key_file: Path, *, signed: bool, why: SignatureError) -> Text:
+    found = (
+        f"the key at {key_file} did not sign" if signed else f"there is no key at {key_file} for"
+    )
+    found_zh = (
+        f"{key_file} 处的密钥并未签署本数据库的存证日志"
+        if signed
+        else f"{key_file} 处没有本数据库存证日志的签名密钥"
+    )
+    return Text(
+        f"{found} this database's evidence log ({why}). Open it with the data directory it "
+        "was built with (AFTERSALES_DATA_DIR: var/demo for the demo, var/simulation for "
+        "aftersales simulate) or point "
+        "AFTERSALES_LEDGER_KEY_FILE and AFTERSALES_LEDGER_SALT_FILE at its key and salt: "
+        "a second key would break the log's audit",
+        f"{found_zh}（{why}）。请用构建该数据库时的数据目录打开它（AFTERSALES_DATA_DIR："
+        "演示为 var/demo，aftersales simulate 为 var/simulation），或将 "
+        "AFTERSALES_LEDGER_KEY_FILE 和 AFTERSALES_LEDGER_SALT_FILE 指向它的密钥和盐值文件："
+        "换用另一个密钥会使存证日志无法通过审计",
+    )
 
 
 @functools.lru_cache(maxsize=8)

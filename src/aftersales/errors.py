@@ -129,12 +129,19 @@ TITLES: dict[ErrorCode, str] = {
 
 
 class AftersalesError(Exception):
-    """Base of every error a caller can cause; carries a stable code and a plain detail."""
+    """Base of every error a caller can cause; carries a stable code and a plain detail.
+
+    ``detail`` is English text, or a ``Text`` when the refusal is given in both languages."""
 
     code: ErrorCode = ErrorCode.VALIDATION_FAILED
     title: str = "Request could not be processed"
 
-    def __init__(self, detail: str, *, code: ErrorCode | None = None, **extra: Any) -> None:
+    def __init__(self, detail: str | Text, *, code: ErrorCode | None = None, **extra: Any) -> None:
+        if isinstance(detail, Text):
+            # A refusal given in both languages: the detail is its English (what the API and
+            # the CLI have always said); the API answers in Chinese when asked (decision 0043).
+            extra.setdefault("text", detail)
+            detail = detail.en
         super().__init__(detail)
         self.detail = detail
         if code is not None:

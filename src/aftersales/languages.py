@@ -1,14 +1,15 @@
 """The two languages of the product, and which one a request's Accept-Language prefers.
 
 Shared by the console (which defaults to Chinese) and the API's problem details (which default
-to English, what clients written before had).
+to English, what clients written before had); the command line reads the locale instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
-__all__ = ["LANGS", "Lang", "preferred"]
+__all__ = ["LANGS", "Lang", "of_locale", "preferred"]
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -36,3 +37,14 @@ def _parse_range(part: str) -> tuple[Lang | None, float]:
     if quality <= 0 or primary not in LANGS:
         return None, quality
     return ("zh" if primary == "zh" else "en"), quality
+
+
+def of_locale(environ: Mapping[str, str]) -> Lang:
+    """The language of a terminal's locale: the first of ``LC_ALL``, ``LC_MESSAGES`` and
+    ``LANG`` that is set decides, as POSIX has it (``zh_CN.UTF-8`` is Chinese); English
+    otherwise, what the command line has always printed."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

@@ -7,6 +7,9 @@ tests, a cluster in production) gets them as DataFrames and the expressions thro
 needs the optional ``spark`` dependency group and a Java runtime.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -20,7 +23,7 @@ import pyarrow as pa
 from aftersales.analytics.inputs import BOUNDS, SCHEMAS, CycleInputs, Window, bounds
 from aftersales.analytics.plans import compiled, expressions
 from aftersales.analytics.query import Limits
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = ["ENGINES", "Engine", "duckdb_engine", "duckdb_files", "open_engine", "spark_engine"]
 
@@ -156,7 +159,10 @@ def spark_engine(inputs: CycleInputs, session: Any = None) -> Iterator[Engine]:
         from pyspark.sql import SparkSession
     except ImportError as error:
         raise ValidationFailed(
-            "the spark engine needs pyspark: uv sync --group spark (and a Java 17 runtime)"
+            Text(
+                "the spark engine needs pyspark: uv sync --group spark (and a Java 17 runtime)",
+                "spark 引擎需要 pyspark：请运行 uv sync --group spark（并安装 Java 17 运行时）",
+            )
         ) from error
     own = session is None
     if own:
@@ -199,6 +205,12 @@ ENGINES = {"duckdb": duckdb_engine, "pyspark": spark_engine}
 def open_engine(name: str, inputs: CycleInputs) -> Iterator[Engine]:
     """The engine called ``name`` over ``inputs``."""
     if name not in ENGINES:
-        raise ValidationFailed(f"unknown cycle engine {name!r} (known: {', '.join(ENGINES)})")
+        known = ", ".join(ENGINES)
+        raise ValidationFailed(
+            Text(
+                f"unknown cycle engine {name!r} (known: {known})",
+                f"未知的考核计算引擎 {name!r}（可用：{known}）",
+            )
+        )
     with ENGINES[name](inputs) as engine:
         yield engine

@@ -1,5 +1,8 @@
 """FastAPI dependencies as ``Annotated`` aliases: the context, who is asking, idempotency."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +17,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.api.responses import model_response
-from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AuthenticationFailed, PermissionDenied, ValidationFailed
+from aftersales.domain.actors import Actor, Role, role_zh
+from aftersales.errors import AuthenticationFailed, PermissionDenied, Text, ValidationFailed
 from aftersales.services import idempotency
 from aftersales.services.context import Context
 from aftersales.services.tokens import authenticate, cached_actor
@@ -27,6 +30,7 @@ __all__ = [
     "Idempotency",
     "IdempotencyDep",
     "admit",
+    "bad_cursor",
     "request_actor",
     "request_idempotency",
     "request_token",
@@ -47,10 +51,15 @@ CtxDep = Annotated[Context, Depends(_context)]
 
 _bearer = HTTPBearer(auto_error=False)
 
+_NO_TOKEN = Text(
+    "send a bearer token in the Authorization header",
+    "请在 Authorization 请求头中携带 Bearer 令牌",
+)
+
 
 async def _authenticated(ctx: Context, credentials: HTTPAuthorizationCredentials | None) -> Actor:
     if credentials is None:
-        raise AuthenticationFailed("send a bearer token in the Authorization header")
+        raise AuthenticationFailed(_NO_TOKEN)
     # A token seen moments ago is answered from memory; only the others need the database.
     actor = cached_actor(ctx, credentials.credentials)
     if actor is None:
@@ -70,7 +79,9 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 def _admitted(actor: Actor, allowed: tuple[Role, ...]) -> Actor:
     if actor.role not in allowed:
         names = ", ".join(r.value for r in allowed)
-        raise PermissionDenied(f"this needs one of the roles: {names}")
+        zh = "、".join(role_zh(r) for r in allowed)
+        text = Text(f"this needs one of the roles: {names}", f"此操作仅限以下角色：{zh}")
+        raise PermissionDenied(text)
     return actor
 
 
@@ -99,8 +110,15 @@ def admit(ctx: Context, token: str | None, *allowed: Role) -> Actor:
     """What ``request_actor`` checks, run where the route already is (in the thread pool): a
     token not seen moments ago is looked up in the database without a thread hop of its own."""
     if token is None:
-        raise AuthenticationFailed("send a bearer token in the Authorization header")
+        raise AuthenticationFailed(_NO_TOKEN)
     return _admitted(authenticate(ctx, token), allowed)
+
+
+def bad_cursor() -> ValidationFailed:
+    """The refusal of a page cursor the API did not give out (every listing route)."""
+    return ValidationFailed(
+        Text("the cursor is not one this API gave out", "cursor 无效：不是本接口返回的分页游标")
+    )
 
 
 @dataclass
@@ -147,7 +165,12 @@ def request_idempotency(request: Request, ctx: Context, actor: Actor) -> Idempot
     """What ``IdempotencyDep`` gives, for a plain route (``IDEMPOTENCY_KEY_DOC`` documents it)."""
     key = request.headers.get("idempotency-key")
     if key is not None and len(key) > 255:
-        raise ValidationFailed("the Idempotency-Key header is longer than 255 characters")
+        raise ValidationFailed(
+            Text(
+                "the Idempotency-Key header is longer than 255 characters",
+                "Idempotency-Key 请求头超过了 255 个字符",
+            )
+        )
     return Idempotency(ctx, actor, key or None)
 
 

@@ -23,7 +23,7 @@ import msgspec
 import numpy as np
 
 from aftersales.api import validation_texts as texts
-from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.exposure import (
     Candidates,
     Impression,
@@ -124,7 +124,10 @@ def parse_rank(raw: bytes, max_candidates: int) -> RankRequest:
     rows = body.candidates
     if len(rows) > max_candidates:
         raise RankRequestTooLarge(
-            f"a rank request takes at most {max_candidates:,} candidates, got {len(rows):,}",
+            Text(
+                f"a rank request takes at most {max_candidates:,} candidates, got {len(rows):,}",
+                f"一次排序请求最多 {max_candidates:,} 个候选，收到 {len(rows):,} 个",  # noqa: RUF001
+            ),
             limit=max_candidates,
         )
     # map() with attrgetter runs in C: a Python loop over 1,000 rows costs more than ranking.

@@ -13,6 +13,9 @@ builds its app with the factory it is given (``aftersales.api.worker:worker_app`
 environment the parent passes on.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import multiprocessing
@@ -27,7 +30,7 @@ from typing import Any
 
 import uvicorn
 
-from aftersales.errors import AftersalesError
+from aftersales.errors import AftersalesError, Text
 
 __all__ = ["run_workers"]
 
@@ -56,7 +59,11 @@ def _listening_socket(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise AftersalesError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        text = Text(
+            f"cannot listen on {host}:{port}: {exc.strerror}",
+            f"无法在 {host}:{port} 上监听：{exc.strerror}",
+        )
+        raise AftersalesError(text) from None
     return sock
 
 
@@ -104,7 +111,10 @@ class _Supervisor:
         if time.monotonic() - started < _STARTUP_SECONDS:
             self._stop.set()
             raise AftersalesError(
-                f"a server process exited while starting (exit code {process.exitcode})"
+                Text(
+                    f"a server process exited while starting (exit code {process.exitcode})",
+                    f"一个服务进程在启动时退出（退出码 {process.exitcode}）",
+                )
             )
         return self._start()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -12,7 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from aftersales.config import Settings
-from aftersales.errors import AftersalesError
+from aftersales.errors import AftersalesError, Text
+from aftersales.languages import of_locale
 
 if TYPE_CHECKING:
     from aftersales.services.context import Context
@@ -62,11 +64,19 @@ def errors_on_one_line(fn: F) -> F:
         except AftersalesError as exc:
             # Escaped: Rich would otherwise read "[not_found]" (and any brackets in the detail)
             # as markup and silently drop it.
-            line = escape(f"[{exc.code.value}] {exc.detail}")
+            line = escape(f"[{exc.code.value}] {in_locale(exc)}")
             err.print(f"[red]error[/red] {line}", highlight=False)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def in_locale(exc: AftersalesError) -> str:
+    """A refusal's detail in the terminal's language, where it was given in both."""
+    text = exc.extra.get("text")
+    if isinstance(text, Text) and of_locale(os.environ) == "zh":
+        return text.zh
+    return exc.detail
 
 
 def shown(settings: Settings) -> str:

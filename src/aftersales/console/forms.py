@@ -7,13 +7,15 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from starlette.datastructures import FormData, UploadFile
 
+from aftersales.api.validation_texts import SEPARATOR, in_chinese
 from aftersales.console.i18n import Translator
 from aftersales.console.routing import explained
-from aftersales.errors import AftersalesError, ValidationFailed
+from aftersales.errors import AftersalesError, Text, ValidationFailed
 
-__all__ = ["fields", "files", "parse", "problem"]
+__all__ = ["field_problems", "fields", "files", "parse", "problem"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -33,10 +35,19 @@ def parse(model: type[M], values: Mapping[str, object]) -> M:
     try:
         return model.model_validate(dict(values))
     except ValidationError as exc:
-        detail = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ValidationFailed(detail) from None
+        raise ValidationFailed(field_problems(exc.errors())) from None
+
+
+def field_problems(errors: list[ErrorDetails]) -> Text:
+    """Each wrong field and its problem, in both languages as the API says them (a kind of
+    problem the API has no Chinese for keeps pydantic's English)."""
+    en = "; ".join(f"{_where(e)}: {e['msg']}" for e in errors)
+    zh = SEPARATOR.join(f"{_where(e, '表单')}: {in_chinese(e) or e['msg']}" for e in errors)
+    return Text(en, zh)
+
+
+def _where(error: ErrorDetails, whole: str = "form") -> str:
+    return ".".join(map(str, error["loc"])) or whole
 
 
 def files(form: FormData, name: str) -> list[UploadFile]:

@@ -41,6 +41,9 @@ _WORDS: dict[ErrorCode, tuple[str, str | None]] = {
     ErrorCode.PROGRAMME_NOT_ELIGIBLE: ("error.not_eligible", None),
     ErrorCode.REVISION_MISMATCH: ("error.conflict", "error.stale"),
 }
+# Refusals the console words better than the service, because the page does what the API
+# client is told to do (a stale form is shown again at the current revision).
+_CONSOLE_WORDS_FIRST = {ErrorCode.REVISION_MISMATCH}
 
 
 class ConsoleRoute(APIRoute):
@@ -82,7 +85,7 @@ def explained(tr: Translator, exc: AftersalesError) -> dict[str, str]:
     explanation of that kind of refusal and the service's English detail below it."""
     title, detail = words_for(exc)
     text = exc.extra.get("text")
-    if isinstance(text, Text):
+    if isinstance(text, Text) and exc.code not in _CONSOLE_WORDS_FIRST:
         said = text.zh if tr.lang == "zh" else text.en
         return {"title": tr.t(title), "detail": said, "extra": ""}
     return {"title": tr.t(title), "detail": tr.t(detail) if detail else "", "extra": exc.detail}

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from aftersales.console.i18n import Translator, negotiate
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import PermissionDenied, Text
 from aftersales.services.context import Context
 from aftersales.services.evidence import too_large
 from aftersales.services.sessions import find_session
@@ -108,7 +108,7 @@ def roles(*allowed: Role) -> object:
 
     def check(viewer: ViewerDep) -> Viewer:
         if viewer.role not in allowed:
-            raise PermissionDenied("this page is for another role")
+            raise PermissionDenied(Text("this page is for another role", "该页面供其他角色使用"))
         return viewer
 
     return Depends(check)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["AUTO_REPLY", "POLICY", "SYSTEM", "Actor", "Role"]
+__all__ = ["AUTO_REPLY", "POLICY", "SYSTEM", "Actor", "Role", "role_zh"]
 
 
 class Role(StrEnum):
@@ -19,6 +19,22 @@ class Role(StrEnum):
     @property
     def needs_subject(self) -> bool:
         return self in (Role.CONSUMER, Role.MERCHANT_AGENT)
+
+
+# The roles' Chinese names, as the console gives them (console/labels.py).
+_ROLE_NAMES = {
+    Role.CONSUMER: "消费者",
+    Role.MERCHANT_AGENT: "商家客服",
+    Role.OPERATOR: "平台运营",
+    Role.AUDITOR: "审计",
+    Role.INTEGRATION: "平台系统",
+    Role.SYSTEM: "平台",
+}
+
+
+def role_zh(role: Role) -> str:
+    """A role as a Chinese refusal names it: its name, then its code in full-width brackets."""
+    return f"{_ROLE_NAMES[role]}（{role.value}）"  # noqa: RUF001
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,9 @@ These arrive from the marketplace (its ids are kept as ours) and are facts the a
 process reads; the platform does not change them except for delivery updates on orders.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -13,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from aftersales.errors import ValidationFailed
+from aftersales.domain.case_refusals import beijing
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = [
     "Batch",
@@ -33,6 +37,8 @@ __all__ = [
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 _LATEST = datetime(2099, 12, 31, tzinfo=UTC)
 
+_SECONDS = "%Y-%m-%d %H:%M:%S"
+
 # How far an order's own clock may run ahead of the platform's before its times are refused.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
@@ -43,7 +49,12 @@ _REGION = re.compile(r"^CN-[A-Z]{2}$")
 def check_region(region: str) -> str:
     """Return the region code, or refuse one that is not a province-level code such as CN-BJ."""
     if not _REGION.match(region):
-        raise ValidationFailed(f"region {region!r} is not a province-level code such as CN-BJ")
+        raise ValidationFailed(
+            Text(
+                f"region {region!r} is not a province-level code such as CN-BJ",
+                f"地区 {region!r} 不是省级行政区代码（如 CN-BJ）",
+            )
+        )
     return region
 
 
@@ -130,7 +141,7 @@ class Order:
     def __post_init__(self) -> None:
         problems = _order_problems(self)
         if problems:
-            raise ValidationFailed("; ".join(problems), errors=problems)
+            raise _refused(problems)
 
     def line(self, line_id: str) -> OrderLine | None:
         return next((line for line in self.lines if line.id == line_id), None)
@@ -140,26 +151,43 @@ class Order:
         return sorted(self.lines, key=lambda x: x.id) == sorted(other.lines, key=lambda x: x.id)
 
 
-def _order_problems(order: Order) -> list[str]:
-    problems: list[str] = []
+def _refused(problems: list[Text]) -> ValidationFailed:
+    """Every problem of an order in one refusal; ``errors`` lists them in English, as before."""
+    text = Text("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
+    return ValidationFailed(text, errors=[p.en for p in problems])
+
+
+def _order_problems(order: Order) -> list[Text]:
+    problems: list[Text] = []
     if not order.lines:
-        problems.append("an order needs at least one line")
+        problems.append(Text("an order needs at least one line", "订单至少要有一个商品"))
     ids = [line.id for line in order.lines]
     if len(set(ids)) != len(ids):
-        problems.append("order line ids must be unique")
+        problems.append(Text("order line ids must be unique", "订单商品的 id 不能重复"))
     for line in order.lines:
         if line.quantity < 1:
-            problems.append(f"line {line.id}: quantity must be at least 1")
+            problems.append(
+                Text(
+                    f"line {line.id}: quantity must be at least 1", f"商品 {line.id}：数量至少为 1"
+                )
+            )
         if line.unit_price < 0:
-            problems.append(f"line {line.id}: unit price cannot be negative")
+            problems.append(
+                Text(
+                    f"line {line.id}: unit price cannot be negative",
+                    f"商品 {line.id}：单价不能为负数",
+                )
+            )
     for name in ("placed_at", "paid_at", "delivered_at"):
         moment = getattr(order, name)
         if moment is not None and not _EARLIEST <= moment <= _LATEST:
-            problems.append(f"{name} must lie between 2000 and 2099")
+            problems.append(
+                Text(f"{name} must lie between 2000 and 2099", f"{name} 须在 2000 年到 2099 年之间")
+            )
     if order.paid_at and order.paid_at < order.placed_at:
-        problems.append("paid_at is before placed_at")
+        problems.append(Text("paid_at is before placed_at", "paid_at 早于 placed_at"))
     if order.delivered_at and order.delivered_at < order.placed_at:
-        problems.append("delivered_at is before placed_at")
+        problems.append(Text("delivered_at is before placed_at", "delivered_at 早于 placed_at"))
     return problems
 
 
@@ -171,9 +199,13 @@ def check_placed(order: Order, now: datetime) -> None:
     promised, replaced when the order is pushed again, so it is not held to ``now``."""
     latest = now + CLOCK_TOLERANCE
     problems = [
-        f"{name} {moment.isoformat()} is in the future (it is {now.isoformat()} now)"
+        Text(
+            f"{name} {moment.isoformat()} is in the future (it is {now.isoformat()} now)",
+            f"{name} {beijing(moment, _SECONDS)}（北京时间）晚于当前时间"
+            f"（现在是 {beijing(now, _SECONDS)}）",
+        )
         for name, moment in (("placed_at", order.placed_at), ("paid_at", order.paid_at))
         if moment is not None and moment > latest
     ]
     if problems:
-        raise ValidationFailed("; ".join(problems), errors=problems)
+        raise _refused(problems)

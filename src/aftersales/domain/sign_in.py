@@ -1,5 +1,8 @@
 """Console sign-in rules: user names, how long a session lasts, when repeated failures pause it."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -7,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aftersales.domain.actors import Role
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = ["CONSOLE_ROLES", "MIN_PASSWORD", "SignInTerms", "check_name", "check_password"]
 
@@ -40,8 +43,11 @@ def check_name(name: str) -> str:
     folded = name.strip().lower()
     if not _NAME.match(folded):
         raise ValidationFailed(
-            "a user name has 2 to 64 lower-case letters, digits or _ . @ -, starting with a"
-            " letter or digit"
+            Text(
+                "a user name has 2 to 64 lower-case letters, digits or _ . @ -, starting with a"
+                " letter or digit",
+                "用户名须由 2 到 64 个小写字母、数字或 _ . @ - 组成，并以字母或数字开头",
+            )
         )
     return folded
 
@@ -49,6 +55,9 @@ def check_name(name: str) -> str:
 def check_password(password: str) -> str:
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise ValidationFailed(
-            f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; a few words make one"
+            Text(
+                f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters; a few words make one",
+                f"密码须为 {MIN_PASSWORD} 到 {MAX_PASSWORD} 个字符；用几个词连成一句即可",
+            )
         )
     return password

@@ -6,6 +6,9 @@ builds the columns from rows (dicts or ``Candidate``), refusing an oversized lis
 it.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.exposure.parameters import ExposureConfig
 from aftersales.exposure.slots import Slot, parse_slot
 
@@ -41,9 +44,11 @@ class Candidate:
 
 
 def _too_many(n: int, limit: int) -> RankRequestTooLarge:
-    return RankRequestTooLarge(
-        f"a rank request takes at most {limit:,} candidates, got {n:,}", limit=limit
+    text = Text(
+        f"a rank request takes at most {limit:,} candidates, got {n:,}",
+        f"每次排序请求最多 {limit:,} 个候选商品，本次为 {n:,} 个",
     )
+    return RankRequestTooLarge(text, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +87,10 @@ class Candidates:
                 [m.get("content_id") for m in maps],
             )
         except KeyError as missing:
-            raise ValidationFailed(f"every candidate needs {missing.args[0]!r}") from None
+            key = missing.args[0]
+            raise ValidationFailed(
+                Text(f"every candidate needs {key!r}", f"每个候选商品都须有 {key!r}")
+            ) from None
 
 
 def _as_map(row: Candidate) -> Mapping[str, Any]:
@@ -111,9 +119,16 @@ def _check_scores(candidates: Candidates) -> Floats:
     try:
         scores = np.asarray(candidates.scores, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValidationFailed("every candidate score must be a number") from None
+        raise ValidationFailed(
+            Text("every candidate score must be a number", "每个候选商品的分数都须为数字")
+        ) from None
     if scores.ndim != 1:
-        raise ValidationFailed("candidate scores must be a flat list of numbers")
+        raise ValidationFailed(
+            Text(
+                "candidate scores must be a flat list of numbers",
+                "候选商品的分数须为一维数字列表",
+            )
+        )
     # Two reductions (NaN fails ``>=``) cost less than a mask; the culprit is found on refusal.
     if len(scores) and scores.min() >= 0.0 and scores.max() < np.inf:
         return scores
@@ -121,12 +136,14 @@ def _check_scores(candidates: Candidates) -> Floats:
     if bad.any():
         i = int(np.argmax(bad))
         value, item = float(scores[i]), candidates.item_ids[i]
-        raise ValidationFailed(
+        text = Text(
             f"candidate {i} (item {item}) has score {value!r}; scores must be finite numbers"
             " >= 0 (a ranker's negative scores must be shifted or squashed before the request,"
             " since a multiplicative boost would push them down)",
-            index=i,
+            f"候选商品 {i}（商品 {item}）的分数为 {value!r}；分数须为大于或等于 0 的有限数"
+            "（排序模型给出的负分须在请求前平移或压缩，因为乘法加权只会把负分压得更低）",
         )
+        raise ValidationFailed(text, index=i)
     return scores
 
 
@@ -134,10 +151,13 @@ def _check_unique(item_ids: Sequence[str]) -> None:
     if len(set(item_ids)) == len(item_ids):
         return
     twice = sorted(i for i, n in Counter(item_ids).items() if n > 1)
-    shown = ", ".join(twice[:5]) + (", ..." if len(twice) > 5 else "")
-    raise ValidationFailed(
-        f"duplicate item ids among the candidates: {shown}", duplicates=twice[:5]
+    more = len(twice) > 5
+    shown = ", ".join(twice[:5]) + (", ..." if more else "")
+    listed = "、".join(twice[:5]) + ("等" if more else "")
+    text = Text(
+        f"duplicate item ids among the candidates: {shown}", f"候选商品中有重复的商品 id：{listed}"
     )
+    raise ValidationFailed(text, duplicates=twice[:5])
 
 
 def check_request(request: RankRequest, config: ExposureConfig) -> tuple[Slot, Floats]:
@@ -148,15 +168,25 @@ def check_request(request: RankRequest, config: ExposureConfig) -> tuple[Slot, F
         raise _too_many(n, config.max_candidates)
     slot = parse_slot(request.slot)
     if not isinstance(request.user_id, str) or not request.user_id:
-        raise ValidationFailed("a rank request needs a user_id")
+        raise ValidationFailed(Text("a rank request needs a user_id", "排序请求须提供 user_id"))
     k = request.k
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= config.max_k:
-        raise ValidationFailed(f"k must be a whole number from 1 to {config.max_k}, got {k!r}")
+        raise ValidationFailed(
+            Text(
+                f"k must be a whole number from 1 to {config.max_k}, got {k!r}",
+                f"k 须为 1 到 {config.max_k} 之间的整数，实际为 {k!r}",
+            )
+        )
     lengths = {len(c.merchant_ids), len(c.scores)}
     if c.content_ids is not None:
         lengths.add(len(c.content_ids))
     if lengths != {n}:
-        raise ValidationFailed("every candidate column must have one entry per candidate")
+        raise ValidationFailed(
+            Text(
+                "every candidate column must have one entry per candidate",
+                "候选商品每一列的条目数都须等于候选商品数",
+            )
+        )
     scores = _check_scores(c)
     _check_unique(c.item_ids)
     return slot, scores

@@ -3,6 +3,9 @@
 Only values live here; the rules that move an item between stages are in ``ladder.py``.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import math
@@ -12,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from numbers import Real
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = ["ContentItem", "ContentKind", "ContentMetrics", "MerchantActivity", "Stage"]
 
@@ -34,7 +37,12 @@ class Stage(StrEnum):
 
 def _check_count(value: float, what: str) -> None:
     if not (isinstance(value, Real) and math.isfinite(value) and value >= 0):
-        raise ValidationFailed(f"{what} must be a finite number >= 0, got {value!r}")
+        raise ValidationFailed(
+            Text(
+                f"{what} must be a finite number >= 0, got {value!r}",
+                f"{what} 须为大于或等于 0 的有限数，实际为 {value!r}",
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +59,10 @@ class ContentMetrics:
             _check_count(getattr(self, name), name)
         if self.clicks > self.impressions:
             raise ValidationFailed(
-                f"clicks ({self.clicks}) cannot exceed impressions ({self.impressions})"
+                Text(
+                    f"clicks ({self.clicks}) cannot exceed impressions ({self.impressions})",
+                    f"点击量（{self.clicks}）不能超过曝光量（{self.impressions}）",
+                )
             )
 
     @property
@@ -99,7 +110,10 @@ class MerchantActivity:
             _check_count(getattr(self, name), name)
         if self.active_fans > self.fans:
             raise ValidationFailed(
-                f"active fans ({self.active_fans}) cannot exceed fans ({self.fans})"
+                Text(
+                    f"active fans ({self.active_fans}) cannot exceed fans ({self.fans})",
+                    f"活跃粉丝数（{self.active_fans}）不能超过粉丝数（{self.fans}）",
+                )
             )
 
     @property
@@ -131,9 +145,19 @@ class ContentItem:
         if not self.id or not self.merchant_id:
             raise ValidationFailed("a content item needs an id and a merchant")
         if not self.product_ids:
-            raise ValidationFailed(f"content {self.id} must be linked to at least one product")
+            raise ValidationFailed(
+                Text(
+                    f"content {self.id} must be linked to at least one product",
+                    f"内容 {self.id} 须至少关联一件商品",
+                )
+            )
         if len(set(self.product_ids)) != len(self.product_ids):
-            raise ValidationFailed(f"content {self.id} lists a product twice")
+            raise ValidationFailed(
+                Text(
+                    f"content {self.id} lists a product twice",
+                    f"内容 {self.id} 重复关联了同一件商品",
+                )
+            )
 
     def days_in_stage(self, on: date) -> int:
         return (on - (self.stage_since or self.published_on)).days

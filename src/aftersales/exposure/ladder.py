@@ -16,6 +16,9 @@ line does not flap. Each change returns an event with the figures behind it. The
 ``advance`` once a day with each item's metrics summed over the last ``window_days``.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import math
@@ -228,11 +231,21 @@ def advance(
 
 def _reviewable(item: ContentItem, by: Actor) -> None:
     if by.role is not Role.OPERATOR:
-        raise PermissionDenied("only an operator reviews content for the amplification pool")
+        raise PermissionDenied(
+            Text(
+                "only an operator reviews content for the amplification pool",
+                "只有平台运营人员可以审核内容是否进入放大池",
+            )
+        )
     if item.stage is not Stage.BOOST or item.nominated_on is None:
+        stage = texts.STAGE_NAMES[item.stage]
         raise InvalidTransition(
-            f"content {item.id} is in stage {item.stage.value} and not nominated; only a"
-            " nominated item in boost can be reviewed for the amplification pool"
+            Text(
+                f"content {item.id} is in stage {item.stage.value} and not nominated; only a"
+                " nominated item in boost can be reviewed for the amplification pool",
+                f"内容 {item.id} 当前处于「{stage.zh}」阶段且未获提名；"
+                "只有处于助推阶段并获提名的内容才能审核进入放大池",
+            )
         )
 
 
@@ -269,7 +282,12 @@ def decline(
     before the cooldown ends."""
     _reviewable(item, by)
     if not reason.strip():
-        raise ValidationFailed("declining an item for the amplification pool needs a reason")
+        raise ValidationFailed(
+            Text(
+                "declining an item for the amplification pool needs a reason",
+                "不通过放大池审核须填写理由",
+            )
+        )
     operator = by.subject or "operator"
     text = texts.declined(operator, reason.strip())
     data = {"by": operator, "merchant_id": item.merchant_id}

@@ -4,6 +4,9 @@ Every default is explained in docs/exposure.md. A bad value fails here with a Va
 that names it, never later inside a ranking request.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import math
@@ -12,7 +15,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 from types import MappingProxyType
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.exposure.content import Stage
 from aftersales.exposure.slots import Slot, parse_slot
 from aftersales.scoring.tiers import Tier
@@ -27,9 +30,9 @@ __all__ = [
 ]
 
 
-def _check(ok: bool, message: str) -> None:
+def _check(ok: bool, en: str, zh: str) -> None:
     if not ok:
-        raise ValidationFailed(message)
+        raise ValidationFailed(Text(en, zh))
 
 
 def _finite(value: object) -> bool:
@@ -48,14 +51,17 @@ class StageGate:
         _check(
             _finite(self.min_impressions) and self.min_impressions >= 1,
             f"a stage gate needs min_impressions >= 1, got {self.min_impressions!r}",
+            f"阶段门槛的 min_impressions 须 >= 1，实际为 {self.min_impressions!r}",
         )
         _check(
             _finite(self.min_ctr) and 0 <= self.min_ctr < 1,
             f"a stage gate needs 0 <= min_ctr < 1, got {self.min_ctr!r}",
+            f"阶段门槛的 min_ctr 须满足 0 <= min_ctr < 1，实际为 {self.min_ctr!r}",
         )
         _check(
             _finite(self.min_dwell) and self.min_dwell >= 0,
             f"a stage gate needs min_dwell >= 0 seconds, got {self.min_dwell!r}",
+            f"阶段门槛的 min_dwell 须 >= 0 秒，实际为 {self.min_dwell!r}",
         )
 
     def scaled(self, ratio: float) -> StageGate:
@@ -93,27 +99,39 @@ class LadderConfig:
     def __post_init__(self) -> None:
         for name in ("window_days", "cold_start_days", "max_age_days"):
             value = getattr(self, name)
-            _check(_finite(value) and value >= 1, f"ladder {name} must be >= 1, got {value!r}")
+            _check(
+                _finite(value) and value >= 1,
+                f"ladder {name} must be >= 1, got {value!r}",
+                f"流量阶梯的 {name} 须 >= 1，实际为 {value!r}",
+            )
         for name in ("min_posts", "min_days_in_stage", "review_cooldown_days"):
             value = getattr(self, name)
-            _check(_finite(value) and value >= 0, f"ladder {name} must be >= 0, got {value!r}")
+            _check(
+                _finite(value) and value >= 0,
+                f"ladder {name} must be >= 0, got {value!r}",
+                f"流量阶梯的 {name} 须 >= 0，实际为 {value!r}",
+            )
         _check(
             _finite(self.min_fan_activity) and 0 <= self.min_fan_activity <= 1,
             f"ladder min_fan_activity must be within [0, 1], got {self.min_fan_activity!r}",
+            f"流量阶梯的 min_fan_activity 须在 [0, 1] 之内，实际为 {self.min_fan_activity!r}",
         )
         _check(
             _finite(self.keep_ratio) and 0 < self.keep_ratio <= 1,
             f"ladder keep_ratio must be within (0, 1], got {self.keep_ratio!r}",
+            f"流量阶梯的 keep_ratio 须在 (0, 1] 之内，实际为 {self.keep_ratio!r}",
         )
         _check(
             _finite(self.ctr_z) and self.ctr_z >= 0,
             f"ladder ctr_z must be >= 0, got {self.ctr_z!r}",
+            f"流量阶梯的 ctr_z 须 >= 0，实际为 {self.ctr_z!r}",
         )
         for stage in (Stage.COLD_START, Stage.BOOST, Stage.AMPLIFICATION_POOL):
             quota = self.quotas.get(stage)
             _check(
                 quota is not None and _finite(quota) and quota >= 0,
                 f"ladder quota for {stage} must be a number >= 0, got {quota!r}",
+                f"流量阶梯 {stage} 阶段的配额须为 >= 0 的数，实际为 {quota!r}",
             )
 
     def gate(self, stage: Stage) -> StageGate:
@@ -145,7 +163,12 @@ def programme_weights(
         try:
             tier = Tier(tier_name)
         except ValueError:
-            raise ValidationFailed(f"unknown tier {tier_name!r} in programme weights") from None
+            raise ValidationFailed(
+                Text(
+                    f"unknown tier {tier_name!r} in programme weights",
+                    f"优质商家计划加权中有未知的等级 {tier_name!r}",
+                )
+            ) from None
         table[tier] = MappingProxyType({parse_slot(s): w for s, w in row.items()})
     return MappingProxyType(table)
 
@@ -185,57 +208,86 @@ class ExposureConfig:
 
     def __post_init__(self) -> None:
         bad = sorted(t.value for t in self.eligible_tiers if t in _PENALISED)
-        _check(not bad, f"penalised tiers cannot be eligible for the programme: {', '.join(bad)}")
+        _check(
+            not bad,
+            f"penalised tiers cannot be eligible for the programme: {', '.join(bad)}",
+            f"受处罚的等级不能参加优质商家计划：{'、'.join(bad)}",
+        )
         _check(
             Tier.NOT_ENOUGH_DATA not in self.eligible_tiers,
             "not_enough_data is no verdict and cannot make a merchant eligible",
+            "not_enough_data（数据不足）不是考核结论，不能使商家符合计划条件",
         )
         _check(
             _finite(self.pool_limit) and self.pool_limit >= 1,
             f"pool_limit must be >= 1, got {self.pool_limit!r}",
+            f"pool_limit 须 >= 1，实际为 {self.pool_limit!r}",
         )
         self._check_weights()
         _check(
             _finite(self.throttle) and 0 < self.throttle < 1,
             f"throttle must be within (0, 1), got {self.throttle!r}",
+            f"throttle 须在 (0, 1) 之内，实际为 {self.throttle!r}",
         )
         _check(
             isinstance(self.throttling, bool),
             f"throttling is true or false, got {self.throttling!r}",
+            f"throttling 须为 true 或 false，实际为 {self.throttling!r}",
         )
         for name in ("programme_max_lift", "ladder_max_lift", "max_lift"):
             value = getattr(self, name)
-            _check(_finite(value) and value >= 0, f"{name} must be >= 0, got {value!r}")
+            _check(
+                _finite(value) and value >= 0,
+                f"{name} must be >= 0, got {value!r}",
+                f"{name} 须 >= 0，实际为 {value!r}",
+            )
         _check(
             _finite(self.relevance_floor) and 0 <= self.relevance_floor <= 1,
             f"relevance_floor must be within [0, 1], got {self.relevance_floor!r}",
+            f"relevance_floor 须在 [0, 1] 之内，实际为 {self.relevance_floor!r}",
         )
         for name in ("max_candidates", "max_k"):
             value = getattr(self, name)
-            _check(_finite(value) and value >= 1, f"{name} must be >= 1, got {value!r}")
+            _check(
+                _finite(value) and value >= 1,
+                f"{name} must be >= 1, got {value!r}",
+                f"{name} 须 >= 1，实际为 {value!r}",
+            )
         _check(
             _finite(self.pacing_band) and 0 < self.pacing_band < 1,
             f"pacing_band must be within (0, 1), got {self.pacing_band!r}",
+            f"pacing_band 须在 (0, 1) 之内，实际为 {self.pacing_band!r}",
         )
         _check(
             _finite(self.min_pacing_band) and self.min_pacing_band > 0,
             f"min_pacing_band must be > 0, got {self.min_pacing_band!r}",
+            f"min_pacing_band 须 > 0，实际为 {self.min_pacing_band!r}",
         )
         _check(
             _finite(self.pacing_finish) and 0 < self.pacing_finish <= 1,
             f"pacing_finish must be within (0, 1], got {self.pacing_finish!r}",
+            f"pacing_finish 须在 (0, 1] 之内，实际为 {self.pacing_finish!r}",
         )
 
     def _check_weights(self) -> None:
         for tier, row in self.weights.items():
             # Rows of tiers that are not eligible are simply unused, so narrowing the eligible
             # tiers needs no second edit; but a penalised tier must never read as boosted.
-            _check(tier not in _PENALISED, f"programme weights cannot name penalised tier {tier}")
+            _check(
+                tier not in _PENALISED,
+                f"programme weights cannot name penalised tier {tier}",
+                f"优质商家计划加权不能包含受处罚的等级 {tier}",
+            )
             for slot, weight in row.items():
-                _check(isinstance(slot, Slot), f"unknown slot {slot!r} in programme weights")
+                _check(
+                    isinstance(slot, Slot),
+                    f"unknown slot {slot!r} in programme weights",
+                    f"优质商家计划加权中有未知的流量位 {slot!r}",
+                )
                 _check(
                     _finite(weight) and weight >= 1,
                     f"programme weight of {tier} on {slot} must be >= 1, got {weight!r}",
+                    f"等级 {tier} 在流量位 {slot} 上的计划加权须 >= 1，实际为 {weight!r}",
                 )
 
     def weight(self, tier: Tier, slot: Slot) -> float | None:

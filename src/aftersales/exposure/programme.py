@@ -81,12 +81,10 @@ def _check_pool(
         owner = owners.get(product_id)
         if owner is None:
             raise ValidationFailed(
-                f"unknown product {product_id}", code=ErrorCode.UNKNOWN_REFERENCE
+                texts.unknown_product(product_id), code=ErrorCode.UNKNOWN_REFERENCE
             )
         if owner != merchant_id:
-            raise ValidationFailed(
-                f"product {product_id} belongs to another merchant; a pool takes only your own"
-            )
+            raise ValidationFailed(texts.others_product(product_id))
 
 
 def enrol(

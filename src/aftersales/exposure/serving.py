@@ -7,6 +7,9 @@ periodic job calls ``review`` and stores its events. ``pacer.snapshot()`` and ``
 the counts across restarts.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import threading
@@ -16,7 +19,7 @@ from datetime import datetime
 
 import numpy as np
 
-from aftersales.errors import Conflict, ValidationFailed
+from aftersales.errors import Conflict, Text, ValidationFailed
 from aftersales.exposure.candidates import RankRequest
 from aftersales.exposure.events import ExposureEvent
 from aftersales.exposure.pacing import Pacer, TargetStatus
@@ -61,7 +64,12 @@ class Exposure:
         serving = self._serving
         if serving is None:
             # Ranking without a plan would show held products: refuse instead.
-            raise Conflict("the exposure service has no serving plan yet; refresh it first")
+            raise Conflict(
+                Text(
+                    "the exposure service has no serving plan yet; refresh it first",
+                    "曝光服务尚无投放计划，请先刷新",
+                )
+            )
         return serving
 
     def refresh(self, inputs: ServingInputs, *, at: datetime) -> tuple[ExposureEvent, ...]:
@@ -91,8 +99,12 @@ class Exposure:
         """Count what was shown towards targets and throttles; returns how many counted."""
         where = parse_slot(slot)
         if len(shown) > self.config.max_candidates:
+            most = self.config.max_candidates
             raise ValidationFailed(
-                f"at most {self.config.max_candidates:,} impressions per call, got {len(shown):,}"
+                Text(
+                    f"at most {most:,} impressions per call, got {len(shown):,}",
+                    f"每次最多上报 {most:,} 条曝光，本次为 {len(shown):,} 条",
+                )
             )
         with self._lock:
             plan, pacer = self._current()

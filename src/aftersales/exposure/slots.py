@@ -1,10 +1,13 @@
 """The traffic slots the exposure service ranks for, and the one way to read a slot's name."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from enum import StrEnum
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = ["Slot", "parse_slot"]
 
@@ -25,4 +28,7 @@ def parse_slot(value: str | Slot) -> Slot:
         return Slot(value)
     except ValueError:
         known = ", ".join(s.value for s in Slot)
-        raise ValidationFailed(f"unknown slot {value!r} (known: {known})") from None
+        refusal = Text(
+            f"unknown slot {value!r} (known: {known})", f"未知的流量位 {value!r}（可选：{known}）"
+        )
+        raise ValidationFailed(refusal) from None

@@ -338,6 +338,17 @@ def listed_twice(product_id: str) -> Text:
     )
 
 
+def unknown_product(product_id: str) -> Text:
+    return Text(f"unknown product {product_id}", f"商品 {product_id} 不存在")
+
+
+def others_product(product_id: str) -> Text:
+    return Text(
+        f"product {product_id} belongs to another merchant; a pool takes only your own",
+        f"商品 {product_id} 属于其他商家，定向商品池只能选择您自己的商品",
+    )
+
+
 def not_your_product(product_id: str) -> Text:
     """An unknown product and another merchant's get the same words (docs/decisions/0004)."""
     return Text(

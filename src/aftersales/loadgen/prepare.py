@@ -5,6 +5,9 @@ server's own. Tokens are minted in the server's database (``--db``) as ``aftersa
 create`` does, since tokens are never issued over the API.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +20,7 @@ import httpx
 import numpy as np
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.services.context import Context
 from aftersales.services.tokens import create_token
 from aftersales.simulation import WorldSize, generate_world
@@ -80,8 +83,12 @@ async def _authorised(client: httpx.AsyncClient, headers: dict[str, str]) -> Non
     answer = await client.get("/api/v1/orders/none-such", headers=headers)
     if answer.status_code == 401:
         raise ValidationFailed(
-            "the server does not know the tokens minted in the database given: give --db the"
-            " database that server uses (for the demo: --db sqlite:///var/demo/aftersales.db)"
+            Text(
+                "the server does not know the tokens minted in the database given: give --db the"
+                " database that server uses (for the demo: --db sqlite:///var/demo/aftersales.db)",
+                "服务器不认识在所给数据库中签发的令牌：请用 --db 指定该服务器所用的数据库"
+                "（演示环境为 --db sqlite:///var/demo/aftersales.db）",
+            )
         )
 
 
@@ -97,7 +104,12 @@ async def _each(
             answer = await client.request(method, path, json=body, headers=headers | extra)
         if answer.status_code >= 400:
             detail = f"{method} {path} answered {answer.status_code}: {answer.text[:300]}"
-            raise ValidationFailed(f"the server refused the load generator's set-up: {detail}")
+            raise ValidationFailed(
+                Text(
+                    f"the server refused the load generator's set-up: {detail}",
+                    f"服务器拒绝了压测工具的数据准备请求：{detail}",
+                )
+            )
 
     await asyncio.gather(*(send(*r) for r in requests))
 

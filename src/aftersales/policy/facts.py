@@ -5,6 +5,9 @@ consumer paid for the line, an integer, never a float. ``days_since_delivery`` i
 the goods have not been delivered; every statutory window is measured from delivery.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -12,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.policy.care_label import SYMBOLS, violations
 from aftersales.policy.vocabulary import CASE_TYPES, CHANNELS, ISSUE_TYPES, SEVERITIES
 
@@ -115,15 +118,18 @@ class Facts:
     def from_json(cls, data: object) -> Facts:
         """Validate decoded JSON; every missing or wrong field is listed in one error."""
         if not isinstance(data, Mapping):
-            raise ValidationFailed("case facts must be a JSON object", errors=["(root): object"])
-        errors: list[str] = [f"{name}: unknown field" for name in sorted(set(data) - _FIELDS)]
-        errors += [f"{name}: missing" for name in _REQUIRED if name not in data]
-        check = _Checker(data, errors)
+            not_object = Text("case facts must be a JSON object", "售后单信息须为 JSON 对象")
+            raise ValidationFailed(not_object, errors=["(root): object"])
+        problems = [_unknown_field(name) for name in sorted(set(data) - _FIELDS)]
+        problems += [_missing(name) for name in _REQUIRED if name not in data]
+        check = _Checker(data, problems)
         facts = cls(
             case_type=check.choice("case_type", CASE_TYPES, "return_refund"),
             category=check.text("category", "", pattern=CATEGORY_PATH, empty=False),
             channel=check.choice("channel", CHANNELS, "online"),
-            amount=check.count("amount", 0, "an integer amount in fen"),
+            amount=check.count(
+                "amount", 0, Text("an integer amount in fen", "以分为单位的整数金额")
+            ),
             issue_type=check.choice("issue_type", ISSUE_TYPES, "other"),
             days_since_delivery=check.days(),
             brand=check.text("brand", ""),
@@ -132,11 +138,16 @@ class Facts:
             region=check.text("region", "", pattern=_REGION),
             severity=check.severity(),
             description=check.text("description", ""),
-            attributes=_attributes(data.get("attributes", {}), errors),
-            consumer=_consumer(data.get("consumer", {}), errors),
+            attributes=_attributes(data.get("attributes", {}), problems),
+            consumer=_consumer(data.get("consumer", {}), problems),
         )
-        if errors:
-            raise ValidationFailed(f"invalid case facts: {'; '.join(errors)}", errors=errors)
+        if problems:
+            errors = [p.en for p in problems]
+            text = Text(
+                f"invalid case facts: {'; '.join(errors)}",
+                f"售后单信息有误：{'；'.join(p.zh for p in problems)}",
+            )
+            raise ValidationFailed(text, errors=errors)
         return facts
 
     def to_json(self) -> dict[str, Any]:
@@ -164,25 +175,51 @@ class Facts:
         }
 
 
+# ---- the problems, each in English (the ``errors`` clients read) and Chinese ----------------
+
+_OBJECT = Text("an object", "对象")
+_COUNT = Text("a count (0 or more)", "非负整数")
+_KIND_NAMES: dict[type, str] = {str: "字符串", bool: "布尔值"}
+
+
+def _unknown_field(name: str) -> Text:
+    return Text(f"{name}: unknown field", f"{name}：未知字段")
+
+
+def _missing(name: str) -> Text:
+    return Text(f"{name}: missing", f"{name}：缺少此字段")
+
+
+def _expected(name: str, wanted: Text, value: Any) -> Text:
+    shown = _shown(value)
+    return Text(
+        f"{name}: expected {wanted.en}, got {shown}", f"{name}：应为{wanted.zh}，实际为 {shown}"
+    )
+
+
 class _Checker:
     """Reads top-level fields, noting each problem instead of stopping at the first."""
 
-    def __init__(self, data: Mapping[str, Any], errors: list[str]) -> None:
-        self.data, self.errors = data, errors
+    def __init__(self, data: Mapping[str, Any], problems: list[Text]) -> None:
+        self.data, self.problems = data, problems
 
-    def _get(self, name: str, default: Any, ok: Callable[[Any], bool], wanted: str) -> Any:
+    def _get(self, name: str, default: Any, ok: Callable[[Any], bool], wanted: Text) -> Any:
         if name not in self.data:
             return default
         value = self.data[name]
         if ok(value):
             return value
-        self.errors.append(f"{name}: expected {wanted}, got {_shown(value)}")
+        self.problems.append(_expected(name, wanted, value))
         return default
 
     def text(
         self, name: str, default: str, pattern: re.Pattern[str] | None = None, *, empty: bool = True
     ) -> str:
-        wanted = f"a string matching {pattern.pattern}" if pattern else "a string"
+        wanted = (
+            Text(f"a string matching {pattern.pattern}", f"符合 {pattern.pattern} 的字符串")
+            if pattern
+            else Text("a string", "字符串")
+        )
 
         def ok(v: Any) -> bool:
             if not isinstance(v, str):
@@ -192,20 +229,27 @@ class _Checker:
         return str(self._get(name, default, ok, wanted))
 
     def choice(self, name: str, allowed: tuple[str, ...], default: str) -> str:
-        wanted = f"one of {', '.join(allowed)}"
+        wanted = Text(f"one of {', '.join(allowed)}", f"可选值之一（{'、'.join(allowed)}）")
         return str(self._get(name, default, lambda v: v in allowed, wanted))
 
-    def count(self, name: str, default: int, wanted: str) -> int:
-        return int(self._get(name, default, _is_count, f"{wanted} (0 or more)"))
+    def count(self, name: str, default: int, wanted: Text) -> int:
+        counted = Text(f"{wanted.en} (0 or more)", f"{wanted.zh}（0 或以上）")
+        return int(self._get(name, default, _is_count, counted))
 
     def days(self) -> int | None:
-        wanted = "whole days since delivery (0 or more), or null before delivery"
+        wanted = Text(
+            "whole days since delivery (0 or more), or null before delivery",
+            "自送达起的整天数（0 或以上），未送达时为 null",
+        )
         ok: Callable[[Any], bool] = lambda v: v is None or _is_count(v)  # noqa: E731
         value = self._get("days_since_delivery", None, ok, wanted)
         return None if value is None else int(value)
 
     def severity(self) -> str | None:
-        wanted = f"null or one of {', '.join(SEVERITIES)}"
+        wanted = Text(
+            f"null or one of {', '.join(SEVERITIES)}",
+            f"可选值之一（{'、'.join(SEVERITIES)}）或 null",
+        )
         value = self._get("severity", None, lambda v: v is None or v in SEVERITIES, wanted)
         return None if value is None else str(value)
 
@@ -222,56 +266,65 @@ def _is_number(value: Any) -> bool:
     return abs(value) <= _MAX_COUNT and value == value  # NaN is not equal to itself
 
 
-def _attributes(raw: Any, errors: list[str]) -> dict[str, AttributeValue]:
+def _attributes(raw: Any, problems: list[Text]) -> dict[str, AttributeValue]:
     if not isinstance(raw, Mapping):
-        errors.append(f"attributes: expected an object, got {_shown(raw)}")
+        problems.append(_expected("attributes", _OBJECT, raw))
         return {}
     result: dict[str, AttributeValue] = {}
     for name, value in raw.items():
-        checked = _attribute(str(name), value, errors)
+        checked = _attribute(str(name), value, problems)
         if checked is not None:
             result[str(name)] = checked
     return result
 
 
-def _attribute(name: str, value: Any, errors: list[str]) -> AttributeValue | None:
+def _attribute(name: str, value: Any, problems: list[Text]) -> AttributeValue | None:
     where = f"attributes.{name}"
     kind = KNOWN_ATTRIBUTES.get(name, (None, None))[0]
     if kind is tuple or (kind is None and isinstance(value, list)):
-        return _symbols(where, value, errors, care=kind is tuple)
+        return _symbols(where, value, problems, care=kind is tuple)
     if kind is None and (isinstance(value, str | bool) or _is_number(value)):
         return cast(AttributeValue, value)
     if kind is not None and isinstance(value, kind):
         return cast(AttributeValue, value)
-    wanted = "a string, number, boolean or list of strings" if kind is None else kind.__name__
-    errors.append(f"{where}: expected {wanted}, got {_shown(value)}")
+    wanted = (
+        Text("a string, number, boolean or list of strings", "字符串、数字、布尔值或字符串列表")
+        if kind is None
+        else Text(kind.__name__, _KIND_NAMES.get(kind, kind.__name__))
+    )
+    problems.append(_expected(where, wanted, value))
     return None
 
 
-def _symbols(where: str, value: Any, errors: list[str], *, care: bool) -> tuple[str, ...] | None:
+def _symbols(where: str, value: Any, problems: list[Text], *, care: bool) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        errors.append(f"{where}: expected a list of strings, got {_shown(value)}")
+        problems.append(_expected(where, Text("a list of strings", "字符串列表"), value))
         return None
     unknown = sorted(set(value) - SYMBOLS) if care else []
     if unknown:
-        errors.append(f"{where}: unknown care symbols {', '.join(unknown)} (GB/T 8685 codes)")
+        problems.append(
+            Text(
+                f"{where}: unknown care symbols {', '.join(unknown)} (GB/T 8685 codes)",
+                f"{where}：未知的洗护符号 {'、'.join(unknown)}（须为 GB/T 8685 代码）",
+            )
+        )
         return None
     return tuple(value)
 
 
-def _consumer(raw: Any, errors: list[str]) -> ConsumerHistory:
+def _consumer(raw: Any, problems: list[Text]) -> ConsumerHistory:
     if not isinstance(raw, Mapping):
-        errors.append(f"consumer: expected an object, got {_shown(raw)}")
+        problems.append(_expected("consumer", _OBJECT, raw))
         return ConsumerHistory()
     known = {"cases_90d", "refund_only_90d"}
-    errors += [f"consumer.{name}: unknown field" for name in sorted(set(raw) - known)]
+    problems += [_unknown_field(f"consumer.{name}") for name in sorted(set(raw) - known)]
     counts = {}
     for name in sorted(known):
         value = raw.get(name, 0)
         if _is_count(value):
             counts[name] = value
         else:
-            errors.append(f"consumer.{name}: expected a count (0 or more), got {_shown(value)}")
+            problems.append(_expected(f"consumer.{name}", _COUNT, value))
     return ConsumerHistory(**counts)
 
 

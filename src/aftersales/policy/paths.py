@@ -6,11 +6,14 @@ operators look for it and where the design puts it; a deployment that installs a
 its pack directory explicitly.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from aftersales.errors import NotFound
+from aftersales.errors import NotFound, Text
 
 __all__ = ["default_pack_dir"]
 
@@ -19,5 +22,10 @@ def default_pack_dir() -> Path:
     """The default pack's directory; ``NotFound`` when the package runs outside a clone."""
     path = Path(__file__).resolve().parents[3] / "policies"
     if not (path / "pack.yaml").is_file():
-        raise NotFound(f"the default policy pack is not at {path}; pass the pack directory")
+        raise NotFound(
+            Text(
+                f"the default policy pack is not at {path}; pass the pack directory",
+                f"默认政策包不在 {path}，请指定政策包目录",
+            )
+        )
     return path

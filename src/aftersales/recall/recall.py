@@ -6,6 +6,9 @@ business method checks its rule, then emits events; the stop-sale holds change o
 are checked against.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,7 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from aftersales.domain.case_refusals import beijing
+from aftersales.errors import InvalidTransition, NotFound, PermissionDenied, Text, ValidationFailed
+from aftersales.recall.names import STATE_NAMES
 from aftersales.recall.record import RecallRecord
 from aftersales.recall.terms import REVIEW_TASK, RecallTerms
 from aftersales.recall.values import Hold, RecallEvent, RecallState, Remedy, Scope, Trigger
@@ -48,11 +53,16 @@ class Recall(RecallRecord):
     ) -> Recall:
         """Open a review of a suspected hazard and, unless told not to, hold the stock."""
         if trigger is Trigger.MANUAL and by.role is not Role.OPERATOR:
-            raise PermissionDenied("only a platform operator opens a recall review by hand")
+            raise PermissionDenied(
+                Text(
+                    "only a platform operator opens a recall review by hand",
+                    "只有平台运营人员可以手动发起召回评估",
+                )
+            )
         if not hazard.strip():
-            raise ValidationFailed("describe the hazard")
+            raise ValidationFailed(Text("describe the hazard", "请描述安全隐患"))
         if len(set(batch_ids)) != len(batch_ids):
-            raise ValidationFailed("a batch is listed twice")
+            raise ValidationFailed(Text("a batch is listed twice", "有批次重复列出"))
         recall = cls(recall_id)
         recall._emit(
             "review_opened",
@@ -93,13 +103,20 @@ class Recall(RecallRecord):
 
         ``produced_batches``: the product's batches made within the scope's production range
         (the store knows their dates); they are held instead of the whole product."""
-        self._require_operator(by, "confirm a recall")
-        self._require_review("confirm")
+        self._require_operator(by, Text("confirm a recall", "确认召回"))
+        self._require_review(Text("confirm", "确认"))
         problems = scope.problems()
         if len(set(remedies)) < MIN_REMEDIES:
-            problems.append(f"offer at least {MIN_REMEDIES} different remedies")
+            problems.append(
+                Text(
+                    f"offer at least {MIN_REMEDIES} different remedies",
+                    f"请至少提供 {MIN_REMEDIES} 种不同的补救方式",
+                )
+            )
         if problems:
-            raise ValidationFailed("; ".join(problems), errors=problems)
+            english = [p.en for p in problems]
+            text = Text("; ".join(english), "；".join(p.zh for p in problems))
+            raise ValidationFailed(text, errors=english)
         held = scope.batch_ids or (tuple(produced_batches) if scope.by_production else ())
         tasks = terms.tasks_on_confirm(at)
         self._emit(
@@ -115,10 +132,15 @@ class Recall(RecallRecord):
 
     def dismiss(self, by: Actor, reason: str, at: datetime) -> None:
         """No recall: record why, and lift every hold."""
-        self._require_operator(by, "dismiss a recall")
-        self._require_review("dismiss")
+        self._require_operator(by, Text("dismiss a recall", "排除召回"))
+        self._require_review(Text("dismiss", "排除"))
         if not reason.strip():
-            raise ValidationFailed("a dismissal needs a reason; it is kept with the recall")
+            raise ValidationFailed(
+                Text(
+                    "a dismissal needs a reason; it is kept with the recall",
+                    "排除召回须填写理由，理由将随召回一并保存",
+                )
+            )
         self._emit("dismissed", by, at, reason=reason.strip())
         self._review_done(by, at)
         self._hold((), by, at)
@@ -138,12 +160,22 @@ class Recall(RecallRecord):
 
     def complete_task(self, by: Actor, task_id: str, note: str, at: datetime) -> None:
         """A party reports its task done (recorded by an operator)."""
-        self._require_operator(by, "record a party's task")
+        self._require_operator(by, Text("record a party's task", "登记相关方的任务"))
         task = next((t for t in self.tasks if t.id == task_id), None)
         if task is None:
-            raise NotFound(f"recall {self.id} has no task {task_id}")
+            raise NotFound(
+                Text(
+                    f"recall {self.id} has no task {task_id}",
+                    f"召回 {self.id} 中没有任务 {task_id}",
+                )
+            )
         if task.done_at is not None:
-            raise InvalidTransition(f"task {task_id} was already done on {task.done_at:%Y-%m-%d}")
+            raise InvalidTransition(
+                Text(
+                    f"task {task_id} was already done on {task.done_at:%Y-%m-%d}",
+                    f"任务 {task_id} 已于 {beijing(task.done_at, '%Y-%m-%d')} 完成",
+                )
+            )
         self._emit("task_done", by, at, task_id=task_id, note=note)
 
     # ---- what it covers ------------------------------------------------------------------
@@ -210,14 +242,22 @@ class Recall(RecallRecord):
             if hold not in self.holds:
                 self._emit("hold_placed", by, at, **_hold_data(hold))
 
-    def _require_operator(self, by: Actor, action: str) -> None:
+    def _require_operator(self, by: Actor, action: Text) -> None:
         if by.role is not Role.OPERATOR:
-            raise PermissionDenied(f"only a platform operator can {action}")
+            raise PermissionDenied(
+                Text(
+                    f"only a platform operator can {action.en}",
+                    f"只有平台运营人员可以{action.zh}",
+                )
+            )
 
-    def _require_review(self, action: str) -> None:
+    def _require_review(self, action: Text) -> None:
         if self.state is not RecallState.REVIEW:
             raise InvalidTransition(
-                f"cannot {action} recall {self.id}: it was already {self.state}",
+                Text(
+                    f"cannot {action.en} recall {self.id}: it was already {self.state}",
+                    f"召回 {self.id} 当前状态为「{STATE_NAMES[self.state]}」，无法{action.zh}",
+                ),
                 state=self.state.value,
             )
 

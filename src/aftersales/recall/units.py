@@ -6,6 +6,9 @@ platform operator records it done — the remedy the consumer chose, or, when th
 through another channel (a call, a store visit), the one carried out.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -13,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AftersalesError, ErrorCode, InvalidTransition, PermissionDenied
+from aftersales.errors import AftersalesError, ErrorCode, InvalidTransition, PermissionDenied, Text
+from aftersales.recall.names import remedies_zh
 from aftersales.recall.values import Remedy, UnitState
 
 __all__ = ["RecallUnit", "UnitChange"]
@@ -52,21 +56,34 @@ class RecallUnit:
     ) -> tuple[RecallUnit, UnitChange]:
         """The consumer chooses ``remedy``, or the merchant or an operator records it done."""
         if self.state is UnitState.REMEDIED:
+            done = remedies_zh([str(self.remedy)])
             raise InvalidTransition(
-                f"unit {self.order_line_id} was already remedied ({self.remedy})",
+                Text(
+                    f"unit {self.order_line_id} was already remedied ({self.remedy})",
+                    f"订单商品 {self.order_line_id} 已完成补救（{done}）",
+                ),
                 state=self.state.value,
             )
         if remedy not in offered:
             choices = ", ".join(offered)
             raise AftersalesError(
-                f"{remedy} is not offered by this recall; choose one of: {choices}",
+                Text(
+                    f"{remedy} is not offered by this recall; choose one of: {choices}",
+                    f"本次召回不提供「{remedies_zh([remedy])}」，"
+                    f"请从以下方式中选择：{remedies_zh(offered)}",
+                ),
                 code=ErrorCode.REMEDY_NOT_OFFERED,
             )
         if by.is_consumer(self.consumer_id):
             return self._respond(by, remedy, note, at)
         if by.role is Role.OPERATOR or by.is_merchant(self.merchant_id):
             return self._remedy(by, remedy, note, at)
-        raise PermissionDenied("only the buyer, the merchant or an operator acts on a unit")
+        raise PermissionDenied(
+            Text(
+                "only the buyer, the merchant or an operator acts on a unit",
+                "只有购买该商品的消费者、商家或平台运营人员可以处理召回商品",
+            )
+        )
 
     def _respond(
         self, by: Actor, remedy: Remedy, note: str, at: datetime
@@ -82,8 +99,12 @@ class RecallUnit:
     ) -> tuple[RecallUnit, UnitChange]:
         # The remedy is the consumer's to choose: once chosen, only that one may be done.
         if self.remedy is not None and remedy is not self.remedy:
+            chosen = remedies_zh([self.remedy])
             raise InvalidTransition(
-                f"the buyer chose {self.remedy} for unit {self.order_line_id}; record that one",
+                Text(
+                    f"the buyer chose {self.remedy} for unit {self.order_line_id}; record that one",
+                    f"消费者已为订单商品 {self.order_line_id} 选择「{chosen}」，请按该方式登记",
+                ),
                 state=self.state.value,
             )
         unit = replace(self, state=UnitState.REMEDIED, remedy=remedy, remedied_at=at)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from aftersales.domain.actors import Actor
+from aftersales.errors import Text
 
 __all__ = [
     "Hold",
@@ -98,14 +99,18 @@ class Scope:
     delivered_to: date | None = None
     regions: tuple[str, ...] = ()
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Text]:
         found = []
         if self.produced_from and self.produced_to and self.produced_from > self.produced_to:
-            found.append("the production range ends before it starts")
+            found.append(
+                Text("the production range ends before it starts", "生产日期范围的截止日早于起始日")
+            )
         if self.delivered_from and self.delivered_to and self.delivered_from > self.delivered_to:
-            found.append("the delivery range ends before it starts")
+            found.append(
+                Text("the delivery range ends before it starts", "送达日期范围的截止日早于起始日")
+            )
         if len(set(self.batch_ids)) != len(self.batch_ids):
-            found.append("a batch is listed twice")
+            found.append(Text("a batch is listed twice", "有批次重复列出"))
         return found
 
     @property

@@ -8,6 +8,9 @@ its ISO week (``YYYY-Www``, Monday to Monday in China Standard Time) and looks a
 window ending when the week closes.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from aftersales.domain.clock import CST
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = ["CST", "Period", "Week", "last_closed_period", "last_closed_week"]
 
@@ -39,7 +42,12 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _MONTH.match(text.strip())
         if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
-            raise ValidationFailed(f"a period is a month written YYYY-MM (2026-11), not {text!r}")
+            raise ValidationFailed(
+                Text(
+                    f"a period is a month written YYYY-MM (2026-11), not {text!r}",
+                    f"考核周期按月计，须写作 YYYY-MM（如 2026-11），不能是 {text!r}",
+                )
+            )
         return cls(int(match[1]), int(match[2]))
 
     @classmethod
@@ -69,11 +77,16 @@ class Period:
     def check_closed(self, now: datetime) -> None:
         """Refuse a month that has not closed yet: its cycle would judge half a month."""
         if self.start > now:
-            raise ValidationFailed(f"period {self.name} is in the future")
-        if self.end > now:
             raise ValidationFailed(
-                f"period {self.name} is still open: it closes"
-                f" {self.end.astimezone(CST):%Y-%m-%d %H:%M} China Standard Time"
+                Text(f"period {self.name} is in the future", f"考核周期 {self.name} 尚未开始")
+            )
+        if self.end > now:
+            closes = f"{self.end.astimezone(CST):%Y-%m-%d %H:%M}"
+            raise ValidationFailed(
+                Text(
+                    f"period {self.name} is still open: it closes {closes} China Standard Time",
+                    f"考核周期 {self.name} 尚未结束：将于 {closes}（北京时间）结束",
+                )
             )
 
 
@@ -88,11 +101,18 @@ class Week:
     def parse(cls, text: str) -> Week:
         match = _WEEK.match(text.strip())
         if match is None:
-            raise ValidationFailed(f"a week is written YYYY-Www (2026-W48), not {text!r}")
+            raise ValidationFailed(
+                Text(
+                    f"a week is written YYYY-Www (2026-W48), not {text!r}",
+                    f"周须写作 YYYY-Www（如 2026-W48），不能是 {text!r}",
+                )
+            )
         try:
             date.fromisocalendar(int(match[1]), int(match[2]), 1)
         except ValueError as error:
-            raise ValidationFailed(f"there is no week {text}") from error
+            raise ValidationFailed(
+                Text(f"there is no week {text}", f"不存在 {text} 这一周")
+            ) from error
         return cls(int(match[1]), int(match[2]))
 
     @classmethod
@@ -114,7 +134,9 @@ class Week:
 
     def check_closed(self, now: datetime) -> None:
         if self.end > now:
-            raise ValidationFailed(f"week {self.name} has not ended yet")
+            raise ValidationFailed(
+                Text(f"week {self.name} has not ended yet", f"{self.name} 这一周尚未结束")
+            )
 
 
 def last_closed_period(now: datetime) -> Period:

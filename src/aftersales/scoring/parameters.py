@@ -4,6 +4,9 @@ Every default is written down with its reason in docs/scoring.md. Operators chan
 marketplace; a bad value fails here with a ValidationFailed that names it, never later as a NaN.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import math
@@ -11,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from numbers import Real
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.scoring.metrics import Metric
 from aftersales.scoring.tiers import Tier
 
@@ -37,12 +40,26 @@ class Weights:
     def __post_init__(self) -> None:
         for metric, weight in self.values.items():
             if not isinstance(metric, Metric):
-                raise ValidationFailed(f"unknown metric in weights: {metric!r}")
+                raise ValidationFailed(
+                    Text(
+                        f"unknown metric in weights: {metric!r}", f"权重中有未知的指标：{metric!r}"
+                    )
+                )
             if not (isinstance(weight, Real) and math.isfinite(weight) and weight >= 0):
-                raise ValidationFailed(f"weight of {metric} must be >= 0, got {weight!r}")
+                raise ValidationFailed(
+                    Text(
+                        f"weight of {metric} must be >= 0, got {weight!r}",
+                        f"指标 {metric} 的权重须 >= 0，实际为 {weight!r}",
+                    )
+                )
         total = sum(self.values.values())
         if abs(total - 1.0) > _SUM_TOLERANCE:
-            raise ValidationFailed(f"weights must sum to 1, they sum to {total:.6g}")
+            raise ValidationFailed(
+                Text(
+                    f"weights must sum to 1, they sum to {total:.6g}",
+                    f"各项权重之和须为 1，实际为 {total:.6g}",
+                )
+            )
         object.__setattr__(self, "in_order", tuple(self.values.get(m, 0.0) for m in Metric))
 
     @classmethod
@@ -53,7 +70,10 @@ class Weights:
         if unknown:
             names = ", ".join(sorted(known))
             raise ValidationFailed(
-                f"unknown metric in weights: {', '.join(unknown)} (known: {names})"
+                Text(
+                    f"unknown metric in weights: {', '.join(unknown)} (known: {names})",
+                    f"权重中有未知的指标：{', '.join(unknown)}（可用的指标：{names}）",
+                )
             )
         return cls({Metric(name): weight for name, weight in values.items()})
 
@@ -96,10 +116,20 @@ class RateCountRule:
 
     def __post_init__(self) -> None:
         if self.level not in (Tier.WATCH, Tier.RESTRICTED):
-            raise ValidationFailed(f"a rule demotes to watch or restricted, not {self.level}")
+            raise ValidationFailed(
+                Text(
+                    f"a rule demotes to watch or restricted, not {self.level}",
+                    f"规则只能降至观察（watch）或受限（restricted），不能是 {self.level}",
+                )
+            )
         if not (self.peer_multiple >= 1 and 0 <= self.min_rate < 1 and self.count_over >= 0):
             raise ValidationFailed(
-                f"rule on {self.metric}: peer_multiple >= 1, 0 <= min_rate < 1, count_over >= 0"
+                Text(
+                    f"rule on {self.metric}: peer_multiple >= 1, 0 <= min_rate < 1,"
+                    " count_over >= 0",
+                    f"指标 {self.metric} 的规则须满足：peer_multiple >= 1、0 <= min_rate < 1、"
+                    "count_over >= 0",
+                )
             )
 
 
@@ -133,16 +163,41 @@ class ScoringConfig:
     explain_top: int = 3  # factors named in each explanation
 
     def __post_init__(self) -> None:
+        refusal = self._refusal()
+        if refusal is not None:
+            raise ValidationFailed(refusal)
+
+    def _refusal(self) -> Text | None:
+        """What is wrong with these settings, if anything."""
         if not 0 < self.interval < 1:
-            raise ValidationFailed(f"interval must be between 0 and 1, got {self.interval}")
+            return Text(
+                f"interval must be between 0 and 1, got {self.interval}",
+                f"interval 须在 0 到 1 之间，实际为 {self.interval}",
+            )
         if self.min_peers < 1:
-            raise ValidationFailed(f"min_peers must be at least 1, got {self.min_peers}")
+            return Text(
+                f"min_peers must be at least 1, got {self.min_peers}",
+                f"min_peers 至少为 1，实际为 {self.min_peers}",
+            )
         bands = self.volume_bands
         if any(b <= 0 for b in bands) or list(bands) != sorted(set(bands)):
-            raise ValidationFailed(f"volume bands must be positive and increasing, got {bands}")
+            return Text(
+                f"volume bands must be positive and increasing, got {bands}",
+                f"订单量分档（volume_bands）须为正数且递增，实际为 {bands}",
+            )
         if not 0 < self.min_orders <= self.excellent_min_orders:
-            raise ValidationFailed("need 0 < min_orders <= excellent_min_orders")
+            return Text(
+                "need 0 < min_orders <= excellent_min_orders",
+                "须满足 0 < min_orders <= excellent_min_orders",
+            )
         if not 0 <= self.good_from <= self.excellent_from <= 100:
-            raise ValidationFailed("need 0 <= good_from <= excellent_from <= 100")
+            return Text(
+                "need 0 <= good_from <= excellent_from <= 100",
+                "须满足 0 <= good_from <= excellent_from <= 100",
+            )
         if min(self.orders_per_buyer, self.ratings_per_buyer) <= 0 or self.explain_top < 1:
-            raise ValidationFailed("the per-buyer caps must be positive, explain_top at least 1")
+            return Text(
+                "the per-buyer caps must be positive, explain_top at least 1",
+                "每位买家的计数上限须为正数，explain_top 至少为 1",
+            )
+        return None

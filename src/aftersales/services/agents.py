@@ -6,12 +6,15 @@ every agent; a merchant's token reads and updates its own merchant's agents only
 other agent does not exist; auditors read.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AftersalesError, ErrorCode, NotFound, PermissionDenied
+from aftersales.errors import AftersalesError, ErrorCode, NotFound, PermissionDenied, Text
 from aftersales.services import dispatch
 from aftersales.services.context import Context
 from aftersales.store.uow import UnitOfWork
@@ -70,7 +73,12 @@ class AgentChange:
 def add_agent(ctx: Context, actor: Actor, cmd: AddAgent) -> AgentChange:
     """Add an agent; if online, it takes waiting cases of its pool at once."""
     if actor.role not in _MANAGERS:
-        raise PermissionDenied("only operators and the integration add agents")
+        raise PermissionDenied(
+            Text(
+                "only operators and the integration add agents",
+                "只有平台运营或平台系统可以添加客服",
+            )
+        )
     now = ctx.clock.now()
     with ctx.uow() as uow:
         _check(ctx, uow, cmd)
@@ -121,7 +129,9 @@ def update_agent(ctx: Context, actor: Actor, agent_id: str, cmd: AgentUpdate) ->
     pool; coming online, or more room, takes waiting cases. Less room takes nothing away: the
     agent finishes what it holds and gets no more until it is below the new limit."""
     if actor.role is Role.AUDITOR:
-        raise PermissionDenied("auditors read agents; they do not change them")
+        raise PermissionDenied(
+            Text("auditors read agents; they do not change them", "审计人员只能查看客服，不能修改")
+        )
     _require_reader(actor)
     now = ctx.clock.now()
     with ctx.uow() as uow:
@@ -158,8 +168,8 @@ def _check(ctx: Context, uow: UnitOfWork, cmd: AddAgent) -> None:
         merchant_queues=merchant_queues(ctx, uow),
     )
     if cmd.merchant_id is not None and uow.catalog.get_merchant(cmd.merchant_id) is None:
-        detail = f"merchant {cmd.merchant_id} is unknown"
-        raise AftersalesError(detail, code=ErrorCode.UNKNOWN_REFERENCE, errors=[detail])
+        text = Text(f"merchant {cmd.merchant_id} is unknown", f"商家 {cmd.merchant_id} 不存在")
+        raise AftersalesError(text, code=ErrorCode.UNKNOWN_REFERENCE, errors=[text.en])
 
 
 def _load_visible(
@@ -171,7 +181,7 @@ def _load_visible(
         agent is None or agent.merchant_id != actor.subject
     )
     if agent is None or hidden:
-        raise NotFound(f"agent {agent_id} not found")
+        raise NotFound(Text(f"agent {agent_id} not found", f"找不到客服 {agent_id}"))
     return agent
 
 
@@ -183,7 +193,12 @@ def _view(uow: UnitOfWork, agent_id: str) -> AgentView:
 
 def _require_reader(actor: Actor) -> None:
     if actor.role not in _READERS:
-        raise PermissionDenied("this needs an operator, auditor, integration or merchant token")
+        raise PermissionDenied(
+            Text(
+                "this needs an operator, auditor, integration or merchant token",
+                "此操作需要平台运营、审计、平台系统或商家客服的访问令牌",
+            )
+        )
 
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:

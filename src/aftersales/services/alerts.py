@@ -5,12 +5,15 @@ on its own products, never a whole category's (those pool every merchant's cases
 any. An alert one may not see does not exist for them.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AftersalesError, ErrorCode, NotFound, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, NotFound, Text, ValidationFailed
 from aftersales.services.context import Context
 from aftersales.store.alerts import AlertQuery, AlertRecord
 from aftersales.store.uow import UnitOfWork
@@ -87,7 +90,7 @@ def _visible(
 ) -> AlertRecord:
     record = uow.alerts.get(alert_id, for_update=for_update)
     if record is None or not _may_see(actor, record):
-        raise NotFound(f"alert {alert_id} not found")
+        raise NotFound(Text(f"alert {alert_id} not found", f"找不到预警 {alert_id}"))
     return record
 
 
@@ -101,23 +104,32 @@ def _check_recall(uow: UnitOfWork, record: AlertRecord, recall_id: str) -> None:
     """The recall exists and is about the alert's product, or a product of its category."""
     recall = uow.recalls.get(recall_id)
     if recall is None:
-        raise _refused(f"recall {recall_id} is unknown", ErrorCode.UNKNOWN_REFERENCE)
+        unknown = Text(f"recall {recall_id} is unknown", f"召回 {recall_id} 不存在")
+        raise _refused(unknown, ErrorCode.UNKNOWN_REFERENCE)
     if record.product_id is not None:
         if recall.product_id != record.product_id:
             raise _refused(
-                f"recall {recall_id} is about product {recall.product_id}, "
-                f"not {record.product_id} of this alert"
+                Text(
+                    f"recall {recall_id} is about product {recall.product_id}, "
+                    f"not {record.product_id} of this alert",
+                    f"召回 {recall_id} 针对的是商品 {recall.product_id}，"
+                    f"而不是本预警的商品 {record.product_id}",
+                )
             )
         return
     product = uow.catalog.get_product(recall.product_id)
     if product is None or product.category != record.category:
         raise _refused(
-            f"recall {recall_id} is about product {recall.product_id}, which is not in "
-            f"category {record.category} of this alert"
+            Text(
+                f"recall {recall_id} is about product {recall.product_id}, which is not in "
+                f"category {record.category} of this alert",
+                f"召回 {recall_id} 针对的商品 {recall.product_id} 不属于本预警的类目"
+                f" {record.category}",
+            )
         )
 
 
-def _refused(detail: str, code: ErrorCode = ErrorCode.VALIDATION_FAILED) -> AftersalesError:
+def _refused(text: Text, code: ErrorCode = ErrorCode.VALIDATION_FAILED) -> AftersalesError:
     if code is ErrorCode.VALIDATION_FAILED:
-        return ValidationFailed(detail, errors=[detail])
-    return AftersalesError(detail, code=code, errors=[detail])
+        return ValidationFailed(text, errors=[text.en])
+    return AftersalesError(text, code=code, errors=[text.en])

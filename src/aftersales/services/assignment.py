@@ -5,6 +5,9 @@ The tenant boundary holds for operators too: a merchant's case goes only to that
 agents, a platform case only to platform agents. A named agent must be online and have room.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -12,12 +15,14 @@ from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case
+from aftersales.domain.case_refusals import STATE_NAMES
 from aftersales.domain.cases_types import CaseState
 from aftersales.errors import (
     AftersalesError,
     ErrorCode,
     InvalidTransition,
     PermissionDenied,
+    Text,
     ValidationFailed,
 )
 from aftersales.services import dispatch
@@ -44,15 +49,26 @@ def assign(ctx: Context, actor: Actor, case_id: str, cmd: Assign) -> Assignment:
     """Move the case to the queue and/or agent given; without an agent, the least-loaded
     qualified one of the (new) queue takes it, or it waits."""
     if actor.role is not Role.OPERATOR:
-        raise PermissionDenied("only a platform operator assigns cases")
+        raise PermissionDenied(
+            Text("only a platform operator assigns cases", "只有平台运营可以派发售后单")
+        )
     if cmd.agent_id is None and cmd.queue is None and cmd.issue_type is None:
-        raise ValidationFailed("give an agent_id, a queue or an issue_type")
+        raise ValidationFailed(
+            Text(
+                "give an agent_id, a queue or an issue_type",
+                "请至少提供 agent_id、queue 或 issue_type 中的一项",
+            )
+        )
     now = ctx.clock.now()
     by = f"operator:{actor.subject or 'platform'}"
     with ctx.uow() as uow:
         case = load_visible(uow, actor, case_id, for_update=True)
         if not case.is_active:
-            raise InvalidTransition(f"cannot assign a case that is {case.state}", state=case.state)
+            text = Text(
+                f"cannot assign a case that is {case.state}",
+                f"售后单当前状态为「{STATE_NAMES[case.state]}」，无法派发",
+            )
+            raise InvalidTransition(text, state=case.state)
         if cmd.queue is not None:
             _check_queue(ctx, uow, cmd.queue)
         current = uow.assignments.get(case.id, for_update=True)
@@ -74,7 +90,13 @@ def assign(ctx: Context, actor: Actor, case_id: str, cmd: Assign) -> Assignment:
 def _check_queue(ctx: Context, uow: UnitOfWork, queue: str) -> None:
     known = KNOWN_QUEUES | merchant_queues(ctx, uow)
     if queue not in known:
-        raise ValidationFailed(f"unknown queue {queue}; known: {', '.join(sorted(known))}")
+        names = sorted(known)
+        raise ValidationFailed(
+            Text(
+                f"unknown queue {queue}; known: {', '.join(names)}",
+                f"未知队列 {queue}；可选队列：{'、'.join(names)}",
+            )
+        )
 
 
 def _target(case: Case, current: Assignment | None, cmd: Assign, now: datetime) -> Ticket:
@@ -115,15 +137,32 @@ def _take_place(
     uow.agents.lock([agent_id] + ([previous] if previous else []))
     agent = uow.agents.get(agent_id)
     if agent is None:
-        detail = f"agent {agent_id} is unknown"
-        raise AftersalesError(detail, code=ErrorCode.UNKNOWN_REFERENCE, errors=[detail])
+        text = Text(f"agent {agent_id} is unknown", f"客服 {agent_id} 不存在")
+        raise AftersalesError(text, code=ErrorCode.UNKNOWN_REFERENCE, errors=[text.en])
     if not in_pool(agent.slot, ticket):
-        whose = "the platform's" if ticket.platform else f"merchant {ticket.merchant_id}'s"
-        raise ValidationFailed(f"agent {agent_id} does not serve {whose} cases")
+        raise ValidationFailed(_not_serving(agent_id, ticket))
     if not uow.agents.claim(agent_id):
-        state = "offline" if not agent.online else "at capacity"
-        raise AftersalesError(f"agent {agent_id} is {state}", code=ErrorCode.AGENT_UNAVAILABLE)
+        state = _OFFLINE if not agent.online else _FULL
+        raise AftersalesError(
+            Text(f"agent {agent_id} is {state.en}", f"客服 {agent_id} {state.zh}"),
+            code=ErrorCode.AGENT_UNAVAILABLE,
+        )
     return agent_id
+
+
+_OFFLINE = Text("offline", "已离线")
+_FULL = Text("at capacity", "接单已满")
+
+
+def _not_serving(agent_id: str, ticket: Ticket) -> Text:
+    if ticket.platform:
+        whose = Text("the platform's", "平台")
+    else:
+        whose = Text(f"merchant {ticket.merchant_id}'s", f"商家 {ticket.merchant_id} ")
+    return Text(
+        f"agent {agent_id} does not serve {whose.en} cases",
+        f"客服 {agent_id} 不负责{whose.zh}的售后单",
+    )
 
 
 def _store(

@@ -9,7 +9,7 @@ are refused — who works a case inside a shop or the platform is not the consum
 from __future__ import annotations
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import PermissionDenied, Text
 from aftersales.services.cases import load_visible
 from aftersales.services.context import Context
 from aftersales.triage.holdings import Holding, visible_to_merchant
@@ -22,7 +22,12 @@ _READERS = frozenset({Role.OPERATOR, Role.AUDITOR, Role.MERCHANT_AGENT})
 def case_holdings(ctx: Context, actor: Actor, case_id: str) -> list[Holding]:
     """The case's holdings, oldest first, the current one (open-ended) last while it is active."""
     if actor.role not in _READERS:
-        raise PermissionDenied("this needs an operator, auditor or merchant token")
+        raise PermissionDenied(
+            Text(
+                "this needs an operator, auditor or merchant token",
+                "此操作需要平台运营、审计或商家客服的访问令牌",
+            )
+        )
     with ctx.uow(read_only=True) as uow:
         load_visible(uow, actor, case_id)
         holdings = uow.assignments.holdings(case_id)

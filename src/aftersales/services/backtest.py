@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied, ValidationFailed
+from aftersales.errors import PermissionDenied, Text, ValidationFailed
 from aftersales.policy import Facts, Pack
 from aftersales.policy.backtest import Tally
 from aftersales.services.context import Context
@@ -27,7 +27,9 @@ def backtest(
     Reads in one read transaction (a consistent view, and SQLite writers are not held up);
     cases opened before the policy engine existed have nothing to compare and are skipped."""
     if actor.role not in (Role.OPERATOR, Role.AUDITOR):
-        raise PermissionDenied("only operators and auditors run backtests")
+        raise PermissionDenied(
+            Text("only operators and auditors run backtests", "只有平台运营和审计人员可以运行回测")
+        )
     tally = Tally()
     with ctx.uow(read_only=True) as uow:
         for category, assessment in uow.cases.assessments(since):

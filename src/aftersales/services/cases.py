@@ -1,5 +1,8 @@
 """Use cases of the case lifecycle: open, converse, propose, agree, escalate, arbitrate, rate."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -17,6 +20,7 @@ from aftersales.domain.sla import check_window
 from aftersales.errors import (
     NotFound,
     PermissionDenied,
+    Text,
     ValidationFailed,
 )
 from aftersales.services import dispatch
@@ -81,10 +85,15 @@ def open_case(ctx: Context, actor: Actor, cmd: OpenCase) -> Case:
     onto the same line is still refused, by the unique index of active cases, with the same
     answer as the early check."""
     if actor.role is not Role.CONSUMER:
-        raise PermissionDenied("only consumers open after-sales cases")
+        raise PermissionDenied(
+            Text("only consumers open after-sales cases", "只有消费者可以申请售后")
+        )
     unknown = sorted(set(cmd.reported) - REPORTED_ATTRIBUTES)
     if unknown:
-        raise ValidationFailed(f"unknown item condition: {', '.join(unknown)}", errors=unknown)
+        text = Text(
+            f"unknown item condition: {', '.join(unknown)}", f"未知的商品状况：{'、'.join(unknown)}"
+        )
+        raise ValidationFailed(text, errors=unknown)
     now = ctx.clock.now()
     with ctx.uow(read_only=True) as uow:
         order, line = _own_line(uow, actor, cmd.order_line_id)
@@ -249,7 +258,7 @@ def load_visible(uow: UnitOfWork, actor: Actor, case_id: str, *, for_update: boo
     """The case, if the actor may see it; to anyone else it does not exist."""
     case = uow.cases.get(case_id, for_update=for_update)
     if case is None or not case.visible_to(actor):
-        raise NotFound(f"case {case_id} not found")
+        raise NotFound(Text(f"case {case_id} not found", f"找不到售后单 {case_id}"))
     return case
 
 
@@ -257,7 +266,12 @@ def _own_line(uow: UnitOfWork, actor: Actor, line_id: str) -> tuple[Order, Order
     order = uow.catalog.order_of_line(line_id)
     line = order.line(line_id) if order else None
     if order is None or line is None or not actor.is_consumer(order.consumer_id):
-        raise NotFound(f"order line {line_id} not found among your orders")
+        raise NotFound(
+            Text(
+                f"order line {line_id} not found among your orders",
+                f"在您的订单中找不到订单商品 {line_id}",
+            )
+        )
     return order, line
 
 

@@ -5,6 +5,9 @@ marketplace's integration see all of it (the recommender draws the amplification
 here). Content one may not see does not exist (404).
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -12,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import NotFound, PermissionDenied, ValidationFailed
+from aftersales.errors import NotFound, PermissionDenied, Text, ValidationFailed
 from aftersales.exposure import (
     ContentItem,
     ContentKind,
@@ -75,7 +78,9 @@ def today(moment: datetime) -> date:
 def publish(ctx: Context, actor: Actor, cmd: Publish) -> ContentRecord:
     """A merchant's agent publishes an item linked to its own products; it starts organic."""
     if actor.role is not Role.MERCHANT_AGENT or not actor.subject:
-        raise PermissionDenied("only a merchant's agent publishes content")
+        raise PermissionDenied(
+            Text("only a merchant's agent publishes content", "只有商家客服可以发布内容")
+        )
     now = ctx.clock.now()
     item = ContentItem(
         ctx.ids("ct"), actor.subject, cmd.kind, cmd.product_ids, published_on=today(now)
@@ -93,8 +98,12 @@ def _load_visible(
 ) -> ContentRecord:
     record = uow.content.get(content_id, for_update=for_update)
     if record is None or not _may_see(actor, record.item.merchant_id):
-        raise NotFound(f"content {content_id} not found")
+        raise NotFound(_no_content(content_id))
     return record
+
+
+def _no_content(content_id: str) -> Text:
+    return Text(f"content {content_id} not found", f"找不到内容 {content_id}")
 
 
 def _may_see(actor: Actor, merchant_id: str) -> bool:
@@ -126,7 +135,7 @@ def list_contents(ctx: Context, actor: Actor, query: ContentQuery) -> list[Conte
             return []
         query = replace(query, merchant_id=actor.subject)
     elif not _may_see(actor, ""):
-        raise PermissionDenied("this role reads no content")
+        raise PermissionDenied(Text("this role reads no content", "该角色无权查看内容"))
     with ctx.uow(read_only=True) as uow:
         return uow.content.search(query)
 
@@ -161,7 +170,7 @@ def report_metrics(
         published = uow.content.published_days(reports)
         for content_id in reports:
             if content_id not in published:
-                raise NotFound(f"content {content_id} not found")
+                raise NotFound(_no_content(content_id))
             _check_day(content_id, published[content_id], day, now)
         uow.content.add_metrics_many(day, reports, now)
         uow.commit()
@@ -170,31 +179,54 @@ def report_metrics(
 
 def _integration(actor: Actor) -> None:
     if actor.role is not Role.INTEGRATION:
-        raise PermissionDenied("only the marketplace's integration reports content metrics")
+        raise PermissionDenied(
+            Text(
+                "only the marketplace's integration reports content metrics",
+                "只有平台系统可以上报内容数据",
+            )
+        )
 
 
 def _check_day(content_id: str, published_on: date, on: date, now: datetime) -> None:
     """Metrics are for a day that has begun, on or after the item's publication."""
     if on > today(now):
-        raise ValidationFailed(f"metrics for {on.isoformat()} are in the future")
+        raise ValidationFailed(
+            Text(
+                f"metrics for {on.isoformat()} are in the future",
+                f"{on.isoformat()} 尚未到来，不能上报该日的数据",
+            )
+        )
     if on < published_on:
         raise ValidationFailed(
-            f"content {content_id} was published on {published_on.isoformat()},"
-            f" after {on.isoformat()}"
+            Text(
+                f"content {content_id} was published on {published_on.isoformat()},"
+                f" after {on.isoformat()}",
+                f"内容 {content_id} 发布于 {published_on.isoformat()}，"
+                f"晚于所报数据的日期 {on.isoformat()}",
+            )
         )
 
 
 def put_audience(ctx: Context, actor: Actor, audience: Audience) -> Audience:
     """The integration reports a shop's fans and the fans active over the ladder's window."""
     if actor.role is not Role.INTEGRATION:
-        raise PermissionDenied("only the marketplace's integration reports audiences")
+        raise PermissionDenied(
+            Text(
+                "only the marketplace's integration reports audiences",
+                "只有平台系统可以上报店铺粉丝数据",
+            )
+        )
     if audience.active_fans > audience.fans:
         raise ValidationFailed(
-            f"active fans ({audience.active_fans}) cannot exceed fans ({audience.fans})"
+            Text(
+                f"active fans ({audience.active_fans}) cannot exceed fans ({audience.fans})",
+                f"活跃粉丝数（{audience.active_fans}）不能超过粉丝数（{audience.fans}）",
+            )
         )
     with ctx.uow() as uow:
         if uow.catalog.get_merchant(audience.merchant_id) is None:
-            raise NotFound(f"merchant {audience.merchant_id} not found")
+            merchant_id = audience.merchant_id
+            raise NotFound(Text(f"merchant {merchant_id} not found", f"找不到商家 {merchant_id}"))
         uow.content.put_audience(audience)
         uow.commit()
     return audience
@@ -206,7 +238,12 @@ def review(
     """An operator approves a nominated item for the amplification pool (``text``: a note) or
     declines it (``text``: the reason, required)."""
     if actor.role is not Role.OPERATOR:
-        raise PermissionDenied("only an operator reviews content for the amplification pool")
+        raise PermissionDenied(
+            Text(
+                "only an operator reviews content for the amplification pool",
+                "只有平台运营可以审核内容是否进入放大池",
+            )
+        )
     now = ctx.clock.now()
     on = today(now)
     with ctx.uow() as uow:

@@ -6,6 +6,9 @@ its scorecards and its tier changes in one write, with an evidence-log entry per
 A stored cycle is never changed: running a period again stores its next revision, with a reason.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import logging
@@ -15,11 +18,13 @@ from datetime import UTC, datetime, timedelta
 
 from aftersales.analytics import CycleInputs, Limits, Window, merchant_windows
 from aftersales.domain.actors import Actor, Role
+from aftersales.domain.case_refusals import beijing
 from aftersales.errors import (
     AftersalesError,
     Conflict,
     InvalidTransition,
     PermissionDenied,
+    Text,
     ValidationFailed,
 )
 from aftersales.scoring import CycleScores, Standing, Tier, score_cycle, weekly_check
@@ -45,6 +50,7 @@ __all__ = [
 log = logging.getLogger("aftersales.scoring")
 TIER_CHANGE = "merchant.tier_change"
 MONTHLY, WEEKLY = "monthly", "weekly"
+_KINDS = {MONTHLY: "月度考核周期", WEEKLY: "周度检查"}  # in a refusal's Chinese
 _BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
 
 SCHEDULER = Actor(Role.SYSTEM, "cycles")  # the calendar: runs each closed period once
@@ -61,7 +67,9 @@ class CycleRun:
 
 def _operator(actor: Actor) -> None:
     if actor.role not in (Role.OPERATOR, Role.SYSTEM):
-        raise PermissionDenied("only a platform operator runs assessment cycles")
+        raise PermissionDenied(
+            Text("only a platform operator runs assessment cycles", "只有平台运营可以运行考核周期")
+        )
 
 
 def standings_in_force(
@@ -98,8 +106,12 @@ def _revision(uow: UnitOfWork, kind: str, period: str, reason: str | None) -> in
         return 1
     if not (reason and reason.strip()):
         raise InvalidTransition(
-            f"{kind} cycle {period} already has revision {latest.revision}, which is final;"
-            f" give a reason to compute revision {latest.revision + 1}"
+            Text(
+                f"{kind} cycle {period} already has revision {latest.revision}, which is final;"
+                f" give a reason to compute revision {latest.revision + 1}",
+                f"{_KINDS[kind]} {period} 已有第 {latest.revision} 版，该版为最终结果；"
+                f"如需计算第 {latest.revision + 1} 版，请填写原因",
+            )
         )
     return latest.revision + 1
 
@@ -108,11 +120,15 @@ class NothingToAssess(ValidationFailed):
     """A period without orders in its window: nothing was computed, nothing is wrong."""
 
 
-def _read(uow: UnitOfWork, window: Window, what: str) -> CycleInputs:
+def _read(uow: UnitOfWork, window: Window, what: Text) -> CycleInputs:
     if not uow.scoring.has_lines(window):
+        start, end = (beijing(at, "%Y-%m-%d %H:%M") for at in (window.start, window.end))
         raise NothingToAssess(
-            f"no orders were placed in the window of {what} ({window.start:%Y-%m-%d} to"
-            f" {window.end:%Y-%m-%d}): there is nothing to assess"
+            Text(
+                f"no orders were placed in the window of {what.en} ({window.start:%Y-%m-%d} to"
+                f" {window.end:%Y-%m-%d}): there is nothing to assess",
+                f"{what.zh}的统计窗口（北京时间 {start} 至 {end}）内没有订单，无需考核",
+            )
         )
     return uow.scoring.read_inputs(window)
 
@@ -170,7 +186,7 @@ def run_cycle(ctx: Context, actor: Actor, period: str, reason: str | None = None
         revision = _revision(uow, MONTHLY, month.name, reason)
         previous = standings_in_force(uow, month.start)
         before = _tiers_before(uow, month.name, previous)
-        inputs = _read(uow, window, f"period {month.name}")
+        inputs = _read(uow, window, Text(f"period {month.name}", f"考核周期 {month.name} "))
     with fewer_collections():  # a scorecard per merchant, tens of thousands of them
         windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
         scores = score_cycle(windows, previous, ctx.cycle_terms.config)
@@ -268,7 +284,7 @@ def run_weekly(ctx: Context, actor: Actor, week: str, reason: str | None = None)
     with ctx.uow(read_only=True) as uow:
         revision = _revision(uow, WEEKLY, checked.name, reason)
         standings = standings_in_force(uow, checked.end)
-        inputs = _read(uow, window, f"week {checked.name}")
+        inputs = _read(uow, window, Text(f"week {checked.name}", f"周度检查 {checked.name} "))
     with fewer_collections():
         windows = merchant_windows(inputs, window, _limits(ctx), ctx.cycle_terms.engine)
         flags = weekly_check(windows, standings, ctx.cycle_terms.config)

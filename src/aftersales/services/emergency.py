@@ -12,6 +12,9 @@ of either is stored.
 - Either way, a report on a batch or product that already has an open recall joins it.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +23,7 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case
 from aftersales.domain.cases_types import CaseType
 from aftersales.domain.catalog import Order
-from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.errors import AftersalesError, ErrorCode, Text
 from aftersales.recall import Recall, Trigger
 from aftersales.services.context import Context
 from aftersales.store.recalls import SafetyReport
@@ -91,15 +94,23 @@ def check_stop_sale(uow: UnitOfWork, order: Order) -> None:
         if any(h.blocks(line.product_id, line.batch_id, order.region) for h in holds)
     ]
     if held:
-        problems = [
-            f"line {line.id}: {_held_name(line.product_id, line.batch_id)} is on a stop-sale hold"
-            for line in held
-        ]
-        raise AftersalesError("; ".join(problems), code=ErrorCode.PRODUCT_ON_HOLD, errors=problems)
+        problems = [_on_hold(line.id, line.product_id, line.batch_id) for line in held]
+        text = Text("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
+        errors = [p.en for p in problems]
+        raise AftersalesError(text, code=ErrorCode.PRODUCT_ON_HOLD, errors=errors)
 
 
-def _held_name(product_id: str, batch_id: str | None) -> str:
-    return f"batch {batch_id} of product {product_id}" if batch_id else f"product {product_id}"
+def _on_hold(line_id: str, product_id: str, batch_id: str | None) -> Text:
+    if batch_id:
+        held = Text(
+            f"batch {batch_id} of product {product_id}", f"商品 {product_id} 的批次 {batch_id}"
+        )
+    else:
+        held = Text(f"product {product_id}", f"商品 {product_id}")
+    return Text(
+        f"line {line_id}: {held.en} is on a stop-sale hold",
+        f"订单商品 {line_id}：{held.zh} 已停售",
+    )
 
 
 def _record(

@@ -75,7 +75,7 @@ def read_evidence(
         load_visible(uow, actor, case_id)
         record = next((r for r in uow.evidence.for_case(case_id) if r.id == evidence_id), None)
     if record is None:
-        raise NotFound(f"evidence {evidence_id} not found")
+        raise NotFound(Text(f"evidence {evidence_id} not found", f"找不到凭证 {evidence_id}"))
     return record, ctx.blobs.get(record.sha256)
 
 

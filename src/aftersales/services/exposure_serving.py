@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import PermissionDenied, Text
 from aftersales.exposure import Impression, RankRequest, RankResult, Slot
 from aftersales.services.context import Context
 from aftersales.services.exposure_hub import ExposureHub
@@ -44,7 +44,12 @@ def ready_hub(ctx: Context) -> ExposureHub:
 
 def _integration(actor: Actor) -> None:
     if actor.role is not Role.INTEGRATION:
-        raise PermissionDenied("only the marketplace's integration ranks and reports impressions")
+        raise PermissionDenied(
+            Text(
+                "only the marketplace's integration ranks and reports impressions",
+                "只有平台系统可以请求排序和上报曝光",
+            )
+        )
 
 
 def rank(ctx: Context, actor: Actor, request: RankRequest) -> RankResult:

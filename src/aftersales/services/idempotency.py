@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.errors import AftersalesError, ErrorCode, Text
 from aftersales.services.context import Context
 
 __all__ = ["claim", "finish", "forget", "purge_expired"]
@@ -23,12 +23,18 @@ def claim(ctx: Context, principal: str, key: str, request_hash: str) -> tuple[in
         stored_hash, status = stored.request_hash, stored.status_code
     if stored_hash != request_hash:
         raise AftersalesError(
-            "this Idempotency-Key was already used with a different request",
+            Text(
+                "this Idempotency-Key was already used with a different request",
+                "该 Idempotency-Key 已用于另一个内容不同的请求",
+            ),
             code=ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     if status is None or stored is None or stored.body is None:
         raise AftersalesError(
-            "a request with this Idempotency-Key is still being processed",
+            Text(
+                "a request with this Idempotency-Key is still being processed",
+                "使用该 Idempotency-Key 的请求仍在处理中",
+            ),
             code=ErrorCode.IDEMPOTENCY_KEY_IN_USE,
         )
     return status, stored.body

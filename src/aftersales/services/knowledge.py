@@ -9,6 +9,9 @@ Operators write; operators and auditors read. Entries are the platform's own: th
 other owner to hide them from.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
@@ -18,7 +21,7 @@ from typing import Any
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.categories import ancestors
-from aftersales.errors import InvalidTransition, NotFound, PermissionDenied
+from aftersales.errors import InvalidTransition, NotFound, PermissionDenied, Text
 from aftersales.services.context import Context
 from aftersales.services.knowledge_source import overlay
 from aftersales.services.triage import classify_text
@@ -49,6 +52,9 @@ __all__ = [
 
 _READERS = frozenset({Role.OPERATOR, Role.AUDITOR})
 _WRITERS = frozenset({Role.OPERATOR})
+_READ = Text("operators and auditors read the knowledge base", "知识库仅供平台运营和审计查看")
+_WRITE = Text("only operators write the knowledge base", "只有平台运营可以编辑知识库")
+_TRY = Text("operators try the knowledge base", "只有平台运营可以试用知识库")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +123,7 @@ class Preview:
 
 def list_entries(ctx: Context, actor: Actor, query: KnowledgeQuery) -> list[KnowledgeView]:
     """A page of entries by id, the shipped ones included, retired ones on request."""
-    _require(actor, _READERS, "operators and auditors read the knowledge base")
+    _require(actor, _READERS, _READ)
     with ctx.uow(read_only=True) as uow:
         views = _views(ctx.knowledge.base(), uow.knowledge.all())
     wanted = [v for v in views.values() if _matches(v, query)]
@@ -127,7 +133,7 @@ def list_entries(ctx: Context, actor: Actor, query: KnowledgeQuery) -> list[Know
 
 def get_entry(ctx: Context, actor: Actor, entry_id: str) -> KnowledgeView:
     """One entry with every revision of it, the shipped text as revision 0."""
-    _require(actor, _READERS, "operators and auditors read the knowledge base")
+    _require(actor, _READERS, _READ)
     base = ctx.knowledge.base()
     with ctx.uow(read_only=True) as uow:
         stored = uow.knowledge.get(entry_id)
@@ -141,7 +147,7 @@ def get_entry(ctx: Context, actor: Actor, entry_id: str) -> KnowledgeView:
 
 def live_knowledge(ctx: Context, actor: Actor) -> KnowledgeBase:
     """The set that answers now, read from the database (not this process's cached copy)."""
-    _require(actor, _READERS, "operators and auditors read the knowledge base")
+    _require(actor, _READERS, _READ)
     with ctx.uow(read_only=True) as uow:
         return _live(ctx, uow)
 
@@ -151,7 +157,7 @@ def live_knowledge(ctx: Context, actor: Actor) -> KnowledgeBase:
 
 def create_entry(ctx: Context, actor: Actor, document: dict[str, Any]) -> KnowledgeView:
     """A new entry, revision 1; an id that exists (retired included) is refused."""
-    _require(actor, _WRITERS, "only operators write the knowledge base")
+    _require(actor, _WRITERS, _WRITE)
     entry = parse_entry(document)
     return _write(ctx, actor, entry.id, lambda stored, shipped: _create(entry, stored, shipped))
 
@@ -161,7 +167,7 @@ def replace_entry(
 ) -> KnowledgeView:
     """The entry's new text, made from revision ``expected`` (None: whichever is current); a
     retired entry comes back. The same text again writes nothing."""
-    _require(actor, _WRITERS, "only operators write the knowledge base")
+    _require(actor, _WRITERS, _WRITE)
     entry = parse_entry({**document, "id": entry_id})
     return _write(
         ctx, actor, entry_id, lambda stored, shipped: _edit(entry, stored, shipped, expected)
@@ -172,7 +178,7 @@ def retire_entry(
     ctx: Context, actor: Actor, entry_id: str, expected: int | None = None
 ) -> KnowledgeView:
     """The entry answers no more; its text and history stay (a shipped one is retired too)."""
-    _require(actor, _WRITERS, "only operators write the knowledge base")
+    _require(actor, _WRITERS, _WRITE)
     return _write(
         ctx, actor, entry_id, lambda stored, shipped: _retire(entry_id, stored, shipped, expected)
     )
@@ -181,7 +187,7 @@ def retire_entry(
 def import_entries(ctx: Context, actor: Actor, entries: Sequence[Entry]) -> ImportReport:
     """Every entry of a file as an operator's change, in one transaction: new ids created,
     changed texts edited (retired ones brought back), the same texts left alone."""
-    _require(actor, _WRITERS, "only operators write the knowledge base")
+    _require(actor, _WRITERS, _WRITE)
     base, now = ctx.knowledge.base(), ctx.clock.now()
     done: dict[str, list[str]] = {"created": [], "edited": [], "unchanged": []}
     with ctx.uow() as uow:
@@ -201,7 +207,7 @@ def preview(ctx: Context, actor: Actor, request: PreviewRequest) -> Preview:
     """The reply a complaint would get now (with ``draft`` as if saved): triage, the entry
     chosen and the text. Without an order there is no policy decision, so no evidence is
     asked for and no packing steps are added."""
-    _require(actor, _WRITERS, "operators try the knowledge base")
+    _require(actor, _WRITERS, _TRY)
     draft = parse_entry(request.draft) if request.draft is not None else None
     result = classify_text(ctx, actor, request.text, request.category)
     with ctx.uow(read_only=True) as uow:
@@ -221,10 +227,18 @@ Change = tuple[int, str, dict[str, Any], bool] | None
 def _create(entry: Entry, stored: StoredEntry | None, shipped: Entry | None) -> Change:
     if stored is not None and stored.retired:
         raise KnowledgeEntryExists(
-            f"entry {entry.id} exists, retired; PUT /knowledge/{entry.id} brings it back"
+            Text(
+                f"entry {entry.id} exists, retired; PUT /knowledge/{entry.id} brings it back",
+                f"知识条目 {entry.id} 已存在（已停用）；可用 PUT /knowledge/{entry.id} 重新启用",
+            )
         )
     if stored is not None or shipped is not None:
-        raise KnowledgeEntryExists(f"entry {entry.id} exists; PUT /knowledge/{entry.id} edits it")
+        raise KnowledgeEntryExists(
+            Text(
+                f"entry {entry.id} exists; PUT /knowledge/{entry.id} edits it",
+                f"知识条目 {entry.id} 已存在；可用 PUT /knowledge/{entry.id} 修改",
+            )
+        )
     return (1, "created", entry_document(entry), False)
 
 
@@ -253,7 +267,9 @@ def _retire(
     current = _current(entry_id, stored, shipped)
     _check_revision(entry_id, current, expected)
     if stored is not None and stored.retired:
-        raise InvalidTransition(f"entry {entry_id} is already retired")
+        raise InvalidTransition(
+            Text(f"entry {entry_id} is already retired", f"知识条目 {entry_id} 已停用")
+        )
     return (current + 1, "retired", _text(stored, shipped), True)
 
 
@@ -294,7 +310,12 @@ def _apply(
             previous=previous,
         )
     except StaleRevision as exc:
-        raise RevisionMismatch(f"entry {entry_id} was changed by someone else meanwhile") from exc
+        raise RevisionMismatch(
+            Text(
+                f"entry {entry_id} was changed by someone else meanwhile",
+                f"知识条目 {entry_id} 在此期间已被他人修改",
+            )
+        ) from exc
     return "created" if action == "created" else "edited"
 
 
@@ -308,16 +329,24 @@ def _text(stored: StoredEntry | None, shipped: Entry | None) -> dict[str, Any]:
 
 def _current(entry_id: str, stored: StoredEntry | None, shipped: Entry | None) -> int:
     if stored is None and shipped is None:
-        raise NotFound(f"knowledge entry {entry_id} not found")
+        raise NotFound(_no_entry(entry_id))
     return stored.revision if stored else 0
 
 
 def _check_revision(entry_id: str, current: int, expected: int | None) -> None:
     if expected is not None and expected != current:
         raise RevisionMismatch(
-            f"entry {entry_id} is at revision {current}, not {expected}: read it again, "
-            "then change that revision"
+            Text(
+                f"entry {entry_id} is at revision {current}, not {expected}: read it again, "
+                "then change that revision",
+                f"知识条目 {entry_id} 当前为第 {current} 版，而不是第 {expected} 版："
+                "请重新读取后，在当前版本上修改",
+            )
         )
+
+
+def _no_entry(entry_id: str) -> Text:
+    return Text(f"knowledge entry {entry_id} not found", f"找不到知识条目 {entry_id}")
 
 
 def _live(ctx: Context, uow: UnitOfWork) -> KnowledgeBase:
@@ -336,7 +365,7 @@ def _view(base: KnowledgeBase, entry_id: str, stored: StoredEntry | None) -> Kno
         return _stored_view(base, stored)
     shipped = base.get(entry_id)
     if shipped is None:
-        raise NotFound(f"knowledge entry {entry_id} not found")
+        raise NotFound(_no_entry(entry_id))
     return KnowledgeView(entry_document(shipped), 0, "shipped")
 
 
@@ -397,6 +426,6 @@ def _situation(result: TriageResult, request: PreviewRequest) -> Situation:
     )
 
 
-def _require(actor: Actor, roles: frozenset[Role], why: str) -> None:
+def _require(actor: Actor, roles: frozenset[Role], why: Text) -> None:
     if actor.role not in roles:
         raise PermissionDenied(why)

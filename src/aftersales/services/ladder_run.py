@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.exposure import ExposureEvent, LadderConfig, MerchantActivity, advance
 from aftersales.recall.workdays import CST
 from aftersales.services.content import today
@@ -75,7 +75,12 @@ def run_ladder(ctx: Context, day: date | None = None) -> LadderReport:
     now = ctx.clock.now()
     on = day or today(now)
     if on > today(now):
-        raise ValidationFailed(f"the ladder cannot run for {on.isoformat()}: it is in the future")
+        raise ValidationFailed(
+            Text(
+                f"the ladder cannot run for {on.isoformat()}: it is in the future",
+                f"内容流量阶梯不能按 {on.isoformat()} 运行：该日期尚未到来",  # noqa: RUF001
+            )
+        )
     with ctx.uow() as uow:
         state = uow.exposure.lock_state()
         if state.ladder_day is not None and on <= state.ladder_day:

@@ -6,6 +6,9 @@ the entry commits with the decision or not at all. Personal data goes in only th
 ``conceal``. See docs/evidence-log.md for the entry format.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aftersales.errors import AftersalesError, ErrorCode, NotFound
+from aftersales.errors import AftersalesError, ErrorCode, NotFound, Text
 from aftersales.ledger import (
     Checkpoint,
     Inconsistent,
@@ -82,7 +85,10 @@ def keys(ctx: Context) -> LedgerKeys:
     """The log's key and salt, or a clear error when this installation has none."""
     if ctx.ledger is None:
         raise AftersalesError(
-            "the evidence log has no key; run `aftersales ledger keygen` (or start `serve`)",
+            Text(
+                "the evidence log has no key; run `aftersales ledger keygen` (or start `serve`)",
+                "存证日志尚无密钥：请运行 `aftersales ledger keygen`（或启动 `serve`）",
+            ),
             code=ErrorCode.LEDGER_NO_KEY,
         )
     return ctx.ledger
@@ -115,7 +121,12 @@ def checkpoint(ctx: Context) -> StoredCheckpoint:
         root = frontier.root()
         # The frontier and the stored nodes must tell the same story before we sign it.
         if uow.ledger.root(frontier.size) != root:
-            raise Inconsistent(f"the stored nodes do not give the root of size {frontier.size}")
+            raise Inconsistent(
+                Text(
+                    f"the stored nodes do not give the root of size {frontier.size}",
+                    f"已存储的节点得不出大小为 {frontier.size} 的树根",
+                )
+            )
         note = sign_checkpoint(Checkpoint(signer.name, frontier.size, root), signer)
         stored = StoredCheckpoint(frontier.size, root, note, ctx.clock.now())
         uow.ledger.add_checkpoint(stored)
@@ -134,7 +145,9 @@ def checkpoint_at(ctx: Context, size: int) -> StoredCheckpoint:
     with ctx.uow(read_only=True) as uow:
         found = uow.ledger.checkpoint(size)
     if found is None:
-        raise NotFound(f"no checkpoint of size {size} was published")
+        raise NotFound(
+            Text(f"no checkpoint of size {size} was published", f"未发布过大小为 {size} 的检查点")
+        )
     return found
 
 
@@ -149,11 +162,27 @@ def _check_ours(latest: StoredCheckpoint, verifier: Verifier, size: int) -> None
         opened = open_checkpoint(latest.note, verifier)
     except LedgerError as exc:
         raise Inconsistent(
-            f"the latest checkpoint (size {latest.size}) does not open with this key: "
-            f"{exc.detail}. The key file does not belong to this log"
+            Text(
+                f"the latest checkpoint (size {latest.size}) does not open with this key: "
+                f"{exc.detail}. The key file does not belong to this log",
+                f"最新检查点（大小 {latest.size}）无法用此密钥验证{_reason_zh(exc)}。"
+                "该密钥文件不属于此存证日志",
+            )
         ) from exc
     if opened.size != latest.size or opened.root != latest.root or latest.size > size:
-        raise Inconsistent(f"the stored checkpoint of size {latest.size} disagrees with the log")
+        raise Inconsistent(
+            Text(
+                f"the stored checkpoint of size {latest.size} disagrees with the log",
+                f"已存储的大小为 {latest.size} 的检查点与存证日志不一致",
+            )
+        )
+
+
+def _reason_zh(exc: LedgerError) -> str:
+    """Why the note did not open, in Chinese when the check says it in both languages; nothing
+    otherwise, rather than English words inside a Chinese sentence."""
+    said = exc.extra.get("text")
+    return f"：{said.zh}" if isinstance(said, Text) else ""
 
 
 # ---- reading and proving ------------------------------------------------------------------
@@ -164,7 +193,12 @@ def entry(ctx: Context, index: int) -> StoredEntry:
         found = uow.ledger.entry(index)
         size = uow.ledger.size() if found is None else 0
     if found is None:
-        raise NotFound(f"the log has no entry {index}; it holds entries 0 to {size - 1}")
+        raise NotFound(
+            Text(
+                f"the log has no entry {index}; it holds entries 0 to {size - 1}",
+                f"存证日志中没有编号为 {index} 的条目：现有条目编号为 0 到 {size - 1}",
+            )
+        )
     return found
 
 
@@ -186,7 +220,10 @@ def _within(uow: UnitOfWork, size: int) -> None:
     current = uow.ledger.size()
     if size > current:
         raise OutOfRange(
-            f"the log has {current} entries; no proof for a tree of size {size}",
+            Text(
+                f"the log has {current} entries; no proof for a tree of size {size}",
+                f"存证日志共有 {current} 个条目，无法为大小为 {size} 的树生成证明",
+            ),
             size=size,
             tree_size=current,
         )

@@ -11,6 +11,9 @@ recorded, or repeated in the batch, goes through ``push_order`` afterwards, whos
 second push (only payment and delivery times change) then apply.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -19,7 +22,7 @@ from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import Consumer, Order, check_placed, check_region
-from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied
+from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied, Text
 from aftersales.services.catalog import push_order
 from aftersales.services.context import Context
 from aftersales.services.emergency import check_stop_sale
@@ -29,6 +32,13 @@ from aftersales.store.uow import UnitOfWork
 __all__ = ["CHUNK", "BatchPush", "push_consumers", "push_orders"]
 
 CHUNK = 2000  # orders per write transaction: every other writer of SQLite waits for each one
+
+_INTEGRATION_ONLY = Text(
+    "only the marketplace integration can push master data and orders",
+    "只有平台系统可以推送主数据和订单",
+)
+# An order's channel and a store's kind, as a refusal names them in Chinese (as push_order does).
+_CHANNELS = {"online": "线上", "offline": "线下"}
 
 
 @dataclass
@@ -43,7 +53,7 @@ class BatchPush:
 def push_orders(ctx: Context, actor: Actor, batch: Sequence[Order]) -> BatchPush:
     """Record the batch's new orders, update the known ones, and say why any was refused."""
     if actor.role not in (Role.INTEGRATION, Role.SYSTEM):
-        raise PermissionDenied("only the marketplace integration can push master data and orders")
+        raise PermissionDenied(_INTEGRATION_ONLY)
     report = BatchPush()
     for start in range(0, len(batch), CHUNK):
         _push_chunk(ctx, actor, batch[start : start + CHUNK], report)
@@ -125,7 +135,9 @@ class _References:
             problems = self._reference_problems(order)
             if problems:
                 raise AftersalesError(
-                    "; ".join(problems), code=ErrorCode.UNKNOWN_REFERENCE, errors=problems
+                    Text("; ".join(p.en for p in problems), "；".join(p.zh for p in problems)),
+                    code=ErrorCode.UNKNOWN_REFERENCE,
+                    errors=[p.en for p in problems],
                 )
             if any(line.product_id in self.held for line in order.lines):
                 check_stop_sale(uow, order)
@@ -133,36 +145,61 @@ class _References:
             return exc
         return None
 
-    def _reference_problems(self, order: Order) -> list[str]:
+    def _reference_problems(self, order: Order) -> list[Text]:
         problems = self._party_problems(order)
         for line in order.lines:
             facts = self.products.get(line.product_id)
             if facts is None or facts.merchant_id != order.merchant_id:
                 problems.append(
-                    f"line {line.id}: product {line.product_id} is not sold by this merchant"
+                    Text(
+                        f"line {line.id}: product {line.product_id} is not sold by this merchant",
+                        f"订单商品 {line.id}：商品 {line.product_id} 不是该商家销售的商品",
+                    )
                 )
             elif line.batch_id and line.batch_id not in facts.batch_ids:
                 problems.append(
-                    f"line {line.id}: batch {line.batch_id} is not a batch of the product"
+                    Text(
+                        f"line {line.id}: batch {line.batch_id} is not a batch of the product",
+                        f"订单商品 {line.id}：批次 {line.batch_id} 不属于该商品",
+                    )
                 )
         for line in order.lines:
             if line.id in self.taken:
-                problems.append(f"line {line.id} already belongs to order {self.taken[line.id]}")
+                other = self.taken[line.id]
+                problems.append(
+                    Text(
+                        f"line {line.id} already belongs to order {other}",
+                        f"订单商品 {line.id} 已属于订单 {other}",
+                    )
+                )
         return problems
 
-    def _party_problems(self, order: Order) -> list[str]:
+    def _party_problems(self, order: Order) -> list[Text]:
         problems = []
         store = self.stores.get(order.store_id)
         if store is None or store[0] != order.merchant_id:
             problems.append(
-                f"store {order.store_id} is not a store of merchant {order.merchant_id}"
+                Text(
+                    f"store {order.store_id} is not a store of merchant {order.merchant_id}",
+                    f"店铺 {order.store_id} 不是商家 {order.merchant_id} 的店铺",
+                )
             )
         elif store[1] != order.channel.value:
+            channel = _CHANNELS.get(order.channel.value, order.channel.value)
+            kind = _CHANNELS.get(store[1], store[1])
             problems.append(
-                f"an {order.channel} order cannot come from {store[1]} store {order.store_id}"
+                Text(
+                    f"an {order.channel} order cannot come from {store[1]} store {order.store_id}",
+                    f"{channel}订单不能来自{kind}店铺 {order.store_id}",
+                )
             )
         if order.consumer_id not in self.consumers:
-            problems.append(f"consumer {order.consumer_id} is unknown")
+            problems.append(
+                Text(
+                    f"consumer {order.consumer_id} is unknown",
+                    f"消费者 {order.consumer_id} 不存在",
+                )
+            )
         return problems
 
 
@@ -171,7 +208,7 @@ def push_consumers(ctx: Context, actor: Actor, batch: Sequence[Consumer]) -> int
     a region that is not a province-level code refuses the whole batch, before anything is
     written. Returns how many were new."""
     if actor.role not in (Role.INTEGRATION, Role.SYSTEM):
-        raise PermissionDenied("only the marketplace integration can push master data and orders")
+        raise PermissionDenied(_INTEGRATION_ONLY)
     for consumer in batch:
         if consumer.region:
             check_region(consumer.region)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import PermissionDenied, Text
 from aftersales.services.context import Context
 from aftersales.store.order_lists import LineRow
 
@@ -13,6 +13,8 @@ __all__ = ["LineRow", "my_order_lines"]
 def my_order_lines(ctx: Context, actor: Actor, *, orders: int = 50) -> list[LineRow]:
     """The lines of the consumer's newest orders, each with its open case if it has one."""
     if actor.role is not Role.CONSUMER or not actor.subject:
-        raise PermissionDenied("only a consumer has orders of their own")
+        raise PermissionDenied(
+            Text("only a consumer has orders of their own", "只有消费者才有自己的订单")
+        )
     with ctx.uow(read_only=True) as uow:
         return uow.order_lists.lines_of_consumer(actor.subject, orders)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import NotFound, PermissionDenied
+from aftersales.errors import NotFound, PermissionDenied, Text
 from aftersales.recall import CST
 from aftersales.services.context import Context
 from aftersales.store.policy import Activation
@@ -84,13 +84,23 @@ def policy_activation(ctx: Context, actor: Actor, activation_id: int) -> Activat
     with ctx.uow(read_only=True) as uow:
         found = uow.overview.activation(activation_id)
     if found is None:
-        raise NotFound(f"policy activation {activation_id} not found")
+        raise NotFound(
+            Text(
+                f"policy activation {activation_id} not found",
+                f"找不到政策包激活记录 {activation_id}",
+            )
+        )
     return found
 
 
 def _require_reader(actor: Actor) -> None:
     if actor.role not in _READERS:
-        raise PermissionDenied("the platform's figures are for operators and auditors")
+        raise PermissionDenied(
+            Text(
+                "the platform's figures are for operators and auditors",
+                "平台数据仅供平台运营和审计人员查看",
+            )
+        )
 
 
 def _monday(moment: datetime) -> date:

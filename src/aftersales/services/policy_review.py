@@ -6,6 +6,9 @@ taken then, as a server adopting it would require (``services.policy_source``): 
 files edited since would report on a version that never was in force.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from aftersales.domain.actors import Actor
-from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.policy import Pack, PackInvalid, load_pack
 from aftersales.policy.backtest import Tally
 from aftersales.services.backtest import backtest
@@ -40,7 +43,12 @@ def backtest_version(
 ) -> VersionBacktest:
     """Re-decide the cases opened in the last ``days`` days with the version's pack."""
     if days not in BACKTEST_DAYS:
-        raise ValidationFailed(f"days: choose one of {', '.join(map(str, BACKTEST_DAYS))}")
+        raise ValidationFailed(
+            Text(
+                f"days: choose one of {', '.join(map(str, BACKTEST_DAYS))}",
+                f"days：请从 {'、'.join(map(str, BACKTEST_DAYS))} 中选择",
+            )
+        )
     since = ctx.clock.now() - timedelta(days=days)
     if activation_id is None:
         pack, activation = ctx.policy.pack, None
@@ -56,16 +64,28 @@ def _pack_of(activation: Activation) -> Pack:
         pack = load_pack(directory)
         same = pack_digest(directory) == activation.digest
     except (PackInvalid, OSError) as exc:
-        raise _unusable(f"its files are no longer readable at {activation.path}") from exc
+        raise _unusable(
+            Text(
+                f"its files are no longer readable at {activation.path}",
+                f"{activation.path} 下的文件已无法读取",
+            )
+        ) from exc
     if not same:
         raise _unusable(
-            "its files changed after it was activated; backtest them with"
-            " `aftersales policy backtest --pack` instead"
+            Text(
+                "its files changed after it was activated; backtest them with"
+                " `aftersales policy backtest --pack` instead",
+                "其文件在激活后已被修改；请改用 `aftersales policy backtest --pack` 回测",
+            )
         )
     return pack
 
 
-def _unusable(why: str) -> AftersalesError:
+def _unusable(why: Text) -> AftersalesError:
     return AftersalesError(
-        f"this policy version cannot be backtested: {why}", code=ErrorCode.POLICY_PACK_INVALID
+        Text(
+            f"this policy version cannot be backtested: {why.en}",
+            f"此政策版本无法回测：{why.zh}",
+        ),
+        code=ErrorCode.POLICY_PACK_INVALID,
     )

@@ -43,6 +43,10 @@ def _replaced(by: str) -> Text:
     return Text(f"Replaced by enrolment {by}.", f"已由报名 {by} 替代。")
 
 
+def _no_merchant(merchant_id: str) -> Text:
+    return Text(f"merchant {merchant_id} not found", f"找不到商家 {merchant_id}")
+
+
 def _tier(uow: UnitOfWork, merchant_id: str, now: datetime) -> Tier:
     tiers = parse_tiers(exposure_tiers.tiers_in_force(uow, [merchant_id], now))
     return tiers.get(merchant_id, Tier.NOT_ENOUGH_DATA)
@@ -65,12 +69,14 @@ def enrol_merchant(ctx: Context, actor: Actor, cmd: Enrol) -> StoredEnrolment:
     first. Refused, with nothing kept, when the tier in force is not eligible, a product is not
     the merchant's (404), or the pool is not of 1 to 30 distinct products."""
     if actor.role is not Role.MERCHANT_AGENT or not actor.subject:
-        raise PermissionDenied("only a merchant's agent enrols its merchant")
+        raise PermissionDenied(
+            Text("only a merchant's agent enrols its merchant", "只有商家客服可以为本商家报名")
+        )
     merchant, now = actor.subject, ctx.clock.now()
     cycle = cycle_at(now)
     with ctx.uow() as uow:
         if not uow.programme.lock_merchant(merchant):
-            raise NotFound(f"merchant {merchant} not found")
+            raise NotFound(_no_merchant(merchant))
         tier = _tier(uow, merchant, now)
         enrolment, event = enrol(
             merchant_id=merchant,
@@ -95,7 +101,7 @@ def enrol_merchant(ctx: Context, actor: Actor, cmd: Enrol) -> StoredEnrolment:
 def _visible(actor: Actor, merchant_id: str) -> None:
     if actor.role in (Role.OPERATOR, Role.AUDITOR) or actor.is_merchant(merchant_id):
         return
-    raise NotFound(f"merchant {merchant_id} not found")
+    raise NotFound(_no_merchant(merchant_id))
 
 
 def programme_status(ctx: Context, actor: Actor, merchant_id: str) -> ProgrammeView:
@@ -105,7 +111,7 @@ def programme_status(ctx: Context, actor: Actor, merchant_id: str) -> ProgrammeV
     cycle = cycle_at(ctx.clock.now())
     with ctx.uow(read_only=True) as uow:
         if uow.catalog.get_merchant(merchant_id) is None:
-            raise NotFound(f"merchant {merchant_id} not found")
+            raise NotFound(_no_merchant(merchant_id))
         tier = _tier(uow, merchant_id, ctx.clock.now())
         enrolment = uow.programme.in_force(merchant_id, cycle.id)
         notices = uow.exposure.events(EventQuery(merchant_id=merchant_id, limit=_NOTICES))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import PermissionDenied, Text
 from aftersales.exposure import ContentMetrics, EventKind, MerchantStatus, build_plan
 from aftersales.exposure.targets import Target, TargetKind
 from aftersales.scoring.tiers import RANK
@@ -70,7 +70,12 @@ class Nomination:
 
 def _require_reader(actor: Actor) -> None:
     if actor.role not in _READERS:
-        raise PermissionDenied("the programme board is for operators and auditors")
+        raise PermissionDenied(
+            Text(
+                "the programme board is for operators and auditors",
+                "优质商家计划看板仅供平台运营和审计人员查看",
+            )
+        )
 
 
 def programme_board(ctx: Context, actor: Actor) -> ProgrammeBoard:

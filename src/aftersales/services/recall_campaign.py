@@ -6,10 +6,10 @@ from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import Product
-from aftersales.errors import NotFound
+from aftersales.errors import NotFound, Text
 from aftersales.recall import Counts, Recall, RecallReport, RecallUnit, Remedy, progress
 from aftersales.services.context import Context
-from aftersales.services.recall_access import load_visible
+from aftersales.services.recall_access import load_visible, no_recall
 from aftersales.store.recall_units import Notification
 from aftersales.store.uow import UnitOfWork
 
@@ -43,9 +43,14 @@ def act_on_unit(
         unit = uow.recall_units.get(recall_id, order_line_id, for_update=True)
         concerned = unit is not None and actor.is_consumer(unit.consumer_id)
         if recall is None or not recall.visible_to(actor, concerned=concerned):
-            raise NotFound(f"recall {recall_id} not found")
+            raise NotFound(no_recall(recall_id))
         if unit is None or (actor.role is Role.CONSUMER and not concerned):
-            raise NotFound(f"order line {order_line_id} is not a unit of recall {recall_id}")
+            raise NotFound(
+                Text(
+                    f"order line {order_line_id} is not a unit of recall {recall_id}",
+                    f"订单商品 {order_line_id} 不在召回 {recall_id} 的范围内",
+                )
+            )
         changed, change = unit.step(actor, remedy, recall.remedies, note, now)
         uow.recall_units.save(changed, change, unit.state)
         uow.commit()

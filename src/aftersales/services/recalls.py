@@ -4,6 +4,9 @@ Every change to a product's recalls first locks the product's row (``lock_produc
 recall: the emergency plan, run inside case openings, takes them in the same order.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +14,13 @@ from datetime import datetime
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import Product
-from aftersales.errors import AftersalesError, ErrorCode, PermissionDenied, ValidationFailed
+from aftersales.errors import (
+    AftersalesError,
+    ErrorCode,
+    PermissionDenied,
+    Text,
+    ValidationFailed,
+)
 from aftersales.recall import (
     Counts,
     Recall,
@@ -22,6 +31,7 @@ from aftersales.recall import (
     Trigger,
     day_bounds,
 )
+from aftersales.recall.names import STATE_NAMES
 from aftersales.services.context import Context
 from aftersales.services.ledger_records import log_recall_decision
 from aftersales.services.recall_access import RecallView, load_visible
@@ -66,16 +76,22 @@ class Dismiss:
 Decision = Confirm | Dismiss
 
 
+# The states of an open recall, as a refusal names them in Chinese (the console's words).
 def open_review(ctx: Context, actor: Actor, cmd: OpenReview) -> RecallView:
     """An operator opens a recall review of a product or some of its batches."""
     if actor.role is not Role.OPERATOR:
-        raise PermissionDenied("only a platform operator opens a recall review by hand")
+        raise PermissionDenied(
+            Text(
+                "only a platform operator opens a recall review by hand",
+                "只有平台运营人员可以手动发起召回评估",
+            )
+        )
     now = ctx.clock.now()
     with ctx.uow() as uow:
         product_id = _product_of(uow, cmd)
         merchant_id = uow.recalls.lock_product(product_id)
         if merchant_id is None:
-            raise _unknown(f"product {product_id} is unknown")
+            raise _unknown(Text(f"product {product_id} is unknown", f"商品 {product_id} 不存在"))
         _check_batches(uow.catalog.get_product(product_id), cmd.batch_ids)
         _refuse_overlap(uow, product_id, cmd.batch_ids, exclude=None)
         recall = Recall.open_review(
@@ -169,10 +185,13 @@ def _product_of(uow: UnitOfWork, cmd: OpenReview) -> str:
     if cmd.product_id:
         return cmd.product_id
     if not cmd.batch_ids:
-        raise ValidationFailed("name the product, its batches, or both")
+        raise ValidationFailed(
+            Text("name the product, its batches, or both", "请指定商品或其批次，也可两者都指定")
+        )
     owner = uow.catalog.batch_owner(cmd.batch_ids[0])
     if owner is None:
-        raise _unknown(f"batch {cmd.batch_ids[0]} is unknown")
+        batch = cmd.batch_ids[0]
+        raise _unknown(Text(f"batch {batch} is unknown", f"批次 {batch} 不存在"))
     return owner
 
 
@@ -180,11 +199,18 @@ def _check_batches(product: Product | None, batch_ids: tuple[str, ...]) -> None:
     assert product is not None
     known = {b.id for b in product.batches}
     problems = [
-        f"batch {b} is not a batch of product {product.id}" for b in batch_ids if b not in known
+        Text(
+            f"batch {b} is not a batch of product {product.id}",
+            f"批次 {b} 不属于商品 {product.id}",
+        )
+        for b in batch_ids
+        if b not in known
     ]
     if problems:
         raise AftersalesError(
-            "; ".join(problems), code=ErrorCode.UNKNOWN_REFERENCE, errors=problems
+            Text("; ".join(p.en for p in problems), "；".join(p.zh for p in problems)),
+            code=ErrorCode.UNKNOWN_REFERENCE,
+            errors=[p.en for p in problems],
         )
 
 
@@ -193,12 +219,21 @@ def _refuse_overlap(
 ) -> None:
     for other in uow.recalls.open_on_product(product_id):
         if other.id != exclude and other.overlaps(product_id, batch_ids):
-            what = ", ".join(other.batches) if other.batches else f"the whole product {product_id}"
             raise AftersalesError(
-                f"recall {other.id} ({other.state}) already covers {what}",
+                _overlap(other, product_id),
                 code=ErrorCode.RECALL_OVERLAPS,
                 recall_id=other.id,
             )
+
+
+def _overlap(other: Recall, product_id: str) -> Text:
+    what = ", ".join(other.batches) if other.batches else f"the whole product {product_id}"
+    what_zh = f"批次 {'、'.join(other.batches)}" if other.batches else f"整个商品 {product_id}"
+    state = STATE_NAMES[other.state]
+    return Text(
+        f"recall {other.id} ({other.state}) already covers {what}",
+        f"召回 {other.id}（{state}）已覆盖{what_zh}",
+    )
 
 
 def _produced_within(product: Product, scope: Scope) -> list[str]:
@@ -215,5 +250,5 @@ def _produced_within(product: Product, scope: Scope) -> list[str]:
     ]
 
 
-def _unknown(detail: str) -> AftersalesError:
-    return AftersalesError(detail, code=ErrorCode.UNKNOWN_REFERENCE, errors=[detail])
+def _unknown(detail: Text) -> AftersalesError:
+    return AftersalesError(detail, code=ErrorCode.UNKNOWN_REFERENCE, errors=[detail.en])

@@ -4,6 +4,9 @@ A merchant reads its own scorecard only; to it, another merchant's looks like on
 exist. Operators and auditors read every scorecard.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections import Counter
@@ -13,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import NotFound, PermissionDenied
+from aftersales.errors import NotFound, PermissionDenied, Text
 from aftersales.scoring import Metric
 from aftersales.scoring.calendar import Period
 from aftersales.services.context import Context
@@ -46,19 +49,27 @@ def _cycle(uow: UnitOfWork, period: str | None) -> StoredCycle:
     cycle = uow.scoring.latest(MONTHLY, name)
     if cycle is None:
         raise NotFound(
-            "no assessment cycle has been run yet"
+            Text("no assessment cycle has been run yet", "尚未运行过考核周期")
             if name is None
-            else f"period {name} has no assessment cycle: cycles are computed for months that have"
-            " closed, with orders in their window"
+            else Text(
+                f"period {name} has no assessment cycle: cycles are computed for months that have"
+                " closed, with orders in their window",
+                f"{name} 没有考核周期：考核周期只为已结束、且考核窗口内有订单的月份计算",
+            )
         )
     return cycle
 
 
 def _check_reader(actor: Actor, merchant_id: str) -> None:
     if actor.role not in _READERS:
-        raise PermissionDenied("scorecards are read by their merchant, operators and auditors")
+        raise PermissionDenied(
+            Text(
+                "scorecards are read by their merchant, operators and auditors",
+                "服务评分仅供所属商家、平台运营和审计人员查看",
+            )
+        )
     if actor.role is Role.MERCHANT_AGENT and not actor.is_merchant(merchant_id):
-        raise NotFound(f"merchant {merchant_id} not found")
+        raise NotFound(Text(f"merchant {merchant_id} not found", f"找不到商家 {merchant_id}"))
 
 
 def get_scorecard(
@@ -70,7 +81,12 @@ def get_scorecard(
         cycle = _cycle(uow, period)
         card = uow.scoring.card(cycle.id, merchant_id)
     if card is None:
-        raise NotFound(f"merchant {merchant_id} has no scorecard in period {cycle.period}")
+        raise NotFound(
+            Text(
+                f"merchant {merchant_id} has no scorecard in period {cycle.period}",
+                f"商家 {merchant_id} 在 {cycle.period} 考核周期没有服务评分",
+            )
+        )
     return cycle, card
 
 
@@ -91,7 +107,12 @@ _PAGE = 1000
 
 def _operators_only(actor: Actor) -> None:
     if actor.role not in (Role.OPERATOR, Role.AUDITOR):
-        raise PermissionDenied("the list of scorecards is for operators and auditors")
+        raise PermissionDenied(
+            Text(
+                "the list of scorecards is for operators and auditors",
+                "商家服务评分列表仅供平台运营和审计人员查看",
+            )
+        )
 
 
 def list_scorecards(

@@ -21,7 +21,12 @@ PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 def file_appeal(ctx: Context, actor: Actor, case_id: str, reason: str) -> StoredAppeal:
     """The merchant of a case appeals the case's attribution to it."""
     if actor.role is not Role.MERCHANT_AGENT:
-        raise PermissionDenied("only the case's merchant appeals its attribution")
+        raise PermissionDenied(
+            Text(
+                "only the case's merchant appeals its attribution",
+                "只有售后单所属商家可以提出归责申诉",
+            )
+        )
     with ctx.uow() as uow:
         case = uow.cases.get(case_id)
         if case is None or case.facts is None or not actor.is_merchant(case.facts.merchant_id):
@@ -61,6 +66,14 @@ def _counts_against(assessment: dict[str, object] | None) -> bool:
     return not (isinstance(decision, dict) and decision.get("counts_against_merchant") is False)
 
 
+def _already_decided(appeal_id: str, state: str) -> Text:
+    done = {ACCEPTED: "已通过", REJECTED: "已驳回"}.get(state, f"已处理（{state}）")  # noqa: RUF001
+    return Text(
+        f"appeal {appeal_id} was already {state}",
+        f"申诉 {appeal_id} {done}，不能再次处理",  # noqa: RUF001
+    )
+
+
 def list_appeals(
     ctx: Context, actor: Actor, state: str | None = None, merchant_id: str | None = None
 ) -> list[StoredAppeal]:
@@ -71,7 +84,12 @@ def list_appeals(
     elif actor.role in (Role.OPERATOR, Role.AUDITOR):
         merchant = merchant_id
     else:
-        raise PermissionDenied("appeals are read by merchants, operators and auditors")
+        raise PermissionDenied(
+            Text(
+                "appeals are read by merchants, operators and auditors",
+                "申诉仅供商家、平台运营和审计人员查看",
+            )
+        )
     with ctx.uow(read_only=True) as uow:
         return uow.scoring.appeals(merchant, state)
 
@@ -81,13 +99,15 @@ def decide_appeal(
 ) -> StoredAppeal:
     """An operator accepts (the case leaves the merchant's scoring) or rejects an appeal."""
     if actor.role is not Role.OPERATOR:
-        raise PermissionDenied("only a platform operator decides appeals")
+        raise PermissionDenied(
+            Text("only a platform operator decides appeals", "只有平台运营人员可以处理申诉")
+        )
     with ctx.uow() as uow:
         appeal = uow.scoring.appeal(appeal_id, for_update=True)
         if appeal is None:
-            raise NotFound(f"appeal {appeal_id} not found")
+            raise NotFound(Text(f"appeal {appeal_id} not found", f"找不到申诉 {appeal_id}"))
         if appeal.state != PENDING:
-            raise InvalidTransition(f"appeal {appeal_id} was already {appeal.state}")
+            raise InvalidTransition(_already_decided(appeal_id, appeal.state))
         decided = StoredAppeal(
             appeal.id,
             appeal.case_id,

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from aftersales.domain.actors import Actor
-from aftersales.errors import AuthenticationFailed
+from aftersales.errors import AuthenticationFailed, Text
 from aftersales.services.context import Context
 from aftersales.services.passwords import (
     hash_password,
@@ -26,7 +26,10 @@ __all__ = ["SignedIn", "end_session", "find_session", "new_csrf_token", "sign_in
 
 # One answer for an unknown name, a wrong password, a paused sign-in and a disabled user: which
 # of them it was would tell a stranger which names exist.
-REFUSED = "the name or password is not right, or sign-in is paused after repeated failures"
+REFUSED = Text(
+    "the name or password is not right, or sign-in is paused after repeated failures",
+    "用户名或密码不正确，或因多次输错已暂停登录",  # noqa: RUF001
+)
 
 
 @dataclass(frozen=True, slots=True)

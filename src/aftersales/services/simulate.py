@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from aftersales.domain.clock import ManualClock
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.services import exposure_refresh
 from aftersales.services.collector import fewer_collections
 from aftersales.services.context import Context
@@ -61,6 +61,10 @@ __all__ = [
 DATABASE_IN_USE = (
     "this database already holds marketplace data; a simulation needs an empty one"
     " (give another --db, or delete the file)"
+)
+_IN_USE = Text(
+    DATABASE_IN_USE,
+    "该数据库已有商城数据，模拟需要一个空数据库（请另指定 --db，或删除该文件）",  # noqa: RUF001
 )
 _DAY = timedelta(days=1)
 _BLOCK = timedelta(hours=6)  # the marketplace pushes its orders every six hours
@@ -114,7 +118,7 @@ def run_simulation(
     ctx = replace(ctx, ids=sequential_ids())
     with ctx.uow(read_only=True) as uow:
         if uow.simulation_runs.database_in_use():
-            raise ValidationFailed(DATABASE_IN_USE)
+            raise ValidationFailed(_IN_USE)
     run = _Run(ctx, clock, params)
     if adjust is not None:
         adjust(run.world)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.services.context import Context
 from aftersales.services.warning_run import cst_today, utc_start
 from aftersales.store.case_counts import count_days
@@ -26,9 +26,14 @@ def case_arrivals(ctx: Context, region: str, queue: str | None, until: date) -> 
         rows = uow.case_feed.cases(utc_start(first), utc_start(until), region=region, queue=queue)
     if rows["day"].size == 0:
         where = f"region {region}" + (f", queue {queue}" if queue else "")
+        where_zh = f"地区 {region}" + (f"、队列 {queue}" if queue else "")
         raise ValidationFailed(
-            f"no case was opened in {where} in the two years before {until}: there is no load "
-            "to forecast (check the region and queue, or give --cases-per-day)"
+            Text(
+                f"no case was opened in {where} in the two years before {until}: there is no load "
+                "to forecast (check the region and queue, or give --cases-per-day)",
+                f"{until} 之前两年内，{where_zh} 没有新建的售后单，无法预测服务量"  # noqa: RUF001
+                "（请检查地区和队列，或指定 --cases-per-day）",  # noqa: RUF001
+            )
         )
     start = _EPOCH + timedelta(days=int(rows["day"].min()))
     days = (until - start).days

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import PermissionDenied
+from aftersales.errors import PermissionDenied, Text
 from aftersales.scoring.tiers import Tier
 from aftersales.services import exposure_tiers
 from aftersales.services.content import today
@@ -46,7 +46,12 @@ def tier_figures(ctx: Context, actor: Actor) -> TierFigures:
     """Scores by tier in the latest monthly cycle; merchants and content exposure by the tier
     in force now (a merchant without a scorecard has not enough data)."""
     if actor.role not in (Role.OPERATOR, Role.AUDITOR):
-        raise PermissionDenied("the platform's figures are for operators and auditors")
+        raise PermissionDenied(
+            Text(
+                "the platform's figures are for operators and auditors",
+                "平台数据仅供平台运营和审计人员查看",
+            )
+        )
     last = today(ctx.clock.now())
     first = last - timedelta(days=EXPOSURE_DAYS - 1)
     with ctx.uow(read_only=True) as uow:

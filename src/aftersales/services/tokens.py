@@ -1,12 +1,15 @@
 """API tokens: random secrets shown once, stored only as SHA-256 hashes."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import hashlib
 import secrets
 
-from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AuthenticationFailed, NotFound, ValidationFailed
+from aftersales.domain.actors import Actor, Role, role_zh
+from aftersales.errors import AuthenticationFailed, NotFound, Text, ValidationFailed
 from aftersales.services.context import Context
 from aftersales.store.access import TokenRecord
 
@@ -43,12 +46,14 @@ def authenticate(ctx: Context, token: str) -> Actor:
     if actor is not None:
         return actor
     if not token.startswith(_PREFIX):
-        raise AuthenticationFailed("the bearer token is not valid")
+        raise AuthenticationFailed(Text("the bearer token is not valid", "Bearer 令牌无效"))
     token_hash = _hash(token)
     with ctx.uow(read_only=True) as uow:
         actor = uow.tokens.actor_for(token_hash)
     if actor is None:
-        raise AuthenticationFailed("the bearer token is not valid or has been revoked")
+        raise AuthenticationFailed(
+            Text("the bearer token is not valid or has been revoked", "Bearer 令牌无效或已被吊销")
+        )
     ctx.tokens.put(token_hash, actor)
     return actor
 
@@ -69,7 +74,7 @@ def list_tokens(ctx: Context, *, revoked: bool = False) -> list[TokenRecord]:
 def revoke_token(ctx: Context, token_id: str) -> None:
     with ctx.uow() as uow:
         if not uow.tokens.revoke(token_id, ctx.clock.now()):
-            raise NotFound(f"no active token {token_id}")
+            raise NotFound(Text(f"no active token {token_id}", f"找不到有效的令牌 {token_id}"))
         uow.commit()
     ctx.tokens.clear()  # the revoked token's hash is not at hand: forget them all
 
@@ -77,13 +82,29 @@ def revoke_token(ctx: Context, token_id: str) -> None:
 def check_subject(ctx: Context, actor: Actor) -> None:
     """Refuse a subject the role does not take, or one that names no known consumer or merchant."""
     if actor.role is Role.SYSTEM:
-        raise ValidationFailed("tokens cannot be issued for the system role")
+        raise ValidationFailed(
+            Text(
+                "tokens cannot be issued for the system role",
+                f"不能为{role_zh(Role.SYSTEM)}角色签发令牌",
+            )
+        )
+    role = role_zh(actor.role)
     if not actor.role.needs_subject:
         if actor.subject:
-            raise ValidationFailed(f"a token for the {actor.role} role has no subject")
+            raise ValidationFailed(
+                Text(
+                    f"a token for the {actor.role} role has no subject",
+                    f"{role}角色的令牌不能指定主体",
+                )
+            )
         return
     if not actor.subject:
-        raise ValidationFailed(f"a token for the {actor.role} role needs a subject (--subject)")
+        raise ValidationFailed(
+            Text(
+                f"a token for the {actor.role} role needs a subject (--subject)",
+                f"{role}角色的令牌须指定主体（--subject）",
+            )
+        )
     with ctx.uow(read_only=True) as uow:
         found = (
             uow.catalog.get_consumer(actor.subject)
@@ -91,7 +112,13 @@ def check_subject(ctx: Context, actor: Actor) -> None:
             else uow.catalog.get_merchant(actor.subject)
         )
     if found is None:
-        raise NotFound(f"{actor.role} subject {actor.subject} is unknown")
+        who = "消费者" if actor.role is Role.CONSUMER else "商家"
+        raise NotFound(
+            Text(
+                f"{actor.role} subject {actor.subject} is unknown",
+                f"找不到{who} {actor.subject}",
+            )
+        )
 
 
 def _hash(token: str) -> str:

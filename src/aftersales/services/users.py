@@ -5,6 +5,9 @@ taken), enables one again, sets a new password (every session ends: whoever had 
 signed out) and lifts a sign-in pause before it runs out (docs/decisions/0040).
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,7 +15,7 @@ from typing import TypeVar
 
 from aftersales.domain.actors import Actor
 from aftersales.domain.sign_in import CONSOLE_ROLES, check_name, check_password
-from aftersales.errors import NotFound, ValidationFailed
+from aftersales.errors import NotFound, Text, ValidationFailed
 from aftersales.services.context import Context
 from aftersales.services.passwords import hash_password
 from aftersales.services.tokens import check_subject
@@ -34,7 +37,12 @@ def create_user(ctx: Context, name: str, actor: Actor, password: str) -> UserRec
     """Add a user who signs in as ``name`` and acts as ``actor`` (a role and its subject)."""
     if actor.role not in CONSOLE_ROLES:
         allowed = ", ".join(r.value for r in CONSOLE_ROLES)
-        raise ValidationFailed(f"console users have one of the roles {allowed}")
+        raise ValidationFailed(
+            Text(
+                f"console users have one of the roles {allowed}",
+                f"控制台用户的角色须为以下之一：{'、'.join(r.value for r in CONSOLE_ROLES)}",
+            )
+        )
     name = check_name(name)
     check_subject(ctx, actor)  # a consumer or merchant that exists; no subject for the others
     user = UserRecord(
@@ -95,7 +103,10 @@ def _on_user(ctx: Context, name: str, change: Callable[[UserRepository, UserReco
     with ctx.uow() as uow:
         user = uow.users.by_name(name.strip().lower())
         if user is None:
-            raise NotFound(f"no console user named {name.strip().lower()}")
+            wanted = name.strip().lower()
+            raise NotFound(
+                Text(f"no console user named {wanted}", f"找不到名为 {wanted} 的控制台用户")
+            )
         done = change(uow.users, user)
         uow.commit()
     return done

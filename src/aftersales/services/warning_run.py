@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 
 from aftersales.domain.clock import CST
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.services.context import Context
 from aftersales.store.alerts import AlertRecord
 from aftersales.store.case_counts import SeriesTotals, count_series
@@ -88,8 +88,11 @@ def run_warning(
     as_of = as_of or today
     if as_of > today:
         raise ValidationFailed(
-            f"{as_of} is in the future (today is {today}, China Standard Time): only weeks "
-            "that have ended can be judged"
+            Text(
+                f"{as_of} is in the future (today is {today}, China Standard Time): only weeks "
+                "that have ended can be judged",
+                f"{as_of} 尚未到来（北京时间今天是 {today}）：预警只研判已结束的周",  # noqa: RUF001
+            )
         )
     week = as_of - timedelta(days=as_of.weekday()) - WEEK  # Monday of the last complete week
     lead = max(terms.exposure_weeks - 1, 0)  # weeks of sales before the history, still in use

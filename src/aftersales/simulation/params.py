@@ -5,13 +5,16 @@ to the present moment). Assessment cycles are calendar months (the scoring calen
 complete when the run has passed its last day.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.simulation.calendar import CST, day_start
 
 __all__ = ["LIMITS", "SimulationParams", "month_starts", "plan_span"]
@@ -41,18 +44,21 @@ class SimulationParams:
 
     def __post_init__(self) -> None:
         problems = [
-            f"{name} must be between {low:,} and {high:,} (got {getattr(self, name):,})"
-            for name, (low, high) in LIMITS.items()
-            if name not in ("days", "cycles") and not low <= getattr(self, name) <= high
+            _out_of_range(name, getattr(self, name))
+            for name in LIMITS
+            if name not in ("days", "cycles") and not _within(name, getattr(self, name))
         ]
         if self.end.tzinfo is None:
-            problems.append("the end of a run is an aware moment")
+            problems.append(Text("the end of a run is an aware moment", "模拟的结束时间须带时区"))
         elif self.end <= day_start(self.start):
-            problems.append("the run must end after it starts")
+            problems.append(
+                Text("the run must end after it starts", "模拟的结束时间须晚于开始时间")
+            )
         elif self.days > LIMITS["days"][1]:
-            problems.append(f"a run lasts at most {LIMITS['days'][1]:,} days")
+            most = f"{LIMITS['days'][1]:,}"
+            problems.append(Text(f"a run lasts at most {most} days", f"一次模拟最多 {most} 天"))
         if problems:
-            raise ValidationFailed("; ".join(problems), errors=problems)
+            raise _refused(problems)
 
     @property
     def days(self) -> int:
@@ -91,21 +97,47 @@ def plan_span(
     ``cycles`` whole months before the current one."""
     problems = []
     if days is not None and cycles is not None:
-        problems.append("give --days or --cycles, not both")
+        problems.append(
+            Text("give --days or --cycles, not both", "--days 和 --cycles 只能给出其一")
+        )
     for name, value in (("days", days), ("cycles", cycles)):
-        low, high = LIMITS[name]
-        if value is not None and not low <= value <= high:
-            problems.append(f"--{name} must be between {low:,} and {high:,} (got {value:,})")
+        if value is not None and not _within(name, value):
+            problems.append(_out_of_range(f"--{name}", value, name))
     if problems:
-        raise ValidationFailed("; ".join(problems), errors=problems)
+        raise _refused(problems)
     if cycles is not None:
         first = start or _months_back(today.replace(day=1), cycles)
         if start is not None and start.day != 1:
-            raise ValidationFailed("a run of whole cycles starts on the first day of a month")
+            raise ValidationFailed(
+                Text(
+                    "a run of whole cycles starts on the first day of a month",
+                    "按整个考核周期模拟时，须从某月的 1 日开始",
+                )
+            )
         return first, day_start(_months_back(first, -cycles))
     span = days if days is not None else 30
     first = start or today - timedelta(days=span)
     return first, day_start(first + timedelta(days=span))
+
+
+def _within(name: str, value: int) -> bool:
+    low, high = LIMITS[name]
+    return low <= value <= high
+
+
+def _out_of_range(shown: str, value: int, name: str | None = None) -> Text:
+    """``shown`` (a field, or a command-line option) outside the limits of ``name``."""
+    low, high = LIMITS[name or shown]
+    return Text(
+        f"{shown} must be between {low:,} and {high:,} (got {value:,})",
+        f"{shown} 须在 {low:,} 到 {high:,} 之间（实际为 {value:,}）",
+    )
+
+
+def _refused(problems: list[Text]) -> ValidationFailed:
+    """Every problem in one refusal; ``errors`` lists them in English, as before."""
+    text = Text("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
+    return ValidationFailed(text, errors=[p.en for p in problems])
 
 
 def _months_back(first_of_month: date, months: int) -> date:

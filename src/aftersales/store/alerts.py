@@ -1,5 +1,8 @@
 """Alert repository: alarms stored once per series, period and method; their status history."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -13,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.snapshot import encode
-from aftersales.errors import Conflict
+from aftersales.errors import Conflict, Text
 from aftersales.store.tables import alert_events, alerts, outbox
 from aftersales.warning import AlertReview, AlertStatus, StatusChange
 
@@ -145,7 +148,12 @@ class AlertRepository:
             )
         )
         if result.rowcount != 1:
-            raise Conflict("the alert was changed by someone else at the same time; try again")
+            raise Conflict(
+                Text(
+                    "the alert was changed by someone else at the same time; try again",
+                    "该预警刚被他人同时修改，请重试",
+                )
+            )
         self._store_changes(review.alert_id, previous + 1, review.pending, record)
         review.pending.clear()
 

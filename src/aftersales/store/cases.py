@@ -1,5 +1,8 @@
 """Case repository: snapshots for reading, append-only events and outbox rows for every change."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
@@ -14,7 +17,7 @@ from aftersales.domain import case_refusals as refused
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case, CaseEvent
 from aftersales.domain.snapshot import encode
-from aftersales.errors import Conflict
+from aftersales.errors import Conflict, Text
 from aftersales.store.prepared import Prepared
 from aftersales.store.tables import case_events, cases, outbox
 
@@ -109,7 +112,12 @@ class CaseRepository:
             # line meanwhile, the one-active-case index refuses it. A refusal, not a 500.
             raise refused.cannot_reopen() from exc
         if changed != 1:
-            raise Conflict("the case was changed by someone else at the same time; try again")
+            raise Conflict(
+                Text(
+                    "the case was changed by someone else at the same time; try again",
+                    "该售后单刚被他人同时修改，请重试",
+                )
+            )
         self._store_events(case)
 
     def events(self, case_id: str) -> list[CaseEvent]:

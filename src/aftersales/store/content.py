@@ -1,6 +1,9 @@
 """Content repository: items on the ladder, their metrics per day (counters that reports add to),
 and each shop's audience."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -10,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 
-from aftersales.errors import Conflict
+from aftersales.errors import Conflict, Text
 from aftersales.exposure import ContentItem, ContentKind, ContentMetrics, Stage
 from aftersales.recall.workdays import CST
 from aftersales.store.exposure import dialect_insert
@@ -318,11 +321,18 @@ def _moved_row(record: ContentRecord) -> dict[str, Any]:
     }
 
 
-def _conflict(rows: Sequence[Mapping[str, Any]], saved: int) -> str:
+def _conflict(rows: Sequence[Mapping[str, Any]], saved: int) -> Text:
     if len(rows) == 1:
-        return f"content {rows[0]['b_id']} was changed at the same time; try again"
+        content_id = rows[0]["b_id"]
+        return Text(
+            f"content {content_id} was changed at the same time; try again",
+            f"内容 {content_id} 刚被同时修改，请重试",
+        )
     changed = len(rows) - saved
-    return f"{changed} of {len(rows)} content items were changed at the same time; try again"
+    return Text(
+        f"{changed} of {len(rows)} content items were changed at the same time; try again",
+        f"{len(rows)} 条内容中有 {changed} 条刚被同时修改，请重试",
+    )
 
 
 def _item(row: Any) -> ContentItem:

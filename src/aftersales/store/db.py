@@ -1,5 +1,8 @@
 """Engines for the embedded SQLite default and for PostgreSQL."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import os
@@ -20,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = [
     "IN_MEMORY",
@@ -131,7 +134,10 @@ def make_folder(file: Path) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ValidationFailed(
-            f"cannot make the database's folder {file.parent}: {exc.strerror}"
+            Text(
+                f"cannot make the database's folder {file.parent}: {exc.strerror}",
+                f"无法创建数据库所在的文件夹 {file.parent}：{exc.strerror}",
+            )
         ) from exc
 
 
@@ -142,12 +148,20 @@ def _parsed(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError:
         raise ValidationFailed(
-            "the database URL cannot be read; give one such as sqlite:///var/aftersales.db or"
-            " postgresql+psycopg://user@host:5432/aftersales"
+            Text(
+                "the database URL cannot be read; give one such as sqlite:///var/aftersales.db or"
+                " postgresql+psycopg://user@host:5432/aftersales",
+                "无法解析数据库 URL；请提供形如 sqlite:///var/aftersales.db 或"
+                " postgresql+psycopg://user@host:5432/aftersales 的地址",
+            )
         ) from None
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        backend = parsed.get_backend_name()
         raise ValidationFailed(
-            f"the platform runs on SQLite or PostgreSQL, not {parsed.get_backend_name()!r}"
+            Text(
+                f"the platform runs on SQLite or PostgreSQL, not {backend!r}",
+                f"平台只支持 SQLite 或 PostgreSQL，不支持 {backend!r}",
+            )
         )
     return parsed
 

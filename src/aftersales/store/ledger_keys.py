@@ -10,6 +10,9 @@ Two files, both written once with mode 0600 in a 0700 directory:
 Neither is ever printed, logged or returned by the API; the public verifier key is derived.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import os
@@ -17,7 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aftersales.errors import AftersalesError, ErrorCode
+from aftersales.errors import AftersalesError, ErrorCode, Text
 from aftersales.ledger import FormatError, Signer, Verifier
 
 __all__ = ["LedgerKeys", "generate_keys", "load_keys"]
@@ -42,8 +45,12 @@ def generate_keys(key_file: Path, salt_file: Path, origin: str) -> LedgerKeys:
     for path in (key_file, salt_file):
         if path.exists():
             raise AftersalesError(
-                f"{path} already exists; a log keeps its key for life. Move it away only to "
-                "start a new log under a new origin",
+                Text(
+                    f"{path} already exists; a log keeps its key for life. Move it away only to "
+                    "start a new log under a new origin",
+                    f"{path} 已存在；存证日志终生使用同一密钥。只有要以新的 origin 开启新日志时，"
+                    "才可将其移走",
+                ),
                 code=ErrorCode.LEDGER_KEY_EXISTS,
             )
     signer = Signer.generate(origin)
@@ -61,7 +68,10 @@ def load_keys(key_file: Path, salt_file: Path, origin: str) -> LedgerKeys | None
     if not all(present):
         missing = key_file if not present[0] else salt_file
         raise AftersalesError(
-            f"{missing} is missing but its partner exists: restore both files together",
+            Text(
+                f"{missing} is missing but its partner exists: restore both files together",
+                f"缺少 {missing}，但与之配对的文件仍在：请将两个文件一并恢复",
+            ),
             code=ErrorCode.LEDGER_NO_KEY,
         )
     try:
@@ -70,17 +80,27 @@ def load_keys(key_file: Path, salt_file: Path, origin: str) -> LedgerKeys | None
     except (FormatError, ValueError) as exc:
         # The detail of a parse error could quote the secret: name the file only.
         raise AftersalesError(
-            f"{key_file} or {salt_file} is not a valid evidence-log key file",
+            Text(
+                f"{key_file} or {salt_file} is not a valid evidence-log key file",
+                f"{key_file} 或 {salt_file} 不是有效的存证日志密钥文件",
+            ),
             code=ErrorCode.LEDGER_NO_KEY,
         ) from exc
     if signer.name != origin:
         raise AftersalesError(
-            f"the key in {key_file} signs for origin {signer.name!r}, but the log's origin is "
-            f"set to {origin!r}",
+            Text(
+                f"the key in {key_file} signs for origin {signer.name!r}, but the log's origin is "
+                f"set to {origin!r}",
+                f"{key_file} 中的密钥签署的 origin 是 {signer.name!r}，而日志的 origin 设置为"
+                f" {origin!r}",
+            ),
             code=ErrorCode.LEDGER_NO_KEY,
         )
     if len(salt) < 16:
-        raise AftersalesError(f"the salt in {salt_file} is too short", code=ErrorCode.LEDGER_NO_KEY)
+        raise AftersalesError(
+            Text(f"the salt in {salt_file} is too short", f"{salt_file} 中的盐值太短"),
+            code=ErrorCode.LEDGER_NO_KEY,
+        )
     return LedgerKeys(signer, salt)
 
 

@@ -1,5 +1,8 @@
 """Running the Alembic migrations from code (``aftersales db upgrade``) and from tests."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,11 +14,14 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 
 __all__ = ["alembic_config", "check_current", "upgrade"]
 
-_UPGRADE = "run `aftersales db upgrade` (or `aftersales serve`, which upgrades it first)"
+_UPGRADE = Text(
+    "run `aftersales db upgrade` (or `aftersales serve`, which upgrades it first)",
+    "请运行 `aftersales db upgrade`（或 `aftersales serve`，它会先升级数据库）",
+)
 
 _HERE = Path(__file__).parent / "migrations"
 
@@ -35,7 +41,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         try:
             command.upgrade(config, revision)
         except CommandError as error:  # a schema revision this version has never heard of
-            raise _newer(str(error)) from None
+            raise _newer(Text(str(error), str(error))) from None
 
 
 def check_current(engine: Engine) -> None:
@@ -52,18 +58,33 @@ def check_current(engine: Engine) -> None:
         return
     where = engine.url.render_as_string(hide_password=True)
     if not current:
-        raise ValidationFailed(f"the database {where} holds no aftersales schema: {_UPGRADE}")
+        raise ValidationFailed(
+            Text(
+                f"the database {where} holds no aftersales schema: {_UPGRADE.en}",
+                f"数据库 {where} 中没有 aftersales 的表结构：{_UPGRADE.zh}",
+            )
+        )
     known = {revision.revision for revision in script.walk_revisions()}
     if not current <= known:
-        raise _newer(f"revision {', '.join(sorted(current - known))}")
+        unknown = ", ".join(sorted(current - known))
+        raise _newer(Text(f"revision {unknown}", f"版本 {unknown}"))
+    have, need = ", ".join(sorted(current)), ", ".join(sorted(heads))
     raise ValidationFailed(
-        f"the database {where} has an older schema ({', '.join(sorted(current))}, this aftersales"
-        f" needs {', '.join(sorted(heads))}): {_UPGRADE}"
+        Text(
+            f"the database {where} has an older schema ({have}, this aftersales"
+            f" needs {need}): {_UPGRADE.en}",
+            f"数据库 {where} 的表结构版本较旧（{have}，当前 aftersales 需要 {need}）："
+            f"{_UPGRADE.zh}",
+        )
     )
 
 
-def _newer(what: str) -> ValidationFailed:
+def _newer(what: Text) -> ValidationFailed:
     return ValidationFailed(
-        f"the database's schema is not one this aftersales knows ({what}); it was"
-        " probably made by a newer aftersales: upgrade aftersales to open it"
+        Text(
+            f"the database's schema is not one this aftersales knows ({what.en}); it was"
+            " probably made by a newer aftersales: upgrade aftersales to open it",
+            f"当前 aftersales 不认识该数据库的表结构（{what.zh}）；它可能由更新版本的"
+            " aftersales 创建：请升级 aftersales 后再打开",
+        )
     )

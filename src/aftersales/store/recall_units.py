@@ -5,6 +5,9 @@ recall through ``order_lines.product_id``) and each line's order by its key. Nei
 nor the notifications (one per consumer, listing that consumer's lines) pass through Python.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import json
@@ -16,7 +19,7 @@ from sqlalchemy import Connection, String, and_, cast, func, insert, literal, se
 from sqlalchemy.dialects.postgresql import JSONB
 
 from aftersales.domain.snapshot import encode
-from aftersales.errors import Conflict
+from aftersales.errors import Conflict, Text
 from aftersales.recall import RecallUnit, Remedy, Scope, UnitChange, UnitState, day_bounds
 from aftersales.store.tables import (
     UtcDateTime,
@@ -115,7 +118,12 @@ class RecallUnitRepository:
             )
         )
         if result.rowcount != 1:
-            raise Conflict("the unit was changed by someone else at the same time; try again")
+            raise Conflict(
+                Text(
+                    "the unit was changed by someone else at the same time; try again",
+                    "该召回商品的记录刚被他人同时修改，请重试",
+                )
+            )
         self._conn.execute(insert(recall_unit_events).values(**_change_row(change)))
         self._conn.execute(insert(outbox).values(**_change_message(unit, change)))
 

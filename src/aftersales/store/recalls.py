@@ -1,5 +1,8 @@
 """Recall repository: snapshots, append-only events with outbox rows, holds, safety reports."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -11,7 +14,7 @@ from sqlalchemy import ColumnElement, Connection, bindparam, insert, or_, select
 
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.snapshot import encode
-from aftersales.errors import Conflict
+from aftersales.errors import Conflict, Text
 from aftersales.recall import Hold, Recall, RecallEvent
 from aftersales.store.tables import (
     outbox,
@@ -92,7 +95,12 @@ class RecallRepository:
             .values(**self._row(recall))
         )
         if result.rowcount != 1:
-            raise Conflict("the recall was changed by someone else at the same time; try again")
+            raise Conflict(
+                Text(
+                    "the recall was changed by someone else at the same time; try again",
+                    "该召回刚被他人同时修改，请重试",
+                )
+            )
         self._store_events(recall)
 
     def events(self, recall_id: str) -> list[RecallEvent]:

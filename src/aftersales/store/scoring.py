@@ -4,6 +4,9 @@ Cycles, scorecards and tier events are only ever inserted (triggers refuse the r
 0006). Appeals change state once, from pending to accepted or rejected.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -129,10 +132,7 @@ class ScoringRepository:
             with self._conn.begin_nested():
                 self._conn.execute(insert(scoring_cycles).values(**asdict(cycle)))
         except IntegrityError as error:
-            raise Conflict(
-                f"{cycle.kind} cycle {cycle.period} revision {cycle.revision} was just stored by"
-                " someone else; look at it, or compute the next revision"
-            ) from error
+            raise Conflict(_cycle_taken(cycle)) from error
 
     def latest(self, kind: str, period: str | None = None) -> StoredCycle | None:
         """The latest revision of ``period`` (or of the latest period) of this kind."""
@@ -260,7 +260,7 @@ class ScoringRepository:
         except IntegrityError as error:
             refusal = Text(
                 f"case {appeal.case_id} has already been appealed; an attribution is appealed once",
-                f"售后单 {appeal.case_id} 已申诉过；每单只能申诉一次",  # noqa: RUF001
+                f"售后单 {appeal.case_id} 已申诉过；每单只能申诉一次",
             )
             raise Conflict(refusal.en, text=refusal) from error
 
@@ -299,7 +299,26 @@ class ScoringRepository:
             )
         )
         if result.rowcount != 1:
-            raise Conflict(f"appeal {appeal.id} was decided by someone else at the same time")
+            raise Conflict(
+                Text(
+                    f"appeal {appeal.id} was decided by someone else at the same time",
+                    f"申诉 {appeal.id} 已被他人同时处理",
+                )
+            )
+
+
+# The kinds of cycle (services/cycles.py) as a Chinese reader names them.
+_KIND_NAMES = {"monthly": "月度考核周期", "weekly": "周度检查"}
+
+
+def _cycle_taken(cycle: StoredCycle) -> Text:
+    kind, period, revision = cycle.kind, cycle.period, cycle.revision
+    return Text(
+        f"{kind} cycle {period} revision {revision} was just stored by"
+        " someone else; look at it, or compute the next revision",
+        f"{_KIND_NAMES.get(kind, kind)} {period} 的第 {revision} 版刚被他人保存；"
+        "请先查看该版本，或计算下一版",
+    )
 
 
 def tiers_of(rows: Mapping[str, dict[str, Any]]) -> dict[str, str]:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Row, bindparam, delete, insert, or_, select, 
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.store.tables import console_sessions, console_users
 
 __all__ = ["SessionRecord", "UserRecord", "UserRepository"]
@@ -74,7 +74,11 @@ class UserRepository:
         try:
             self._conn.execute(insert(console_users), row)
         except IntegrityError as exc:
-            raise ValidationFailed(f"a console user named {user.name} already exists") from exc
+            text = Text(
+                f"a console user named {user.name} already exists",
+                f"控制台用户 {user.name} 已存在",
+            )
+            raise ValidationFailed(text) from exc
 
     def by_name(self, name: str) -> UserRecord | None:
         row = self._conn.execute(select(console_users).where(u.name == name)).first()

@@ -12,6 +12,9 @@ can reproduce it and ``triage eval`` can tell whether a corpus is the one it lea
 timestamp is written: the same corpus and settings give the same bytes.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import base64
@@ -25,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from aftersales.errors import Text
 from aftersales.triage.errors import ModelFileError
 from aftersales.triage.labels import CAUSES, ISSUE_TYPES, SEVERITIES
 from aftersales.triage.model import HEADS, SAFETY_LABELS, FloatArray, Head, ModelInfo, TriageModel
@@ -89,7 +93,9 @@ def loads(text: str) -> TriageModel:
     except ModelFileError:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ModelFileError(f"not a triage model artefact: {exc}") from exc
+        raise ModelFileError(
+            Text(f"not a triage model artefact: {exc}", f"不是分诊模型文件：{exc}")
+        ) from exc
 
 
 def load_model(path: Path) -> TriageModel:
@@ -97,7 +103,9 @@ def load_model(path: Path) -> TriageModel:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ModelFileError(f"cannot read model file {path}: {exc}") from exc
+        raise ModelFileError(
+            Text(f"cannot read model file {path}: {exc}", f"无法读取模型文件 {path}：{exc}")
+        ) from exc
     return loads(text)
 
 
@@ -126,30 +134,53 @@ def _encode(array: FloatArray) -> dict[str, Any]:
     return {"dtype": "<f4", "shape": list(array.shape), "data": base64.b64encode(data).decode()}
 
 
-def _decode(doc: Mapping[str, Any], shape: tuple[int, ...], what: str) -> FloatArray:
+def _decode(doc: Mapping[str, Any], shape: tuple[int, ...], what: Text) -> FloatArray:
     if doc.get("dtype") != "<f4" or tuple(doc.get("shape", ())) != shape:
-        raise ModelFileError(f"{what}: expected float32 array of shape {shape}")
+        raise ModelFileError(
+            Text(
+                f"{what.en}: expected float32 array of shape {shape}",
+                f"{what.zh}：应为形状为 {shape} 的 float32 数组",
+            )
+        )
     raw = base64.b64decode(doc["data"], validate=True)
     if len(raw) != 4 * math.prod(shape):
-        raise ModelFileError(f"{what}: data length does not match its shape")
+        raise ModelFileError(
+            Text(
+                f"{what.en}: data length does not match its shape", f"{what.zh}：数据长度与形状不符"
+            )
+        )
     array = np.frombuffer(raw, dtype="<f4").reshape(shape).astype(np.float32)
     if not np.isfinite(array).all():
-        raise ModelFileError(f"{what}: holds a value that is not a finite number")
+        raise ModelFileError(
+            Text(
+                f"{what.en}: holds a value that is not a finite number",
+                f"{what.zh}：含有不是有限数的值",
+            )
+        )
     return array
 
 
 def _model(doc: Mapping[str, Any]) -> TriageModel:
     if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(f"not a {FORMAT} of version {FORMAT_VERSION}")
+        raise ModelFileError(
+            Text(
+                f"not a {FORMAT} of version {FORMAT_VERSION}",
+                f"不是版本 {FORMAT_VERSION} 的 {FORMAT}",
+            )
+        )
     features = doc["features"]
     vocabulary = [str(v) for v in features["vocabulary"]]
     if len(set(vocabulary)) != len(vocabulary):
-        raise ModelFileError("vocabulary holds a feature twice")
+        raise ModelFileError(Text("vocabulary holds a feature twice", "vocabulary 中有重复的特征"))
     size = len(vocabulary)
     text_features = int(features["text_features"])
     if not 0 <= text_features <= size:
-        raise ModelFileError("text_features is outside the vocabulary")
-    idf = _decode(features["idf"], (size,), "idf")
+        raise ModelFileError(
+            Text(
+                "text_features is outside the vocabulary", "text_features 超出了 vocabulary 的范围"
+            )
+        )
+    idf = _decode(features["idf"], (size,), Text("idf", "idf"))
     heads = {name: _head(doc["heads"][name], name, size) for name in HEADS}
     thresholds = doc["thresholds"]
     info = ModelInfo(
@@ -165,19 +196,39 @@ def _model(doc: Mapping[str, Any]) -> TriageModel:
 def _head(doc: Mapping[str, Any], name: str, size: int) -> Head:
     labels = tuple(str(label) for label in doc["labels"])
     if not labels or len(set(labels)) != len(labels) or set(labels) - set(_KNOWN_LABELS[name]):
-        raise ModelFileError(f"head {name}: labels are not a set of known {name} values")
-    weights = _decode(doc["weights"], (size, len(labels)), f"head {name} weights")
+        raise ModelFileError(
+            Text(
+                f"head {name}: labels are not a set of known {name} values",
+                f"输出头 {name}：labels 不是一组互不重复的已知 {name} 取值",
+            )
+        )
+    where = Text(f"head {name} weights", f"输出头 {name} 的 weights")
+    weights = _decode(doc["weights"], (size, len(labels)), where)
     bias = np.asarray([float(b) for b in doc["bias"]], dtype=np.float32)
     temperature = float(doc["temperature"])
     if bias.shape != (len(labels),) or not np.isfinite(bias).all():
-        raise ModelFileError(f"head {name}: bias does not match its labels")
+        raise ModelFileError(
+            Text(
+                f"head {name}: bias does not match its labels",
+                f"输出头 {name}：bias 与其 labels 不匹配",
+            )
+        )
     if not (math.isfinite(temperature) and temperature > 0):
-        raise ModelFileError(f"head {name}: temperature must be a positive number")
+        raise ModelFileError(
+            Text(
+                f"head {name}: temperature must be a positive number",
+                f"输出头 {name}：temperature 须为正数",
+            )
+        )
     return Head(labels, weights, bias, temperature)
 
 
 def _probability(value: Any) -> float:
     number = float(value)
     if not 0.0 <= number <= 1.0:
-        raise ModelFileError(f"threshold {number} is not a probability")
+        raise ModelFileError(
+            Text(
+                f"threshold {number} is not a probability", f"阈值 {number} 不是 0 到 1 之间的概率"
+            )
+        )
     return number

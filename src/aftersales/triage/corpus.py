@@ -6,6 +6,9 @@ A corpus is a directory of ``*.jsonl`` files, one example a line with the fields
 handed to ``training.train`` directly.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aftersales.domain.categories import is_known
+from aftersales.errors import Text
 from aftersales.triage.errors import CorpusError
 from aftersales.triage.labels import CAUSES, ISSUE_TYPES, LANGUAGES, SEVERITIES
 
@@ -45,10 +49,14 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 def corpus_files(directory: Path) -> list[Path]:
     """The corpus files of a directory, in the fixed order everything reads them."""
     if not directory.is_dir():
-        raise CorpusError(f"corpus directory {directory} does not exist")
+        raise CorpusError(
+            Text(f"corpus directory {directory} does not exist", f"语料目录 {directory} 不存在")
+        )
     files = sorted(directory.glob("*.jsonl"))
     if not files:
-        raise CorpusError(f"no *.jsonl files in {directory}")
+        raise CorpusError(
+            Text(f"no *.jsonl files in {directory}", f"目录 {directory} 中没有 *.jsonl 文件")
+        )
     return files
 
 
@@ -77,24 +85,31 @@ def _parse_line(line: str, where: str) -> Example:
     try:
         return parse_example(json.loads(line))
     except (ValueError, CorpusError) as exc:
-        raise CorpusError(f"{where}: {exc}") from exc
+        said = exc.extra.get("text") if isinstance(exc, CorpusError) else None
+        why = said.zh if isinstance(said, Text) else f"不是有效的 JSON：{exc}"
+        raise CorpusError(Text(f"{where}: {exc}", f"{where}：{why}")) from exc
 
 
 def parse_example(doc: Any) -> Example:
     """Check one example's fields and build it."""
     if not isinstance(doc, Mapping):
-        raise CorpusError("an example must be a JSON object")
+        raise CorpusError(Text("an example must be a JSON object", "每条样本须为 JSON 对象"))
     text = doc.get("text")
     if not isinstance(text, str) or not text.strip():
-        raise CorpusError("text must be a non-empty string")
+        raise CorpusError(Text("text must be a non-empty string", "text 须为非空字符串"))
     for key, choices in _CHOICES.items():
         if doc.get(key, "unknown" if key == "language" else None) not in choices:
-            raise CorpusError(f"{key} must be one of {', '.join(choices)}")
+            raise CorpusError(
+                Text(
+                    f"{key} must be one of {', '.join(choices)}",
+                    f"{key} 须为以下之一：{'、'.join(choices)}",
+                )
+            )
     category = doc.get("category")
     if category is not None and not (isinstance(category, str) and is_known(category)):
-        raise CorpusError(f"unknown category {category!r}")
+        raise CorpusError(Text(f"unknown category {category!r}", f"未知的类目 {category!r}"))
     if not isinstance(doc.get("safety"), bool):
-        raise CorpusError("safety must be true or false")
+        raise CorpusError(Text("safety must be true or false", "safety 须为 true 或 false"))
     return Example(
         text=text,
         issue_type=doc["issue_type"],
@@ -112,7 +127,8 @@ def _refuse_duplicates(examples: Iterable[Example]) -> None:
     for example in examples:
         key = " ".join(example.text.split())
         if key in seen:
-            raise CorpusError(f"duplicate text: {example.text[:60]!r}")
+            shown = repr(example.text[:60])
+            raise CorpusError(Text(f"duplicate text: {shown}", f"样本文本重复：{shown}"))
         seen.add(key)
 
 

@@ -7,6 +7,9 @@ Operators' edits (stored in the database, see ``services/knowledge.py``) lie ove
 ``with_edits`` gives the set that answers.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -18,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from aftersales.errors import Text
 from aftersales.triage.errors import KnowledgeError
 from aftersales.triage.knowledge_entry import (
     LANGUAGES,
@@ -102,7 +106,8 @@ def parse_knowledge(text: str, source: str) -> KnowledgeBase:
     """A whole knowledge base: entries, fallback, packing steps, evidence names."""
     doc = _document(text, source)
     entries = _entries(doc, source)
-    fallback = parse_entry(doc.get("fallback"), f"{source}: fallback", fallback=True)
+    where = Text(f"{source}: fallback", f"{source}：fallback")
+    fallback = parse_entry(doc.get("fallback"), where, fallback=True)
     return KnowledgeBase(
         entries, fallback, _returns(doc.get("returns"), source), _evidence(doc, source)
     )
@@ -141,24 +146,35 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"cannot read {path}: {exc}") from exc
+        raise KnowledgeError(Text(f"cannot read {path}: {exc}", f"无法读取 {path}：{exc}")) from exc
 
 
 def _document(text: str, source: str) -> Mapping[str, Any]:
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{source}: not valid YAML: {yaml_problem(exc)}") from exc
+        problem = yaml_problem(exc)
+        raise KnowledgeError(
+            Text(f"{source}: not valid YAML: {problem}", f"{source}：不是有效的 YAML：{problem}")
+        ) from exc
     return _mapping(doc, source)
 
 
 def _entries(doc: Mapping[str, Any], source: str) -> tuple[Entry, ...]:
     raw = _list(doc, "entries")
-    entries = tuple(parse_entry(e, f"{source}: entry {n}") for n, e in enumerate(raw))
+    entries = tuple(
+        parse_entry(e, Text(f"{source}: entry {n}", f"{source}：条目 {n}"))
+        for n, e in enumerate(raw)
+    )
     ids = [e.id for e in entries]
     if len(set(ids)) != len(ids):
         twice = sorted({i for i in ids if ids.count(i) > 1})
-        raise KnowledgeError(f"{source}: entry ids must be unique ({', '.join(twice)} repeated)")
+        raise KnowledgeError(
+            Text(
+                f"{source}: entry ids must be unique ({', '.join(twice)} repeated)",
+                f"{source}：条目 id 不能重复（{'、'.join(twice)} 重复出现）",
+            )
+        )
     return entries
 
 
@@ -175,28 +191,38 @@ def _evidence(doc: Mapping[str, Any], source: str) -> dict[str, dict[str, str]]:
     for name, texts in node.items():
         texts = _mapping(texts, f"{source}: evidence {name}")
         if not all(isinstance(texts.get(lang), str) for lang in LANGUAGES):
-            raise KnowledgeError(f"{source}: evidence {name} needs zh and en")
+            raise KnowledgeError(
+                Text(
+                    f"{source}: evidence {name} needs zh and en",
+                    f"{source}：凭证 {name} 须同时提供 zh 和 en",
+                )
+            )
         found[str(name)] = {lang: texts[lang] for lang in LANGUAGES}
     return found
 
 
 def _mapping(raw: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
-        raise KnowledgeError(f"{where}: expected a mapping")
+        raise KnowledgeError(Text(f"{where}: expected a mapping", f"{where}：应为映射（键值对）"))
     return raw
 
 
 def _list(node: Mapping[str, Any], key: str) -> list[Any]:
     value = node.get(key)
     if not isinstance(value, list) or not value:
-        raise KnowledgeError(f"{key} must be a non-empty list")
+        raise KnowledgeError(Text(f"{key} must be a non-empty list", f"{key} 须为非空列表"))
     return value
 
 
 def _strings(node: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> list[str]:
     value = node.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise KnowledgeError(f"{where}: {key} must be a list of non-empty strings")
+        raise KnowledgeError(
+            Text(
+                f"{where}: {key} must be a list of non-empty strings",
+                f"{where}：{key} 须为非空字符串的列表",
+            )
+        )
     if required and not value:
-        raise KnowledgeError(f"{where}: {key} must not be empty")
+        raise KnowledgeError(Text(f"{where}: {key} must not be empty", f"{where}：{key} 不能为空"))
     return value

@@ -8,6 +8,9 @@ lead sentence and concrete steps in Chinese and in English. Every problem of an 
 reported at once, each naming its field.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aftersales.domain.categories import is_known
+from aftersales.errors import Text
 from aftersales.triage.errors import KnowledgeError
 from aftersales.triage.labels import ISSUE_TYPES
 
@@ -95,23 +99,29 @@ class Entry:
 
 
 def parse_entry(
-    raw: Any, where: str = "entry", *, fallback: bool = False, revision: int = 0
+    raw: Any, where: str | Text = "entry", *, fallback: bool = False, revision: int = 0
 ) -> Entry:
     """An entry from its document (a mapping of plain values); ``KnowledgeError`` lists every
     problem (its ``errors``), each starting with the field's name."""
+    place = _place(where)
     if not isinstance(raw, Mapping):
-        raise KnowledgeError(
-            f"{where}: expected a mapping", errors=[f"{where}: expected a mapping"]
-        )
-    problems: list[str] = []
+        not_mapping = Text(f"{place.en}: expected a mapping", f"{place.zh}：应为映射（键值对）")
+        raise KnowledgeError(not_mapping, errors=[not_mapping.en])
+    problems: list[Text] = []
     entry_id = _entry_id(raw.get("id"), problems)
-    where = f"{where} ({entry_id})" if entry_id else where
-    problems += [f"unknown field {k!s}" for k in raw if k not in FIELDS]
+    if entry_id:
+        place = Text(f"{place.en} ({entry_id})", f"{place.zh}（{entry_id}）")
+    problems += [Text(f"unknown field {k!s}", f"未知字段 {k!s}") for k in raw if k not in FIELDS]
     issue_types = _issue_types(raw, problems, required=not fallback)
     categories = _strings(raw, "categories", problems, most=LIMITS["names"])
     bad = [c for c in categories if not is_known(c)]
     if bad:
-        problems.append(f"categories: unknown categories {', '.join(bad)}")
+        problems.append(
+            Text(
+                f"categories: unknown categories {', '.join(bad)}",
+                f"categories：未知的类目 {'、'.join(bad)}",
+            )
+        )
     guidance = {lang: _guidance(raw.get(lang), lang, problems) for lang in LANGUAGES}
     entry = Entry(
         id=entry_id or "",
@@ -124,7 +134,11 @@ def parse_entry(
         revision=revision,
     )
     if problems:
-        raise KnowledgeError(f"{where}: {'; '.join(problems)}", errors=problems)
+        english = [p.en for p in problems]
+        text = Text(
+            f"{place.en}: {'; '.join(english)}", f"{place.zh}：{'；'.join(p.zh for p in problems)}"
+        )
+        raise KnowledgeError(text, errors=english)
     return entry
 
 
@@ -141,67 +155,108 @@ def entry_document(entry: Entry) -> dict[str, Any]:
     }
 
 
-def _entry_id(raw: Any, problems: list[str]) -> str | None:
+def _place(where: str | Text) -> Text:
+    """Where the entry is, as each language's refusal names it (an API's entry by default)."""
+    if isinstance(where, Text):
+        return where
+    return Text(where, "条目" if where == "entry" else where)
+
+
+def _entry_id(raw: Any, problems: list[Text]) -> str | None:
     if not isinstance(raw, str) or not raw:
-        problems.append("id must be a non-empty string")
+        problems.append(Text("id must be a non-empty string", "id 须为非空字符串"))
         return None
     if not re.fullmatch(ID_PATTERN, raw):
         problems.append(
-            f"id {raw!r} must be 1-64 characters of a-z, 0-9, '_', '.' or '-', "
-            "starting with a letter or a digit"
+            Text(
+                f"id {raw!r} must be 1-64 characters of a-z, 0-9, '_', '.' or '-', "
+                "starting with a letter or a digit",
+                f"id {raw!r} 须为 1 到 64 个字符，只能包含 a-z、0-9、'_'、'.' 或 '-'，"
+                "且以字母或数字开头",
+            )
         )
     return raw
 
 
-def _issue_types(raw: Mapping[str, Any], problems: list[str], *, required: bool) -> tuple[str, ...]:
+def _issue_types(
+    raw: Mapping[str, Any], problems: list[Text], *, required: bool
+) -> tuple[str, ...]:
     found = _strings(raw, "issue_types", problems, most=len(ISSUE_TYPES))
     if required and not found and "issue_types" not in _failed(problems):
-        problems.append("issue_types must not be empty")
+        problems.append(Text("issue_types must not be empty", "issue_types 不能为空"))
     unknown = [t for t in found if t not in ISSUE_TYPES]
     if unknown:
-        problems.append(f"issue_types: unknown issue types {', '.join(unknown)}")
+        problems.append(
+            Text(
+                f"issue_types: unknown issue types {', '.join(unknown)}",
+                f"issue_types：未知的问题类型 {'、'.join(unknown)}",
+            )
+        )
     if _ANSWERED_BY_FALLBACK in found:
         problems.append(
-            "issue_types: 'other' means triage cannot tell what the complaint is about; "
-            "only the acknowledgement answers it"
+            Text(
+                "issue_types: 'other' means triage cannot tell what the complaint is about; "
+                "only the acknowledgement answers it",
+                "issue_types：'other' 表示分诊无法判断投诉的问题，只能由通用的受理回复来答复",
+            )
         )
     return found
 
 
-def _guidance(raw: Any, lang: str, problems: list[str]) -> Guidance | None:
+def _guidance(raw: Any, lang: str, problems: list[Text]) -> Guidance | None:
     if not isinstance(raw, Mapping):
         problems.append(
-            f"{lang}: expected a mapping with a lead and steps (zh and en are both required)"
+            Text(
+                f"{lang}: expected a mapping with a lead and steps (zh and en are both required)",
+                f"{lang}：应为包含 lead 和 steps 的映射（zh 和 en 都必须填写）",
+            )
         )
         return None
     unknown = [k for k in raw if k not in ("lead", "steps")]
-    problems += [f"{lang}: unknown field {k!s}" for k in unknown]
+    problems += [Text(f"{lang}: unknown field {k!s}", f"{lang}：未知字段 {k!s}") for k in unknown]
     lead = raw.get("lead")
     if not isinstance(lead, str) or not lead.strip():
-        problems.append(f"{lang}.lead must be a non-empty string")
+        problems.append(
+            Text(f"{lang}.lead must be a non-empty string", f"{lang}.lead 须为非空字符串")
+        )
         lead = ""
     elif len(lead.strip()) > LIMITS["lead"]:
-        problems.append(f"{lang}.lead is longer than {LIMITS['lead']} characters")
+        problems.append(
+            Text(
+                f"{lang}.lead is longer than {LIMITS['lead']} characters",
+                f"{lang}.lead 超过了 {LIMITS['lead']} 个字符",
+            )
+        )
     key = f"{lang}.steps"
     steps = _strings(raw, "steps", problems, most=LIMITS["steps"], longest=LIMITS["step"], name=key)
     if not steps and key not in _failed(problems):
-        problems.append(f"{key} must not be empty: a reply needs at least one concrete step")
+        problems.append(
+            Text(
+                f"{key} must not be empty: a reply needs at least one concrete step",
+                f"{key} 不能为空：回复至少需要一个具体步骤",
+            )
+        )
     return Guidance(lead.strip(), steps)
 
 
-def _keywords(raw: Mapping[str, Any], problems: list[str]) -> tuple[str, ...]:
+def _keywords(raw: Mapping[str, Any], problems: list[Text]) -> tuple[str, ...]:
     found = _strings(raw, "keywords", problems, most=LIMITS["keywords"], longest=LIMITS["keyword"])
     short = [k for k in found if len(k) < 2]
     if short:
         # One character (「电」, "a") is in too many complaints to say what one is about.
-        problems.append(f"keywords: {', '.join(short)} too short (at least 2 characters)")
+        problems.append(
+            Text(
+                f"keywords: {', '.join(short)} too short (at least 2 characters)",
+                f"keywords：{'、'.join(short)} 太短（至少 2 个字符）",
+            )
+        )
     return found
 
 
 def _strings(
     raw: Mapping[str, Any],
     key: str,
-    problems: list[str],
+    problems: list[Text],
     *,
     most: int,
     longest: int = LIMITS["keyword"] * 2,
@@ -213,18 +268,25 @@ def _strings(
     if value is None:
         value = []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.append(f"{name} must be a list of non-empty strings")
+        problems.append(
+            Text(f"{name} must be a list of non-empty strings", f"{name} 须为非空字符串的列表")
+        )
         return ()
     if len(value) > most:
-        problems.append(f"{name}: at most {most} items")
+        problems.append(Text(f"{name}: at most {most} items", f"{name}：最多 {most} 项"))
     if any(len(v.strip()) > longest for v in value):
-        problems.append(f"{name}: an item is longer than {longest} characters")
+        problems.append(
+            Text(
+                f"{name}: an item is longer than {longest} characters",
+                f"{name}：有一项超过了 {longest} 个字符",
+            )
+        )
     return tuple(dict.fromkeys(v.strip() for v in value))
 
 
-def _failed(problems: Sequence[str]) -> set[str]:
+def _failed(problems: Sequence[Text]) -> set[str]:
     """The fields already reported as malformed (so they are not also said to be empty)."""
-    return {p.split(" ", 1)[0] for p in problems if "must be a list" in p}
+    return {p.en.split(" ", 1)[0] for p in problems if "must be a list" in p.en}
 
 
 def _category_depth(paths: Sequence[str], category: str | None) -> int | None:

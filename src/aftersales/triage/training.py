@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from aftersales.domain.categories import CATEGORIES
+from aftersales.errors import Text
 from aftersales.triage.corpus import Example, corpus_sha256, load_corpus, split
 from aftersales.triage.errors import CorpusError
 from aftersales.triage.features import text_grams
@@ -120,7 +121,12 @@ def train(
     """Fit a model on these examples (all of them)."""
     params = params or TrainParams()
     if len({e.issue_type for e in examples}) < 2:
-        raise CorpusError("training needs examples of at least two issue types")
+        raise CorpusError(
+            Text(
+                "training needs examples of at least two issue types",
+                "训练至少需要两种问题类型的样本",
+            )
+        )
     docs = [_doc(e) for e in examples]
     skeleton = _skeleton(docs, params.min_df)
     matrix = _matrix(skeleton, docs)
@@ -218,7 +224,12 @@ def _safety_head(
     text = matrix[:, : skeleton.text_features]
     labels = ["yes" if e.safety else "no" for e in examples]
     if len(set(labels)) < 2:
-        raise CorpusError("training needs examples with and without a safety hazard")
+        raise CorpusError(
+            Text(
+                "training needs examples with and without a safety hazard",
+                "训练需要同时有含安全隐患和不含安全隐患的样本",
+            )
+        )
     head = _fit_head(text, labels, replace(params, c=params.safety_c), balanced=False)
     padding = np.zeros((skeleton.size - skeleton.text_features, len(head.labels)), np.float32)
     return replace(head, weights=np.vstack([head.weights, padding]))

@@ -6,6 +6,9 @@ taken on an alert is not taken back, a new week's alarm is a new alert. Every ch
 made it and when, so the history of an alert answers "who saw this, and what did they do".
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,11 +16,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from aftersales.errors import InvalidTransition, PermissionDenied, Text, ValidationFailed
 
 __all__ = ["AlertReview", "AlertStatus", "StatusChange"]
 
 MAX_REASON = 2000
+
+# What each change does, as a refusal of it says it.
+_ACKNOWLEDGE = Text("acknowledge", "确认跟进此预警")
+_LINK = Text("link to a recall", "将此预警关联到召回")
+_DISMISS = Text("dismiss", "排除此预警")
 
 
 class AlertStatus(StrEnum):
@@ -32,6 +40,15 @@ class AlertStatus(StrEnum):
     def is_final(self) -> bool:
         """Linked and dismissed alerts take no further change."""
         return self in (AlertStatus.LINKED_TO_RECALL, AlertStatus.DISMISSED)
+
+
+# The console's words for each status (console/labels.py).
+_STATUS_NAMES: dict[AlertStatus, str] = {
+    AlertStatus.OPEN: "待处理",
+    AlertStatus.ACKNOWLEDGED: "已确认跟进",
+    AlertStatus.LINKED_TO_RECALL: "已关联召回",
+    AlertStatus.DISMISSED: "已排除",
+}
 
 
 @dataclass(frozen=True)
@@ -58,12 +75,12 @@ class AlertReview:
 
     def acknowledge(self, by: Actor, at: datetime) -> None:
         """Someone has seen the alert and is looking into it."""
-        self._check(by, "acknowledge", allowed=(AlertStatus.OPEN,))
+        self._check(by, _ACKNOWLEDGE, allowed=(AlertStatus.OPEN,))
         self._change(StatusChange(AlertStatus.ACKNOWLEDGED, at, by))
 
     def link_recall(self, recall_id: str, by: Actor, at: datetime) -> None:
         """The alert is handled by this recall review."""
-        self._check(by, "link to a recall", allowed=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED))
+        self._check(by, _LINK, allowed=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED))
         self.recall_id = recall_id
         self._change(StatusChange(AlertStatus.LINKED_TO_RECALL, at, by, recall_id=recall_id))
 
@@ -71,19 +88,33 @@ class AlertReview:
         """Nothing to act on; the reason stays with the alert."""
         reason = reason.strip()
         if not reason:
-            raise ValidationFailed("a dismissal needs a reason")
+            raise ValidationFailed(Text("a dismissal needs a reason", "排除预警须填写理由"))
         if len(reason) > MAX_REASON:
-            raise ValidationFailed(f"the reason is longer than {MAX_REASON} characters")
-        self._check(by, "dismiss", allowed=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED))
+            raise ValidationFailed(
+                Text(
+                    f"the reason is longer than {MAX_REASON} characters",
+                    f"理由不能超过 {MAX_REASON} 个字符",
+                )
+            )
+        self._check(by, _DISMISS, allowed=(AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED))
         self.dismissal_reason = reason
         self._change(StatusChange(AlertStatus.DISMISSED, at, by, reason=reason))
 
-    def _check(self, by: Actor, action: str, *, allowed: tuple[AlertStatus, ...]) -> None:
+    def _check(self, by: Actor, action: Text, *, allowed: tuple[AlertStatus, ...]) -> None:
         if by.role is not Role.OPERATOR:
-            raise PermissionDenied(f"only a platform operator may {action} an alert")
+            raise PermissionDenied(
+                Text(
+                    f"only a platform operator may {action.en} an alert",
+                    f"只有平台运营人员可以{action.zh}",
+                )
+            )
         if self.status not in allowed:
             raise InvalidTransition(
-                f"cannot {action} alert {self.alert_id}: it is {self.status.value}",
+                Text(
+                    f"cannot {action.en} alert {self.alert_id}: it is {self.status.value}",
+                    f"预警 {self.alert_id} 当前状态为「{_STATUS_NAMES[self.status]}」，"
+                    f"无法{action.zh}",
+                ),
                 alert_status=self.status.value,
             )
 

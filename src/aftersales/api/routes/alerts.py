@@ -17,12 +17,11 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from aftersales.api.alert_schemas import AlertPublic, AlertsPublic, DismissalCreate, RecallLink
-from aftersales.api.deps import CtxDep, role
+from aftersales.api.deps import CtxDep, bad_cursor, role
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.api.schemas import FIRST_DAY, LAST_DAY
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import ValidationFailed
 from aftersales.services import alerts as uc
 from aftersales.store.alerts import AlertQuery, AlertRecord
 from aftersales.warning import AlertStatus
@@ -92,11 +91,7 @@ def _decode_cursor(cursor: str | None) -> tuple[date, float, str] | None:
         period, score, alert_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 2)
         after = (date.fromisoformat(period), float(score), alert_id)
     except ValueError as exc:
-        raise _bad_cursor() from exc
+        raise bad_cursor() from exc
     if not math.isfinite(after[1]) or not re.fullmatch(ID_PATTERN, alert_id):
-        raise _bad_cursor()
+        raise bad_cursor()
     return after
-
-
-def _bad_cursor() -> ValidationFailed:
-    return ValidationFailed("the cursor is not one this API gave out")

@@ -17,6 +17,7 @@ from aftersales.api.deps import (
     CtxDep,
     IdempotencyDep,
     admit,
+    bad_cursor,
     request_idempotency,
     request_token,
     role,
@@ -41,7 +42,6 @@ from aftersales.api.schemas import (
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.case import Case
 from aftersales.domain.cases_types import CaseState, CaseType
-from aftersales.errors import ValidationFailed
 from aftersales.services import cases as uc
 from aftersales.services import evidence as ev
 from aftersales.services.context import Context
@@ -274,12 +274,8 @@ def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
         moment, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         after = datetime.fromisoformat(moment)
     except ValueError as exc:
-        raise _bad_cursor() from exc
+        raise bad_cursor() from exc
     # Ours always carry a zone and a real case id; a naive time or a NUL would fail in the store.
     if after.tzinfo is None or not re.fullmatch(ID_PATTERN, case_id):
-        raise _bad_cursor()
+        raise bad_cursor()
     return after, case_id
-
-
-def _bad_cursor() -> ValidationFailed:
-    return ValidationFailed("the cursor is not one this API gave out")

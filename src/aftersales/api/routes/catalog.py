@@ -28,7 +28,7 @@ from aftersales.domain.catalog import (
     Store,
 )
 from aftersales.domain.categories import CATEGORIES
-from aftersales.errors import NotFound
+from aftersales.errors import NotFound, Text
 from aftersales.services import catalog
 from aftersales.services.cases import to_fen
 
@@ -103,7 +103,7 @@ def get_order(order_id: PathId, ctx: CtxDep, actor: ActorDep) -> OrderPublic:
     """An order, for its consumer, its merchant, the integration, operators and auditors."""
     order = catalog.get_order(ctx, actor, order_id)
     if order is None:
-        raise NotFound(f"order {order_id} not found")
+        raise NotFound(Text(f"order {order_id} not found", f"找不到订单 {order_id}"))
     return _public(order)
 
 

@@ -27,11 +27,10 @@ from aftersales.api.content_schemas import (
     MetricsTotals,
     NoteCreate,
 )
-from aftersales.api.deps import CtxDep, IdempotencyDep, role
+from aftersales.api.deps import CtxDep, IdempotencyDep, bad_cursor, role
 from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import ValidationFailed
 from aftersales.exposure import Stage
 from aftersales.services import content as uc
 from aftersales.services.context import Context
@@ -145,7 +144,7 @@ def _decode(cursor: str | None) -> tuple[datetime, str] | None:
         at, content_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
         after = (datetime.fromisoformat(at), content_id)
     except ValueError as exc:
-        raise ValidationFailed("the cursor is not one this API gave out") from exc
+        raise bad_cursor() from exc
     if after[0].tzinfo is None or not re.fullmatch(ID_PATTERN, content_id):
-        raise ValidationFailed("the cursor is not one this API gave out")
+        raise bad_cursor()
     return after

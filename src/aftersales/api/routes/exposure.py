@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from aftersales.api.deps import CtxDep, request_actor, role
+from aftersales.api.deps import CtxDep, bad_cursor, request_actor, role
 from aftersales.api.exposure_schemas import (
     ExposureEventPublic,
     ExposureEventsPublic,
@@ -36,7 +36,7 @@ from aftersales.api.routes.contents import router as contents_router
 from aftersales.api.routes.programme import router as programme_router
 from aftersales.api.schemas import Id
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text
 from aftersales.exposure import EventKind, RankRequestTooLarge
 from aftersales.services import exposure_serving as serving
 from aftersales.services.context import Context
@@ -53,7 +53,8 @@ _JSON = "application/json"
 async def _body(request: Request, ctx: Context) -> bytes:
     """The raw body, refused before it is read when it is larger than any allowed request."""
     limit = ctx.exposure.config.max_candidates * _BYTES_PER_CANDIDATE
-    too_large = RankRequestTooLarge(f"the body is larger than {limit:,} bytes", limit=limit)
+    said = Text(f"the body is larger than {limit:,} bytes", f"请求体超过 {limit:,} 字节")
+    too_large = RankRequestTooLarge(said, limit=limit)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large
@@ -135,7 +136,7 @@ def _cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     if not cursor.isdigit():
-        raise ValidationFailed("the cursor is not one this API gave out")
+        raise bad_cursor()
     return int(cursor)
 
 

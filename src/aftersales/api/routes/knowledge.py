@@ -5,6 +5,9 @@ A change names the revision it was made from in ``If-Match`` (the entry's ``ETag
 to edit (428 without), optional to retire; a revision that moved on meanwhile is 412.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import base64
@@ -16,7 +19,7 @@ from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import Response
 from pydantic.json_schema import SkipJsonSchema
 
-from aftersales.api.deps import CtxDep, IdempotencyDep, role
+from aftersales.api.deps import CtxDep, IdempotencyDep, bad_cursor, role
 from aftersales.api.dispatch_schemas import CategoryPath, IssueType
 from aftersales.api.knowledge_schemas import (
     KnowledgeCreate,
@@ -28,7 +31,7 @@ from aftersales.api.knowledge_schemas import (
 )
 from aftersales.api.responses import model_response
 from aftersales.domain.actors import Actor, Role
-from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.services import knowledge as uc
 from aftersales.triage.knowledge_entry import ID_PATTERN
 
@@ -99,7 +102,10 @@ def replace_entry(
     """The entry's new text, made from the revision in If-Match; a retired entry comes back."""
     if if_match is None:
         raise AftersalesError(
-            "send If-Match with the entry's revision (its ETag) to change it",
+            Text(
+                "send If-Match with the entry's revision (its ETag) to change it",
+                "修改词条须在 If-Match 请求头中带上词条的版本号（即其 ETag）",
+            ),
             code=ErrorCode.PRECONDITION_REQUIRED,
         )
     expected = _revision(if_match)
@@ -143,7 +149,10 @@ def _revision(if_match: str) -> int | None:
     found = re.fullmatch(_REVISION, value)
     if found is None:
         raise ValidationFailed(
-            f'If-Match must be a revision as the ETag gives it, e.g. "3"; got {value!r}'
+            Text(
+                f'If-Match must be a revision as the ETag gives it, e.g. "3"; got {value!r}',
+                f'If-Match 须为 ETag 给出的版本号，例如 "3"；收到的是 {value!r}',
+            )
         )
     return int(found.group(1))
 
@@ -158,7 +167,7 @@ def _decode_cursor(cursor: str | None) -> str | None:
     try:
         last_id = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (ValueError, binascii.Error) as exc:
-        raise ValidationFailed("the cursor is not one this API gave out") from exc
+        raise bad_cursor() from exc
     if not re.fullmatch(ID_PATTERN, last_id):
-        raise ValidationFailed("the cursor is not one this API gave out")
+        raise bad_cursor()
     return last_id

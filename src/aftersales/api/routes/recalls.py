@@ -4,6 +4,9 @@ Visibility (docs/recalls.md): operators and auditors read every recall, a mercha
 own products, a consumer those with a unit of theirs; to everyone else a recall does not exist.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -25,7 +28,7 @@ from aftersales.api.responses import model_response
 from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.domain.actors import Actor, Role
 from aftersales.domain.categories import is_known
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.recall import RecallState
 from aftersales.services import recall_campaign as campaign
 from aftersales.services import recalls as uc
@@ -94,10 +97,11 @@ def remedy(
 
 def _known(category: str | None) -> str | None:
     if category is not None and not is_known(category):
-        raise ValidationFailed(
+        text = Text(
             f"unknown category {category!r}; GET /api/v1/categories lists them",
-            errors=[f"category: unknown {category!r}"],
+            f"未知的类目 {category!r}；可通过 GET /api/v1/categories 查看全部类目",
         )
+        raise ValidationFailed(text, errors=[f"category: unknown {category!r}"])
     return category
 
 

@@ -30,13 +30,13 @@ from aftersales.api.schemas import (
     RatingCreate,
     ReasonCreate,
 )
-from aftersales.console.forms import fields, files, problem
+from aftersales.console.forms import field_problems, fields, files, problem
 from aftersales.console.i18n import Translator
 from aftersales.console.pages.cases import CaseId, case_page
 from aftersales.console.routing import ConsoleRoute, status_of, words_for
 from aftersales.console.viewer import ViewerDep, checked_form, context_of
 from aftersales.domain.actors import Actor
-from aftersales.errors import AftersalesError, ErrorCode, ValidationFailed
+from aftersales.errors import AftersalesError, ErrorCode, Text, ValidationFailed
 from aftersales.services import cases as uc
 from aftersales.services import evidence as ev
 from aftersales.services.case_actions import CaseAction
@@ -155,7 +155,7 @@ async def act(request: Request, viewer: ViewerDep, case_id: CaseId, action: Case
 async def _one_file(ctx: Context, form: FormData) -> tuple[str, bytes]:
     chosen = files(form, "file")
     if not chosen:
-        raise ValidationFailed("file: choose a file to upload")
+        raise ValidationFailed(Text("file: choose a file to upload", "file: 请选择要上传的文件"))
     data = await chosen[0].read(ctx.evidence_max_bytes + 1)
     if len(data) > ctx.evidence_max_bytes:
         raise ev.too_large(ctx.evidence_max_bytes)
@@ -169,9 +169,8 @@ def _parse(model: type[M], values: Mapping[str, object]) -> M:
         return model.model_validate(dict(values))
     except ValidationError as exc:
         errors = exc.errors()
-        detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'form'}: {e['msg']}" for e in errors)
         problems = [(_field(e["loc"]), e["type"], (e.get("ctx") or {})) for e in errors]
-        raise ValidationFailed(detail, problems=problems) from None
+        raise ValidationFailed(field_problems(errors), problems=problems) from None
 
 
 def _field(loc: tuple[int | str, ...]) -> str:

@@ -16,7 +16,7 @@ from aftersales.console.routing import ConsoleRoute, status_of
 from aftersales.console.viewer import Viewer, checked_form, context_of, roles
 from aftersales.domain.actors import Role
 from aftersales.domain.cases_types import CaseType
-from aftersales.errors import AftersalesError, NotFound
+from aftersales.errors import AftersalesError, NotFound, Text
 from aftersales.services import evidence as ev
 from aftersales.services.case_opening import MAX_FILES, open_with_evidence
 from aftersales.services.cases import OpenCase
@@ -81,7 +81,12 @@ def _form(
     mine = my_order_lines(context_of(request), viewer.actor)
     line = next((x for x in mine if x.line_id == line_id), None)
     if line is None:
-        raise NotFound(f"order line {line_id} not found among your orders")
+        raise NotFound(
+            Text(
+                f"order line {line_id} not found among your orders",
+                f"在您的订单中找不到商品 {line_id}",
+            )
+        )
     return page(
         request,
         viewer,

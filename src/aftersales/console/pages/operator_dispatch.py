@@ -4,6 +4,9 @@ agent (``services.assignment.assign``), adding an agent and changing an agent's 
 capacity (``services.agents``), each as the API does. Auditors read it without a form.
 """
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 import re
@@ -190,5 +193,10 @@ def _backlog_chart(tr: Translator, board: DispatchBoard) -> str:
 def _case_id(value: str) -> str:
     found = value.strip()
     if not re.fullmatch(ID_PATTERN, found) or len(found) > 40:
-        raise ValidationFailed("case_id: give the number of a case, such as cs_000000000123")
+        raise ValidationFailed(
+            Text(
+                "case_id: give the number of a case, such as cs_000000000123",
+                "case_id: 请填写售后单号，例如 cs_000000000123",
+            )
+        )
     return found

@@ -27,7 +27,7 @@ from aftersales.console.routing import ConsoleRoute, explained, status_of
 from aftersales.console.viewer import Viewer, context_of
 from aftersales.domain.actors import Role
 from aftersales.domain.categories import CATEGORIES
-from aftersales.errors import ValidationFailed
+from aftersales.errors import Text, ValidationFailed
 from aftersales.services import knowledge as uc
 from aftersales.triage import ISSUE_TYPES
 from aftersales.triage.errors import KnowledgeEntryExists, KnowledgeError, RevisionMismatch
@@ -108,7 +108,12 @@ async def restore(request: Request, viewer: Operator, entry_id: EntryId) -> Resp
         earlier = uc.get_entry(ctx, viewer.actor, entry_id).history
         found = [r.document for r in earlier if r.revision == source]
         if not found:
-            raise ValidationFailed(f"entry {entry_id} has no revision {source}")
+            raise ValidationFailed(
+                Text(
+                    f"entry {entry_id} has no revision {source}",
+                    f"词条 {entry_id} 没有版本 {source}",
+                )
+            )
         text = {k: v for k, v in found[0].items() if k != "id"}
         return uc.replace_entry(ctx, viewer.actor, entry_id, text, read_at)
 

@@ -1,6 +1,9 @@
 """Recalls: the campaigns and their progress for the platform and the merchant; for a consumer,
 the notices about things they bought and the remedy they choose."""
 
+# Chinese text uses full-width punctuation on purpose.
+# ruff: noqa: RUF001
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -14,11 +17,12 @@ from aftersales.api.routes.cases import ID_PATTERN
 from aftersales.console import charts
 from aftersales.console.forms import fields, problem
 from aftersales.console.i18n import Translator
+from aftersales.console.labels import LABELS
 from aftersales.console.render import page
 from aftersales.console.routing import ConsoleRoute, status_of
 from aftersales.console.viewer import Viewer, ViewerDep, checked_form, context_of, roles
 from aftersales.domain.actors import Role
-from aftersales.errors import AftersalesError, ValidationFailed
+from aftersales.errors import AftersalesError, Text, ValidationFailed
 from aftersales.recall import ProgressPoint, Remedy
 from aftersales.services import recall_campaign as campaign
 from aftersales.services import recalls as rc
@@ -101,6 +105,12 @@ def _remedy(value: str) -> Remedy:
     try:
         return Remedy(value)
     except ValueError:
-        raise ValidationFailed(
-            f"remedy: choose one of {', '.join(r.value for r in Remedy)}"
-        ) from None
+        choices = Text(
+            f"remedy: choose one of {', '.join(r.value for r in Remedy)}",
+            f"remedy: 请选择召回处理方式之一：{'、'.join(_named(r) for r in Remedy)}",
+        )
+        raise ValidationFailed(choices) from None
+
+
+def _named(remedy: Remedy) -> str:
+    return f"{LABELS['remedy'][remedy.value][1]}（{remedy.value}）"
