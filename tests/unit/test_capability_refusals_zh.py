@@ -234,7 +234,7 @@ def test_a_dismissed_alert_cannot_be_acknowledged_and_says_so_in_chinese() -> No
 
     assert refusal(refused).en == "cannot acknowledge alert al_1: it is dismissed"
     assert refusal(refused).zh == "预警 al_1 当前状态为「已排除」，无法确认跟进此预警"
-    assert refusal(merchant).en == "only a platform operator may link to a recall an alert"
+    assert refusal(merchant).en == "only a platform operator may link an alert to a recall"
     assert refusal(merchant).zh == "只有平台运营人员可以将此预警关联到召回"
 
 

@@ -302,7 +302,7 @@ def test_a_stop_sale_hold_names_each_held_line_in_chinese() -> None:
     assert said.zh == "订单商品 l1：商品 p1 的批次 b1 已停售；订单商品 l2：商品 p3 已停售"
 
 
-def test_a_period_without_orders_gives_its_window_in_beijing_time_in_chinese() -> None:
+def test_a_period_without_orders_gives_its_window_as_days_in_beijing() -> None:
     # October 2026 in China: from 2026-10-01 00:00 CST, which is 2026-09-30 16:00 UTC.
     window = Window(datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC))
     uow = SimpleNamespace(scoring=SimpleNamespace(has_lines=lambda window: False))
@@ -312,12 +312,11 @@ def test_a_period_without_orders_gives_its_window_in_beijing_time_in_chinese() -
 
     assert isinstance(error, cycles.NothingToAssess)
     assert said.en == (
-        "no orders were placed in the window of period 2026-10 (2026-09-30 to 2026-10-31):"
-        " there is nothing to assess"
+        "no orders were placed in the window of period 2026-10 (2026-10-01 to 2026-10-31,"
+        " China Standard Time): there is nothing to assess"
     )
     assert said.zh == (
-        "考核周期 2026-10 的统计窗口（北京时间 2026-10-01 00:00 至 2026-11-01 00:00）内没有订单，"
-        "无需考核"
+        "考核周期 2026-10 的统计窗口（北京时间 2026-10-01 至 2026-10-31）内没有订单，无需考核"
     )
 
 

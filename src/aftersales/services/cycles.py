@@ -122,12 +122,15 @@ class NothingToAssess(ValidationFailed):
 
 def _read(uow: UnitOfWork, window: Window, what: Text) -> CycleInputs:
     if not uow.scoring.has_lines(window):
-        start, end = (beijing(at, "%Y-%m-%d %H:%M") for at in (window.start, window.end))
+        # The window runs from a Beijing midnight to another: its days, first and last, as a
+        # merchant counts them (in UTC the first would read a day early).
+        first = beijing(window.start, "%Y-%m-%d")
+        last = beijing(window.end - timedelta(days=1), "%Y-%m-%d")
         raise NothingToAssess(
             Text(
-                f"no orders were placed in the window of {what.en} ({window.start:%Y-%m-%d} to"
-                f" {window.end:%Y-%m-%d}): there is nothing to assess",
-                f"{what.zh}的统计窗口（北京时间 {start} 至 {end}）内没有订单，无需考核",
+                f"no orders were placed in the window of {what.en} ({first} to {last}, China"
+                " Standard Time): there is nothing to assess",
+                f"{what.zh}的统计窗口（北京时间 {first} 至 {last}）内没有订单，无需考核",
             )
         )
     return uow.scoring.read_inputs(window)

@@ -22,10 +22,10 @@ __all__ = ["AlertReview", "AlertStatus", "StatusChange"]
 
 MAX_REASON = 2000
 
-# What each change does, as a refusal of it says it.
-_ACKNOWLEDGE = Text("acknowledge", "确认跟进此预警")
-_LINK = Text("link to a recall", "将此预警关联到召回")
-_DISMISS = Text("dismiss", "排除此预警")
+# What each change does, as a refusal of it says it; {alert} is where the alert goes in English.
+_ACKNOWLEDGE = Text("acknowledge {alert}", "确认跟进此预警")
+_LINK = Text("link {alert} to a recall", "将此预警关联到召回")
+_DISMISS = Text("dismiss {alert}", "排除此预警")
 
 
 class AlertStatus(StrEnum):
@@ -104,14 +104,15 @@ class AlertReview:
         if by.role is not Role.OPERATOR:
             raise PermissionDenied(
                 Text(
-                    f"only a platform operator may {action.en} an alert",
+                    f"only a platform operator may {action.en.format(alert='an alert')}",
                     f"只有平台运营人员可以{action.zh}",
                 )
             )
         if self.status not in allowed:
             raise InvalidTransition(
                 Text(
-                    f"cannot {action.en} alert {self.alert_id}: it is {self.status.value}",
+                    f"cannot {action.en.format(alert=f'alert {self.alert_id}')}:"
+                    f" it is {self.status.value}",
                     f"预警 {self.alert_id} 当前状态为「{_STATUS_NAMES[self.status]}」，"
                     f"无法{action.zh}",
                 ),
