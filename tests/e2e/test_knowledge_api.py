@@ -190,7 +190,8 @@ def test_an_id_in_use_is_refused_and_a_shipped_one_too(
     shipped = client.post(URL, json=screen_entry(id="wrong_item"), headers=market.auth("operator"))
 
     assert_problem(twice, 409, "already_exists")
-    assert "PUT /knowledge/wrong_item" in assert_problem(shipped, 409, "already_exists")["detail"]
+    detail = assert_problem(shipped, 409, "already_exists")["detail"]
+    assert "PUT /api/v1/knowledge/wrong_item" in detail
 
 
 def test_a_creating_post_is_run_once_per_idempotency_key(

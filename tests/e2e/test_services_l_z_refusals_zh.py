@@ -196,3 +196,12 @@ def test_an_early_warning_run_for_a_day_to_come_is_refused_in_chinese(ctx: Conte
         "that have ended can be judged",
         f"{tomorrow} 尚未到来（北京时间今天是 {today}）：预警只研判已结束的周",
     )
+
+
+def test_an_entry_of_an_empty_evidence_log_is_refused_without_a_range(ctx: Context) -> None:
+    from aftersales.services import ledger
+
+    with pytest.raises(AftersalesError) as caught:
+        ledger.entry(ctx, 3)
+    assert caught.value.detail == "the log has no entry 3; it is empty"
+    assert caught.value.extra["text"].zh == "存证日志中还没有条目"

@@ -44,9 +44,9 @@ def check_name(name: str) -> str:
     if not _NAME.match(folded):
         raise ValidationFailed(
             Text(
-                "a user name has 2 to 64 lower-case letters, digits or _ . @ -, starting with a"
-                " letter or digit",
-                "用户名须由 2 到 64 个小写字母、数字或 _ . @ - 组成，并以字母或数字开头",
+                "a user name has 2 to 64 letters (kept in lower case), digits or _ . @ -,"
+                " starting with a letter or digit",
+                "用户名须由 2 到 64 个字母（按小写保存）、数字或 _ . @ - 组成，并以字母或数字开头",
             )
         )
     return folded

@@ -228,15 +228,17 @@ def _create(entry: Entry, stored: StoredEntry | None, shipped: Entry | None) -> 
     if stored is not None and stored.retired:
         raise KnowledgeEntryExists(
             Text(
-                f"entry {entry.id} exists, retired; PUT /knowledge/{entry.id} brings it back",
-                f"知识条目 {entry.id} 已存在（已停用）；可用 PUT /knowledge/{entry.id} 重新启用",
+                f"entry {entry.id} exists, retired; PUT /api/v1/knowledge/{entry.id} brings it"
+                " back",
+                f"知识条目 {entry.id} 已存在（已停用）；"
+                f"可用 PUT /api/v1/knowledge/{entry.id} 重新启用",
             )
         )
     if stored is not None or shipped is not None:
         raise KnowledgeEntryExists(
             Text(
-                f"entry {entry.id} exists; PUT /knowledge/{entry.id} edits it",
-                f"知识条目 {entry.id} 已存在；可用 PUT /knowledge/{entry.id} 修改",
+                f"entry {entry.id} exists; PUT /api/v1/knowledge/{entry.id} edits it",
+                f"知识条目 {entry.id} 已存在；可用 PUT /api/v1/knowledge/{entry.id} 修改",
             )
         )
     return (1, "created", entry_document(entry), False)

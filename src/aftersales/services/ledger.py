@@ -192,6 +192,8 @@ def entry(ctx: Context, index: int) -> StoredEntry:
     with ctx.uow(read_only=True) as uow:
         found = uow.ledger.entry(index)
         size = uow.ledger.size() if found is None else 0
+    if found is None and size == 0:
+        raise NotFound(Text(f"the log has no entry {index}; it is empty", "存证日志中还没有条目"))
     if found is None:
         raise NotFound(
             Text(
