@@ -104,7 +104,7 @@ def replace_entry(
         raise AftersalesError(
             Text(
                 "send If-Match with the entry's revision (its ETag) to change it",
-                "修改词条须在 If-Match 请求头中带上词条的版本号（即其 ETag）",
+                "修改知识条目须在 If-Match 请求头中带上其版本号（即其 ETag）",
             ),
             code=ErrorCode.PRECONDITION_REQUIRED,
         )

@@ -111,7 +111,7 @@ async def restore(request: Request, viewer: Operator, entry_id: EntryId) -> Resp
             raise ValidationFailed(
                 Text(
                     f"entry {entry_id} has no revision {source}",
-                    f"词条 {entry_id} 没有版本 {source}",
+                    f"知识条目 {entry_id} 没有第 {source} 版",
                 )
             )
         text = {k: v for k, v in found[0].items() if k != "id"}
