@@ -18,7 +18,7 @@ from aftersales.services import cases as uc
 from aftersales.services.assignment import Assign, assign
 from aftersales.services.context import Context
 from aftersales.services.triage_training import resolved_examples
-from aftersales.triage import load_model
+from aftersales.triage import default_triager, load_model
 from tests.dispatch_support import UNCLEAR, fresh_line
 from tests.support import Market
 from tests.unit.triage.conftest import tiny_examples
@@ -48,6 +48,9 @@ def arbitrated(ctx: Context, text: str, liable: LiableParty) -> str:
     return case_id
 
 
+VAGUE = "嗯"  # triage is unsure of it (needs_human), and nobody corrects it
+
+
 def resolved_cases(ctx: Context) -> dict[str, str]:
     corrected = opened(ctx, UNCLEAR)
     assign(ctx, OPERATOR, corrected, Assign(queue="technical_support", issue_type="malfunction"))
@@ -56,7 +59,7 @@ def resolved_cases(ctx: Context) -> dict[str, str]:
     return {
         "sure": settled(ctx, "系统更新后一直闪退"),
         "corrected": corrected,
-        "unsure": settled(ctx, "这个东西吧，怎么说呢"),
+        "unsure": settled(ctx, VAGUE),
         "courier": arbitrated(ctx, "快递外包装破损，手机屏幕碎了", LiableParty.LOGISTICS),
         "open": opened(ctx, "屏幕有坏点"),  # not resolved: nothing to learn yet
     }
@@ -75,6 +78,7 @@ def test_resolved_cases_become_examples_with_the_labels_people_settled_on(
     assert examples["快递外包装破损，手机屏幕碎了"].cause == "logistics_damage"  # arbitration's
     assert all(e.category == "digital/phone" and not e.safety for e in examples.values())
     assert cases["unsure"] and cases["open"]
+    assert default_triager().classify(VAGUE, "digital/phone").needs_human  # the premise
 
 
 def test_train_from_db_adds_the_cases_to_the_corpus_and_versions_the_model_apart(

@@ -56,8 +56,11 @@ def _word_grams(word: str, grams: list[str]) -> None:
 
 
 def extra_features(category: str | None, hazards: HazardScan) -> list[str]:
-    """The fixed-weight features: category path and ancestors, hazard families found."""
+    """The fixed-weight features: category path and ancestors, hazard families found.
+
+    No category gives no category feature: the words alone decide (training teaches them to,
+    ``training.without_categories``)."""
     found = [f"haz:{family}" for family in hazards.families]
     found += [f"neg:{family}" for family in hazards.negated_families]
-    found += [f"cat:{path}" for path in ancestors(category)] if category else ["cat:none"]
+    found += [f"cat:{path}" for path in ancestors(category)] if category else []
     return found

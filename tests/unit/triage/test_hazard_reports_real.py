@@ -49,7 +49,9 @@ def test_most_vehicle_complaints_with_an_injury_are_flagged(vehicles: HazardRepo
     injury = vehicles.vehicles["injury"]
     assert injury.texts == 32
     assert injury.flagged / injury.texts >= 0.6
-    assert injury.family / injury.texts >= 0.5
+    # 13 of 32 typed injury since the model learns without categories too (18 before; the rest
+    # are flagged all the same): docs/triage.md, "Complaints without a category".
+    assert injury.family / injury.texts >= 0.375
 
 
 def test_safety_gate_fire_and_injury_descriptions_are_mostly_flagged(alerts: HazardReport) -> None:
