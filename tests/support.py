@@ -22,6 +22,7 @@ from aftersales.domain.catalog import (
     Store,
     StoreKind,
 )
+from aftersales.errors import AftersalesError, Text
 from aftersales.services import catalog
 from aftersales.services.context import Context
 from aftersales.services.tokens import create_token
@@ -213,3 +214,16 @@ def order_body(**changes: Any) -> dict[str, Any]:
         "lines": [line],
     }
     return body | changes
+
+
+# A request that prefers Chinese, as a browser set to Chinese sends it.
+ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+
+
+def bilingual(exc: AftersalesError) -> Text:
+    """A refusal's reason in both languages; fails when it has only English, or when its English
+    is not the detail the API and the command line have always given (decision 0043)."""
+    text = exc.extra.get("text")
+    assert isinstance(text, Text), f"English only: {exc.detail!r}"
+    assert text.en == exc.detail
+    return text

@@ -10,9 +10,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support import Market, Storage, assert_problem
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+from tests.support import ZH, Market, Storage, assert_problem
 
 
 def open_case(client: TestClient, market: Market) -> str:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support import Market, assert_problem
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+from tests.support import ZH, Market, assert_problem
 
 
 def test_a_request_without_a_token_is_refused_in_chinese_when_asked(client: TestClient) -> None:

@@ -7,9 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.exposure_support import API, rank_body, use_tiers
-from tests.support import Market, assert_problem
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+from tests.support import ZH, Market, assert_problem
 
 
 @pytest.fixture

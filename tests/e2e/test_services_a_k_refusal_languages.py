@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support import Market, assert_problem, order_body
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+from tests.support import ZH, Market, assert_problem, order_body
 
 
 def test_a_case_nobody_can_see_is_not_found_in_chinese(client: TestClient, market: Market) -> None:

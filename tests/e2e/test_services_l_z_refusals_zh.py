@@ -20,18 +20,11 @@ from aftersales.services.order_batches import push_orders
 from aftersales.services.sessions import sign_in
 from aftersales.services.tokens import check_subject
 from aftersales.services.warning_run import cst_today, run_warning
-from tests.support import INTEGRATION, Market, assert_problem
-
-ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
+from tests.support import INTEGRATION, ZH, Market, assert_problem, bilingual
 
 
 def said(exc: pytest.ExceptionInfo[AftersalesError] | AftersalesError) -> Text:
-    """The refusal's reason in both languages; fails when it has only English."""
-    error = exc.value if isinstance(exc, pytest.ExceptionInfo) else exc
-    text = error.extra.get("text")
-    assert isinstance(text, Text), f"English only: {error.detail!r}"
-    assert text.en == error.detail
-    return text
+    return bilingual(exc.value if isinstance(exc, pytest.ExceptionInfo) else exc)
 
 
 # ---- over the API ------------------------------------------------------------------------------

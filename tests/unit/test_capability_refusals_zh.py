@@ -44,6 +44,7 @@ from aftersales.triage.agents import check_profile
 from aftersales.triage.corpus import load_corpus
 from aftersales.triage.knowledge_entry import parse_entry
 from aftersales.warning import AlertReview
+from tests.support import bilingual
 
 AT = datetime(2026, 11, 6, 2, 0, tzinfo=UTC)
 OPERATOR = Actor(Role.OPERATOR, "op1")
@@ -54,11 +55,7 @@ ENGLISH_WORD = re.compile(r"\b[a-z]{3,}\b")
 
 
 def refusal(error: pytest.ExceptionInfo[AftersalesError]) -> Text:
-    """The refusal in both languages; its English is the detail the API has always given."""
-    text = error.value.extra["text"]
-    assert isinstance(text, Text)
-    assert text.en == error.value.detail
-    return text
+    return bilingual(error.value)
 
 
 # ---- exposure: what the ranking system and merchants are told ---------------------------------

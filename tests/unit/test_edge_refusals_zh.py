@@ -19,32 +19,23 @@ from aftersales.domain.actors import Actor, Role
 from aftersales.domain.catalog import Channel, Order, OrderLine, check_placed
 from aftersales.domain.sign_in import check_password
 from aftersales.errors import (
-    AftersalesError,
     AuthenticationFailed,
     PermissionDenied,
-    Text,
     ValidationFailed,
 )
 from aftersales.scoring.calendar import Period, Week
 from aftersales.scoring.parameters import ScoringConfig, Weights
 from aftersales.simulation.params import plan_span
+from tests.support import bilingual
 
 NOW = datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
-
-
-def said(exc: AftersalesError) -> Text:
-    """The refusal's two languages; its English is the detail the API and the CLI give."""
-    text = exc.extra.get("text")
-    assert isinstance(text, Text), f"English only: {exc.detail}"
-    assert text.en == exc.detail
-    return text
 
 
 def test_a_role_refusal_names_the_roles_in_chinese_with_their_codes() -> None:
     with pytest.raises(PermissionDenied) as refused:
         _admitted(Actor(Role.CONSUMER, "c1"), (Role.OPERATOR, Role.MERCHANT_AGENT))
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     assert text.en == "this needs one of the roles: operator, merchant_agent"
     assert text.zh == "此操作仅限以下角色：平台运营（operator）、商家客服（merchant_agent）"
 
@@ -53,13 +44,13 @@ def test_a_call_without_a_token_is_refused_in_chinese_too() -> None:
     with pytest.raises(AuthenticationFailed) as refused:
         admit(None, None, Role.OPERATOR)  # type: ignore[arg-type]  # refused before ctx is read
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     assert text.en == "send a bearer token in the Authorization header"
     assert text.zh == "请在 Authorization 请求头中携带 Bearer 令牌"
 
 
 def test_a_cursor_not_given_out_by_the_api_is_refused_in_chinese_too() -> None:
-    text = said(bad_cursor())
+    text = bilingual(bad_cursor())
     assert text.en == "the cursor is not one this API gave out"
     assert "游标" in text.zh
 
@@ -96,14 +87,14 @@ def test_the_assessment_calendar_refuses_in_both_languages(
     with pytest.raises(ValidationFailed) as refused:
         refuse()
 
-    assert (said(refused.value).en, said(refused.value).zh) == (en, zh)
+    assert (bilingual(refused.value).en, bilingual(refused.value).zh) == (en, zh)
 
 
 def test_an_open_month_says_when_it_closes_in_beijing_time() -> None:
     with pytest.raises(ValidationFailed) as refused:
         Period.parse("2026-11").check_closed(NOW)
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     assert text.en == "period 2026-11 is still open: it closes 2026-12-01 00:00 China Standard Time"
     assert text.zh == "考核周期 2026-11 尚未结束：将于 2026-12-01 00:00（北京时间）结束"
 
@@ -115,7 +106,7 @@ def test_each_problem_of_a_pushed_order_is_said_in_chinese_and_listed_in_english
     with pytest.raises(ValidationFailed) as refused:
         Order("o1", "m1", "c1", "s1", Channel.ONLINE, "CN-BJ", placed, lines)
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     english = [
         "order line ids must be unique",
         "line l1: quantity must be at least 1",
@@ -136,7 +127,7 @@ def test_an_order_from_the_future_is_refused_in_beijing_time() -> None:
     with pytest.raises(ValidationFailed) as refused:
         check_placed(order, now)
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     assert text.en == (
         "placed_at 2026-01-01T01:00:00+00:00 is in the future (it is 2026-01-01T00:00:00+00:00 now)"
     )
@@ -149,7 +140,7 @@ def test_a_short_password_is_refused_in_chinese_too() -> None:
     with pytest.raises(ValidationFailed) as refused:
         check_password("short")
 
-    assert said(refused.value).zh == "密码须为 10 到 256 个字符；用几个词连成一句即可"
+    assert bilingual(refused.value).zh == "密码须为 10 到 256 个字符；用几个词连成一句即可"
 
 
 @pytest.mark.parametrize(
@@ -169,7 +160,7 @@ def test_the_scorers_settings_are_refused_in_chinese_too(
     with pytest.raises(ValidationFailed) as refused:
         refuse()
 
-    assert said(refused.value).zh == zh
+    assert bilingual(refused.value).zh == zh
 
 
 def test_a_console_form_names_each_wrong_field_in_chinese_as_the_api_does() -> None:
@@ -180,7 +171,7 @@ def test_a_console_form_names_each_wrong_field_in_chinese_as_the_api_does() -> N
     with pytest.raises(ValidationFailed) as refused:
         parse(Form, {"reason": ""})
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     assert text.en == ("reason: String should have at least 1 character; score: Field required")
     assert text.zh == "reason: 至少应有 1 个字符；score: 缺少必填项"
 
@@ -189,7 +180,7 @@ def test_the_simulations_options_are_refused_piece_by_piece_in_chinese() -> None
     with pytest.raises(ValidationFailed) as refused:
         plan_span(days=0, cycles=500, start=None, today=date(2026, 1, 1))
 
-    text = said(refused.value)
+    text = bilingual(refused.value)
     assert refused.value.extra["errors"] == [
         "give --days or --cycles, not both",
         "--days must be between 1 and 3,660 (got 0)",
